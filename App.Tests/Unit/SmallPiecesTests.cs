@@ -1,0 +1,117 @@
+using ESignWeb.Audit;
+using ESignWeb.Documents;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Requests;
+using ESignWeb.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Tests.Unit;
+
+public class FileNamesTests
+{
+    [Theory]
+    [InlineData("NDA.pdf", "NDA.pdf")]
+    [InlineData("  NDA  ", "NDA.pdf")]
+    [InlineData("C:\\Users\\ann\\Contract.PDF", "Contract.PDF")]
+    [InlineData("../../etc/passwd", "passwd.pdf")]
+    public void Clean_keeps_the_file_name_only_and_ends_in_pdf(string raw, string expected) =>
+        Assert.Equal(expected, FileNames.Clean(raw));
+
+    [Fact]
+    public void Clean_refuses_empty_names() => Assert.Throws<AppException>(() => FileNames.Clean(" / "));
+
+    [Fact]
+    public void Next_available_numbers_like_rename_if_exists()
+    {
+        Assert.Equal("NDA.pdf", FileNames.NextAvailable("NDA.pdf", ["Other.pdf"]));
+        Assert.Equal("NDA (1).pdf", FileNames.NextAvailable("NDA.pdf", ["nda.pdf"]));
+        Assert.Equal("NDA (2).pdf", FileNames.NextAvailable("NDA.pdf", ["NDA.pdf", "NDA (1).pdf"]));
+        Assert.Equal("NDA (2).pdf", FileNames.NextAvailable("NDA (1).pdf", ["NDA.pdf", "NDA (1).pdf"]));
+    }
+}
+
+public class RecipientTokensTests
+{
+    [Fact]
+    public void Tokens_are_256_bit_url_safe_stored_only_as_hash_and_rebuildable()
+    {
+        var dir = Directory.CreateTempSubdirectory("esign-tokens-");
+        try
+        {
+            var paths = new DataPaths(Options.Create(new ESignOptions { DataPath = dir.FullName }));
+            var tokens = new RecipientTokens(paths);
+            var a = new Recipient();
+            var b = new Recipient();
+            var ta = tokens.Issue(a);
+            var tb = tokens.Issue(b);
+            Assert.True(RecipientTokens.LooksValid(ta));
+            Assert.NotEqual(ta, tb);
+            Assert.Equal(RecipientTokens.Hash(ta), a.TokenHash);
+            Assert.DoesNotContain(ta, a.TokenHash + a.TokenNonce);
+            // Same key file → same link for mail retries and reminders.
+            Assert.Equal(ta, new RecipientTokens(paths).TokenFor(a));
+            // A different instance key → a different token: the database alone cannot make links.
+            var other = new RecipientTokens(new DataPaths(Options.Create(new ESignOptions { DataPath = Path.Combine(dir.FullName, "other") })));
+            Assert.NotEqual(ta, other.TokenFor(a));
+            Assert.False(RecipientTokens.LooksValid("short"));
+            Assert.False(RecipientTokens.LooksValid(ta[..42] + "!"));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
+
+public class EmailAddressTests
+{
+    [Theory]
+    [InlineData("ann@example.com", true)]
+    [InlineData("ann.lee+tag@mail.example.co.uk", true)]
+    [InlineData("ann@localhost", false)]
+    [InlineData("ann example@x.com", false)]
+    [InlineData("<ann@example.com>", false)]
+    [InlineData("", false)]
+    public void Validates_practical_addresses(string email, bool valid) => Assert.Equal(valid, EmailAddress.IsValid(email));
+}
+
+public class AuditLogTests
+{
+    private static List<AuditEvent> Chain()
+    {
+        var events = new List<AuditEvent>();
+        var prev = AuditLog.Genesis;
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        foreach (var (type, i) in new[] { "created", "sent", "viewed" }.Select((t, i) => (t, i)))
+        {
+            var e = new AuditEvent { RequestId = 5, Seq = i + 1, Type = type, ActorEmail = "ann@example.com", At = at.AddMinutes(i), Data = "{\"n\":1}", PrevHash = prev };
+            e.Hash = AuditLog.ComputeHash(e);
+            prev = e.Hash;
+            events.Add(e);
+        }
+        return events;
+    }
+
+    [Fact]
+    public void An_untouched_chain_verifies()
+    {
+        Assert.Null(AuditLog.Verify(Chain()));
+    }
+
+    [Fact]
+    public void A_changed_byte_a_removed_event_or_a_reorder_is_detected()
+    {
+        var changed = Chain();
+        changed[1].Data = "{\"n\":2}";
+        Assert.Contains("altered", AuditLog.Verify(changed));
+
+        var removed = Chain();
+        removed.RemoveAt(1);
+        Assert.NotNull(AuditLog.Verify(removed));
+
+        var swapped = Chain();
+        (swapped[1].Seq, swapped[2].Seq) = (swapped[2].Seq, swapped[1].Seq);
+        Assert.NotNull(AuditLog.Verify(swapped));
+    }
+}

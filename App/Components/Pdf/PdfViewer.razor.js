@@ -1,0 +1,268 @@
+// PDF.js rendering and pointer-speed field editing for PdfViewer.razor.
+// Blazor renders the page boxes (sized from the page geometry) and the field boxes (positioned in % of the page);
+// this module paints pages lazily into their canvases and turns drags into one call to .NET per gesture, with
+// rectangles as fractions of the displayed page (the component converts them to PDF points).
+
+let pdfjsPromise = null;
+
+function loadPdfJs(libBase) {
+    if (!pdfjsPromise) {
+        pdfjsPromise = import(libBase + 'pdf.min.mjs').then(lib => {
+            lib.GlobalWorkerOptions.workerSrc = libBase + 'pdf.worker.min.mjs';
+            return lib;
+        });
+    }
+    return pdfjsPromise;
+}
+
+const DRAG_THRESHOLD = 4; // px before a press becomes a drag
+
+export async function init(root, dotnet, url, libBase) {
+    const viewer = new Viewer(root, dotnet);
+    try {
+        const lib = await loadPdfJs(libBase);
+        viewer.pdf = await lib.getDocument({
+            url,
+            isEvalSupported: false,
+            cMapUrl: libBase + 'cmaps/',
+            cMapPacked: true,
+            standardFontDataUrl: libBase + 'standard_fonts/',
+            wasmUrl: libBase + 'wasm/',
+            iccUrl: libBase + 'iccs/',
+            withCredentials: true,
+        }).promise;
+        viewer.observe();
+        root.dataset.loaded = 'true';
+    } catch (e) {
+        root.dataset.loaded = 'error';
+        await dotnet.invokeMethodAsync('OnLoadError', String(e && e.message || e));
+    }
+    return viewer;
+}
+
+class Viewer {
+    constructor(root, dotnet) {
+        this.root = root;
+        this.dotnet = dotnet;
+        this.pdf = null;
+        this.visible = new Set();
+        this.rendering = new Map();
+        this.disposed = false;
+        this.suppressClick = false;
+        this.onPointerDown = this.onPointerDown.bind(this);
+        this.onClickCapture = this.onClickCapture.bind(this);
+        document.addEventListener('pointerdown', this.onPointerDown);
+        window.addEventListener('click', this.onClickCapture, true);
+    }
+
+    // ---- rendering -------------------------------------------------------------------------------------------
+    observe() {
+        this.observer = new IntersectionObserver(entries => {
+            for (const e of entries) {
+                const n = +e.target.dataset.page;
+                if (e.isIntersecting) { this.visible.add(n); this.renderPage(e.target); }
+                else this.visible.delete(n);
+            }
+        }, { root: null, rootMargin: '600px 0px' });
+        for (const el of this.pages()) this.observer.observe(el);
+    }
+
+    pages() { return this.root.querySelectorAll('.pdf-page'); }
+
+    pageEl(n) { return this.root.querySelector(`.pdf-page[data-page="${n}"]`); }
+
+    /** Re-renders visible pages after a zoom change (other pages render when they scroll into view). */
+    rerender() {
+        for (const el of this.pages()) {
+            if (this.visible.has(+el.dataset.page)) this.renderPage(el);
+        }
+    }
+
+    async renderPage(el) {
+        if (!this.pdf || this.disposed) return;
+        const n = +el.dataset.page;
+        const cssWidth = el.clientWidth;
+        const key = `${cssWidth}`;
+        if (el.dataset.rendered === key) return;
+        const previous = this.rendering.get(n);
+        if (previous) { try { previous.cancel(); } catch { } }
+        const page = await this.pdf.getPage(n);
+        const base = page.getViewport({ scale: 1 });
+        const dpr = window.devicePixelRatio || 1;
+        const viewport = page.getViewport({ scale: (cssWidth / base.width) * dpr });
+        const canvas = document.createElement('canvas');
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        canvas.className = 'pdf-canvas';
+        const task = page.render({ canvas, viewport });
+        this.rendering.set(n, task);
+        try {
+            await task.promise;
+            const old = el.querySelector('canvas.pdf-canvas');
+            if (old) old.replaceWith(canvas); else el.prepend(canvas);
+            el.dataset.rendered = key;
+        } catch (e) {
+            if (!(e && e.name === 'RenderingCancelledException')) console.warn('pdf render failed', e);
+        } finally {
+            if (this.rendering.get(n) === task) this.rendering.delete(n);
+        }
+    }
+
+    /** Width available for pages, for "fit width". */
+    availableWidth() { return this.root.clientWidth; }
+
+    // ---- pointer gestures ---------------------------------------------------------------------------------------
+    onClickCapture(e) {
+        if (this.suppressClick) {
+            this.suppressClick = false;
+            e.stopPropagation();
+            e.preventDefault();
+        }
+    }
+
+    onPointerDown(e) {
+        if (e.button !== 0 || this.disposed) return;
+        const palette = e.target.closest('[data-palette-type]');
+        if (palette && !palette.disabled) return this.startNew(e, palette);
+        const handle = e.target.closest('.field-resize');
+        if (handle && this.root.contains(handle)) return this.startResize(e, handle.closest('.field-box'));
+        const box = e.target.closest('.field-box');
+        if (box && this.root.contains(box) && !e.target.closest('button')) return this.startMove(e, box);
+    }
+
+    track(e, onMove, onEnd) {
+        const startX = e.clientX, startY = e.clientY;
+        let dragging = false;
+        const move = ev => {
+            const dx = ev.clientX - startX, dy = ev.clientY - startY;
+            if (!dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+            dragging = true;
+            ev.preventDefault();
+            onMove(ev, dx, dy);
+        };
+        const up = ev => {
+            document.removeEventListener('pointermove', move);
+            document.removeEventListener('pointerup', up);
+            document.removeEventListener('pointercancel', up);
+            if (dragging) {
+                this.suppressClick = true;
+                setTimeout(() => { this.suppressClick = false; }, 0);
+            }
+            onEnd(ev, dragging && ev.type === 'pointerup');
+        };
+        document.addEventListener('pointermove', move);
+        document.addEventListener('pointerup', up);
+        document.addEventListener('pointercancel', up);
+    }
+
+    pageAt(x, y) {
+        for (const el of this.pages()) {
+            const r = el.getBoundingClientRect();
+            if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return el;
+        }
+        return null;
+    }
+
+    /** Points → CSS px at the current zoom (every page shares one zoom). */
+    zoom() { return +this.root.dataset.zoom || 1; }
+
+    fractions(pageEl, left, top, width, height) {
+        const r = pageEl.getBoundingClientRect();
+        return [(left - r.left) / r.width, (top - r.top) / r.height, width / r.width, height / r.height];
+    }
+
+    startNew(e, palette) {
+        e.preventDefault();
+        const z = this.zoom();
+        let w = +palette.dataset.defaultW * z, h = +palette.dataset.defaultH * z;
+        const ghost = document.createElement('div');
+        ghost.className = 'field-ghost';
+        ghost.textContent = palette.dataset.label || palette.dataset.paletteType;
+        ghost.style.width = w + 'px';
+        ghost.style.height = h + 'px';
+        ghost.style.display = 'none';
+        document.body.appendChild(ghost);
+        let lastPage = null;
+        const place = ev => {
+            const page = this.pageAt(ev.clientX, ev.clientY);
+            // On pages shown turned a quarter, the default box turns with the page's text direction.
+            if (page !== lastPage) {
+                lastPage = page;
+                const turned = page && page.dataset.quarter === 'true';
+                const gw = turned ? h : w, gh = turned ? w : h;
+                ghost.style.width = gw + 'px';
+                ghost.style.height = gh + 'px';
+            }
+            ghost.style.display = 'flex';
+            ghost.style.left = (ev.clientX - ghost.offsetWidth / 2) + 'px';
+            ghost.style.top = (ev.clientY - ghost.offsetHeight / 2) + 'px';
+        };
+        this.track(e, place, async (ev, dropped) => {
+            const rect = ghost.getBoundingClientRect();
+            ghost.remove();
+            if (!dropped) return;
+            const page = this.pageAt(ev.clientX, ev.clientY);
+            if (!page) return;
+            const [l, t, fw, fh] = this.fractions(page, rect.left, rect.top, rect.width, rect.height);
+            await this.dotnet.invokeMethodAsync('OnFieldDropped', palette.dataset.paletteType, +page.dataset.page, l, t, fw, fh);
+        });
+    }
+
+    startMove(e, box) {
+        const original = box.getAttribute('style');
+        this.track(e, (ev, dx, dy) => {
+            box.classList.add('dragging');
+            box.style.transform = `translate(${dx}px, ${dy}px)`;
+        }, async (ev, dropped) => {
+            box.classList.remove('dragging');
+            if (!dropped) { box.setAttribute('style', original); return; }
+            const r = box.getBoundingClientRect();
+            box.style.transform = '';
+            const page = this.pageAt(r.left + r.width / 2, r.top + r.height / 2) || box.closest('.pdf-page');
+            const [l, t, fw, fh] = this.fractions(page, r.left, r.top, r.width, r.height);
+            const result = await this.dotnet.invokeMethodAsync('OnFieldMoved', box.dataset.fieldKey, +page.dataset.page, l, t, fw, fh);
+            this.applyResult(box, original, result);
+        });
+    }
+
+    startResize(e, box) {
+        e.preventDefault();
+        e.stopPropagation();
+        const original = box.getAttribute('style');
+        const page = box.closest('.pdf-page');
+        const pr = page.getBoundingClientRect();
+        const start = box.getBoundingClientRect();
+        const minW = +page.dataset.minW * pr.width, minH = +page.dataset.minH * pr.height;
+        this.track(e, (ev, dx, dy) => {
+            const w = Math.max(minW, Math.min(start.width + dx, pr.right - start.left));
+            const h = Math.max(minH, Math.min(start.height + dy, pr.bottom - start.top));
+            box.style.width = (w / pr.width * 100) + '%';
+            box.style.height = (h / pr.height * 100) + '%';
+        }, async (ev, dropped) => {
+            if (!dropped) { box.setAttribute('style', original); return; }
+            const r = box.getBoundingClientRect();
+            const [l, t, fw, fh] = this.fractions(page, r.left, r.top, r.width, r.height);
+            const result = await this.dotnet.invokeMethodAsync('OnFieldMoved', box.dataset.fieldKey, +page.dataset.page, l, t, fw, fh);
+            this.applyResult(box, original, result);
+        });
+    }
+
+    /** Shows the rectangle the server kept (it may have clamped it), or the original when it refused the move. */
+    applyResult(box, original, result) {
+        if (!box.isConnected) return; // re-rendered on another page already
+        if (!result) { box.setAttribute('style', original); return; }
+        box.style.transform = '';
+        box.style.left = (result.left * 100) + '%';
+        box.style.top = (result.top * 100) + '%';
+        box.style.width = (result.width * 100) + '%';
+        box.style.height = (result.height * 100) + '%';
+    }
+
+    dispose() {
+        this.disposed = true;
+        document.removeEventListener('pointerdown', this.onPointerDown);
+        window.removeEventListener('click', this.onClickCapture, true);
+        if (this.observer) this.observer.disconnect();
+        if (this.pdf) this.pdf.destroy();
+    }
+}

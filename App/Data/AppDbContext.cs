@@ -1,0 +1,28 @@
+using ESignWeb.Domain;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Data;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<SignatureRequest> Requests => Set<SignatureRequest>();
+    public DbSet<Recipient> Recipients => Set<Recipient>();
+    public DbSet<Field> Fields => Set<Field>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        // SQLite cannot order or compare DateTimeOffset natively: store UTC ticks (sortable, exact).
+        configuration.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetTicksConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetTicksConverter>();
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ESignWeb.Data;
+
+/// <summary>A sender's account (seed owner_first_name, owner_last_name, owner_email).</summary>
+public class ApplicationUser : IdentityUser
+{
+    [PersonalData]
+    public string FirstName { get; set; } = "";
+
+    [PersonalData]
+    public string LastName { get; set; } = "";
+
+    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email ?? UserName ?? "";
+}

@@ -1,0 +1,87 @@
+using ESignWeb.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ESignWeb.Data;
+
+internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
+{
+    public void Configure(EntityTypeBuilder<Document> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255).UseCollation("NOCASE");
+        e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
+        // Names are unique per owner among live documents (seed: filename_exists / rename_if_exists).
+        e.HasIndex(x => new { x.OwnerId, x.Name }).IsUnique().HasFilter("DeletedAt IS NULL");
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SignatureRequestConfiguration : IEntityTypeConfiguration<SignatureRequest>
+{
+    public void Configure(EntityTypeBuilder<SignatureRequest> e)
+    {
+        e.ToTable("Requests");
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255);
+        e.Property(x => x.Message).HasMaxLength(4000);
+        e.Property(x => x.Cc).HasConversion(JsonColumn.Converter<string>(), JsonColumn.Comparer<string>());
+        e.Property(x => x.Version).IsConcurrencyToken();
+        e.HasIndex(x => new { x.OwnerId, x.Status });
+        e.HasOne(x => x.Document).WithMany().HasForeignKey(x => x.DocumentId).OnDelete(DeleteBehavior.Restrict);
+        e.HasMany(x => x.Recipients).WithOne(x => x.Request).HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Fields).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RecipientConfiguration : IEntityTypeConfiguration<Recipient>
+{
+    public void Configure(EntityTypeBuilder<Recipient> e)
+    {
+        e.Property(x => x.Email).IsRequired().HasMaxLength(254);
+        e.Property(x => x.FirstName).HasMaxLength(100);
+        e.Property(x => x.LastName).HasMaxLength(100);
+        e.Property(x => x.TokenHash).HasMaxLength(64);
+        e.Property(x => x.TokenNonce).HasMaxLength(64);
+        e.Property(x => x.DeclineReason).HasMaxLength(2000);
+        e.Ignore(x => x.FullName);
+        e.HasIndex(x => x.TokenHash).IsUnique();
+    }
+}
+
+internal sealed class FieldConfiguration : IEntityTypeConfiguration<Field>
+{
+    public void Configure(EntityTypeBuilder<Field> e)
+    {
+        e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
+        e.Ignore(x => x.Rect);
+        // A field belongs to a recipient of the same request; deleting the recipient deletes its fields.
+        e.HasOne(x => x.Recipient).WithMany().HasForeignKey(x => x.RecipientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> e)
+    {
+        e.Property(x => x.Type).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Hash).IsRequired().HasMaxLength(64);
+        e.Property(x => x.PrevHash).IsRequired().HasMaxLength(64);
+        // The chain position is unique: two concurrent appends cannot both take the same Seq.
+        e.HasIndex(x => new { x.RequestId, x.Seq }).IsUnique();
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> e)
+    {
+        e.ToTable("Outbox");
+        e.Property(x => x.Kind).IsRequired().HasMaxLength(64);
+        e.HasIndex(x => new { x.DoneAt, x.NextAttemptAt });
+        e.HasIndex(x => x.OwnerId);
+    }
+}

@@ -1,0 +1,171 @@
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Documents;
+
+/// <summary>A sender's library of uploaded PDFs: import (validated), list, rename, delete, download.</summary>
+public sealed class DocumentService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IBlobStore blobs,
+    DataPaths paths,
+    IOptions<ESignOptions> options,
+    TimeProvider clock,
+    ILogger<DocumentService> log)
+{
+    /// <summary>
+    /// Streams <paramref name="content"/> to a temp file (never whole into memory), validates it as a PDF, stores it
+    /// and records it. Nothing is recorded unless every check passes.
+    /// </summary>
+    public async Task<Document> ImportAsync(string ownerId, string fileName, Stream content, bool renameIfExists,
+        CancellationToken ct = default)
+    {
+        var name = FileNames.Clean(fileName);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!renameIfExists && await NameTakenAsync(db, ownerId, name, null, ct))
+                throw FileNameExists(name);
+        }
+
+        var temp = paths.NewTempFile();
+        try
+        {
+            await CopyWithLimitAsync(content, temp, options.Value.MaxUploadBytes, ct);
+            var info = PdfInspector.Inspect(temp);
+            var size = new FileInfo(temp).Length;
+            var key = await blobs.PutFileAsync(temp, ct);
+
+            for (var attempt = 0; ; attempt++)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var finalName = name;
+                if (renameIfExists)
+                {
+                    var taken = await db.Documents.Where(d => d.OwnerId == ownerId && d.DeletedAt == null)
+                        .Select(d => d.Name).ToListAsync(ct);
+                    finalName = FileNames.NextAvailable(name, taken);
+                }
+                var now = clock.GetUtcNow();
+                var doc = new Document
+                {
+                    OwnerId = ownerId, Name = finalName, BlobKey = key, Sha256 = key, SizeBytes = size,
+                    PageCount = info.PageCount, Pages = info.Pages.ToList(), CreatedAt = now, ModifiedAt = now,
+                };
+                db.Documents.Add(doc);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    log.LogInformation("Document {DocumentId} imported ({Pages} pages, {Bytes} bytes)", doc.Id, doc.PageCount, size);
+                    return doc;
+                }
+                catch (DbUpdateException) when (attempt < 3)
+                {
+                    // Another upload took the name between our check and insert (unique index).
+                    if (!renameIfExists) throw FileNameExists(name);
+                }
+            }
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public async Task<List<Document>> ListAsync(string ownerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking().Where(d => d.OwnerId == ownerId && d.DeletedAt == null)
+            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).ToListAsync(ct);
+    }
+
+    public async Task<Document> GetAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+               ?? throw AppException.NotFound("The document");
+    }
+
+    public async Task<Document> RenameAsync(string ownerId, int id, string newName, CancellationToken ct = default)
+    {
+        var name = FileNames.Clean(newName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                  ?? throw AppException.NotFound("The document");
+        if (string.Equals(doc.Name, name, StringComparison.Ordinal)) return doc;
+        if (await NameTakenAsync(db, ownerId, name, id, ct)) throw FileNameExists(name);
+        doc.Name = name;
+        doc.ModifiedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw FileNameExists(name);
+        }
+        return doc;
+    }
+
+    /// <summary>
+    /// Removes a document from the library. Drafts prepared on it are deleted with it; requests already sent keep
+    /// their copy (the row is only marked deleted, the file stays) so nothing out for signature breaks.
+    /// </summary>
+    public async Task<DeleteResult> DeleteAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                  ?? throw AppException.NotFound("The document");
+        var drafts = await db.Requests.Where(r => r.DocumentId == id && r.Status == RequestStatus.Draft).ToListAsync(ct);
+        var sent = await db.Requests.CountAsync(r => r.DocumentId == id && r.Status != RequestStatus.Draft, ct);
+        db.Requests.RemoveRange(drafts);
+        if (sent == 0 && drafts.Count == 0) db.Documents.Remove(doc);
+        else doc.DeletedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return new DeleteResult(drafts.Count, sent);
+    }
+
+    /// <summary>Opens the original PDF of a document the caller owns (also after it was removed from the library).</summary>
+    public async Task<(Stream Content, string Name)> OpenOriginalAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == ownerId, ct)
+                  ?? throw AppException.NotFound("The document");
+        return (blobs.OpenRead(doc.BlobKey), doc.Name);
+    }
+
+    public static AppException FileNameExists(string name) =>
+        new("filename_exists", $"A document named \"{name}\" already exists. Rename it, or let ESignWeb pick a new name such as \"{FileNames.NextAvailable(name, [name])}\".");
+
+    private static Task<bool> NameTakenAsync(AppDbContext db, string ownerId, string name, int? exceptId, CancellationToken ct) =>
+        db.Documents.AnyAsync(d => d.OwnerId == ownerId && d.DeletedAt == null && d.Name == name && (exceptId == null || d.Id != exceptId), ct);
+
+    private static async Task CopyWithLimitAsync(Stream source, string target, long limit, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        await using var fs = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        int n;
+        try
+        {
+            while ((n = await source.ReadAsync(buffer, ct)) > 0)
+            {
+                total += n;
+                if (total > limit) throw TooLarge(limit);
+                await fs.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+        }
+        catch (IOException ex) when (ex.Message.Contains("exceeds the maximum", StringComparison.OrdinalIgnoreCase))
+        {
+            // IBrowserFile.OpenReadStream(maxAllowedSize) reports an oversize file this way.
+            throw TooLarge(limit);
+        }
+    }
+
+    private static AppException TooLarge(long limit) =>
+        new("file_too_large", $"The file is larger than the {limit / (1024 * 1024)} MB limit.");
+}
+
+public sealed record DeleteResult(int DraftsDeleted, int SentRequestsKept);

@@ -1,0 +1,130 @@
+namespace ESignWeb.Domain;
+
+/// <summary>An uploaded PDF (SignEasy "original file"). Immutable content, addressed by its SHA-256 blob key.</summary>
+public class Document
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    /// <summary>File name with extension, unique per owner among documents that are not deleted.</summary>
+    public string Name { get; set; } = "";
+    public string BlobKey { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+    public long SizeBytes { get; set; }
+    public int PageCount { get; set; }
+    /// <summary>Page boxes and rotations, as read by <c>PdfInspector</c>; what the coordinate conversion needs.</summary>
+    public List<PageGeometry> Pages { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    /// <summary>Soft delete: a document already sent for signature stays readable by its requests.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>A signature request (SignEasy "pending file").</summary>
+public class SignatureRequest
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    public int DocumentId { get; set; }
+    public Document? Document { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsOrdered { get; set; } = true;
+    public string? Message { get; set; }
+    /// <summary>Comma-free list of CC addresses, stored as JSON.</summary>
+    public List<string> Cc { get; set; } = [];
+    public RequestStatus Status { get; set; } = RequestStatus.Draft;
+    public bool EmbeddedSigning { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public int? SignedFileId { get; set; }
+    /// <summary>Optimistic concurrency token: bumped on every state change.</summary>
+    public int Version { get; set; }
+    public List<Recipient> Recipients { get; set; } = [];
+    public List<Field> Fields { get; set; } = [];
+}
+
+public class Recipient
+{
+    public int Id { get; set; }
+    public int RequestId { get; set; }
+    public SignatureRequest? Request { get; set; }
+    public string Email { get; set; } = "";
+    public string FirstName { get; set; } = "";
+    public string LastName { get; set; } = "";
+    /// <summary>1-based signing order; used when the request is ordered.</summary>
+    public int OrderId { get; set; }
+    public RecipientStatus Status { get; set; } = RecipientStatus.NotViewed;
+    /// <summary>SHA-256 of the signing token (hex). The token itself is never stored.</summary>
+    public string? TokenHash { get; set; }
+    /// <summary>Random per-recipient nonce the token is derived from (see <c>RecipientTokens</c>).</summary>
+    public string? TokenNonce { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public DateTimeOffset? NotifiedAt { get; set; }
+    public DateTimeOffset? ViewedAt { get; set; }
+    public DateTimeOffset? FinalizedAt { get; set; }
+    public string? DeclineReason { get; set; }
+
+    public string FullName => $"{FirstName} {LastName}".Trim();
+}
+
+/// <summary>A field to fill, in PDF user space: points, origin at the page's bottom-left (seed fields_payload).</summary>
+public class Field
+{
+    public int Id { get; set; }
+    public int RequestId { get; set; }
+    public int RecipientId { get; set; }
+    public Recipient? Recipient { get; set; }
+    public FieldType Type { get; set; }
+    public bool Required { get; set; } = true;
+    /// <summary>1-based page number.</summary>
+    public int PageNumber { get; set; }
+    public double X { get; set; }
+    public double Y { get; set; }
+    public double Width { get; set; }
+    public double Height { get; set; }
+    /// <summary>Seed additional_info, e.g. <c>{"format":"DD/MM/YYYY"}</c> for dates; <c>{}</c> otherwise.</summary>
+    public string AdditionalInfo { get; set; } = "{}";
+    public string? Value { get; set; }
+    public DateTimeOffset? FilledAt { get; set; }
+
+    public PdfRect Rect => new(X, Y, Width, Height);
+}
+
+/// <summary>Append-only, hash-chained record of what happened to a request.</summary>
+public class AuditEvent
+{
+    public long Id { get; set; }
+    public int RequestId { get; set; }
+    public int Seq { get; set; }
+    public string Type { get; set; } = "";
+    public string? ActorEmail { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+    public DateTimeOffset At { get; set; }
+    public string Data { get; set; } = "{}";
+    public string PrevHash { get; set; } = "";
+    public string Hash { get; set; } = "";
+}
+
+/// <summary>Work to do after a commit (mail now; webhooks and sealing later), committed with the state change.</summary>
+public class OutboxMessage
+{
+    public long Id { get; set; }
+    /// <summary>The user whose action produced the message; the Outbox page shows a user only their own.</summary>
+    public string? OwnerId { get; set; }
+    public string Kind { get; set; } = "";
+    public string Payload { get; set; } = "{}";
+    /// <summary>Human summary for the Outbox page (e.g. "Invite to jane@example.com").</summary>
+    public string Summary { get; set; } = "";
+    public int Attempts { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset? DoneAt { get; set; }
+    public bool Failed { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>Where the result went: an .eml path in the outbox folder, or "smtp".</summary>
+    public string? DeliveredTo { get; set; }
+}

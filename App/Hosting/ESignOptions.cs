@@ -1,0 +1,46 @@
+namespace ESignWeb.Hosting;
+
+/// <summary>The <c>ESign</c> section of appsettings.json.</summary>
+public sealed class ESignOptions
+{
+    public const string Section = "ESign";
+
+    /// <summary>Directory for the SQLite database, blobs, mail outbox and keys. Relative paths are from the working directory.</summary>
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>Largest PDF accepted for upload, in MiB.</summary>
+    public int MaxUploadMegabytes { get; set; } = 50;
+
+    /// <summary>
+    /// Absolute base address used in links sent by mail (e.g. <c>https://sign.example.com</c>). Empty: the address
+    /// the sender is using the app at.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>Name shown as the product in mails and page titles.</summary>
+    public string ProductName { get; set; } = "ESignWeb";
+
+    /// <summary>Whether a new account must confirm its e-mail address before it can log in.</summary>
+    public bool RequireConfirmedAccount { get; set; } = true;
+
+    public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
+}
+
+/// <summary>The <c>Smtp</c> section. With no <see cref="Host"/>, mail is written to the outbox folder instead.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 25;
+    /// <summary>None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable (MailKit SecureSocketOptions).</summary>
+    public string Security { get; set; } = "Auto";
+    public string UserName { get; set; } = "";
+    public string Password { get; set; } = "";
+    public string FromAddress { get; set; } = "no-reply@esignweb.local";
+    public string FromName { get; set; } = "ESignWeb";
+    /// <summary>Seconds to wait for the SMTP server before a delivery attempt counts as failed.</summary>
+    public int TimeoutSeconds { get; set; } = 30;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}

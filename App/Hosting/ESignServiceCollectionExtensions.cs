@@ -1,0 +1,107 @@
+using ESignWeb.Components.Account;
+using ESignWeb.Data;
+using ESignWeb.Documents;
+using ESignWeb.Mail;
+using ESignWeb.Outbox;
+using ESignWeb.Requests;
+using ESignWeb.Storage;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using PdfSharp.Fonts;
+
+namespace ESignWeb.Hosting;
+
+public static class ESignServiceCollectionExtensions
+{
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>Registers everything the app needs, on its embedded defaults unless configured otherwise.</summary>
+    public static WebApplicationBuilder AddESign(this WebApplicationBuilder builder)
+    {
+        PdfSharp.PdfSharpLicense.SetAgplLicense();
+
+        // Static web assets (top-level wwwroot, MudBlazor, framework) resolve from the build manifest outside
+        // Development too, so "dotnet run" works in any environment. Published output has no manifest: no-op.
+        builder.WebHost.UseStaticWebAssets();
+
+        // Listen on 127.0.0.1:5000 unless --urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) &&
+            string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var services = builder.Services;
+        services.AddOptions<ESignOptions>().Bind(builder.Configuration.GetSection(ESignOptions.Section))
+            .Validate(o => o.MaxUploadMegabytes is > 0 and <= 2048, "ESign:MaxUploadMegabytes must be between 1 and 2048.")
+            .ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
+            .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DataPaths>();
+
+        var dataPaths = new DataPaths(Options.Create(builder.Configuration.GetSection(ESignOptions.Section).Get<ESignOptions>() ?? new ESignOptions()));
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPaths.Keys, "dataprotection")))
+            .SetApplicationName("ESignWeb");
+
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={dataPaths.Database};Cache=Shared;Pooling=True",
+            sqlite => sqlite.CommandTimeout(30)));
+
+        // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+        var requireConfirmed = builder.Configuration.GetValue($"{ESignOptions.Section}:RequireConfirmedAccount", true);
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = requireConfirmed;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        // Identity's stores want a scoped DbContext.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // Domain services.
+        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddSingleton<RecipientTokens>();
+        services.AddSingleton<DocumentService>();
+        services.AddSingleton<RequestService>();
+        services.AddSingleton<OutboxQueries>();
+
+        // Mail, through the outbox.
+        services.AddSingleton<MailComposer>();
+        services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp)
+            : ActivatorUtilities.CreateInstance<PickupFolderMailTransport>(sp));
+        services.AddSingleton<IEmailSender<ApplicationUser>, OutboxIdentityEmailSender>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IOutboxHandler, SignerInviteHandler>();
+        services.AddSingleton<IOutboxHandler, CcNoticeHandler>();
+        services.AddSingleton<IOutboxHandler, PlainMailHandler>();
+        services.AddSingleton<OutboxProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxProcessor>());
+
+        return builder;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+
+namespace ESignWeb.Outbox;
+
+/// <summary>Kinds of outbox work. Each has one <see cref="IOutboxHandler"/>.</summary>
+public static class OutboxKinds
+{
+    /// <summary>Mail a signer their signing link. Payload: <see cref="SignerInvite"/>.</summary>
+    public const string SignerInvite = "mail.signer_invite";
+
+    /// <summary>Tell a CC address that a request was sent. Payload: <see cref="CcNotice"/>.</summary>
+    public const string CcNotice = "mail.cc_notice";
+
+    /// <summary>A ready-made message (account confirmation, password reset). Payload: <see cref="PlainMail"/>.</summary>
+    public const string PlainMail = "mail.plain";
+}
+
+public sealed record SignerInvite(int RecipientId, string BaseUrl);
+
+public sealed record CcNotice(int RequestId, string Email, string BaseUrl);
+
+public sealed record PlainMail(string To, string Subject, string Html, string Text);
+
+/// <summary>Adds outbox messages to the caller's unit of work, so they commit with the state change.</summary>
+public static class OutboxWriter
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static OutboxMessage Enqueue<T>(AppDbContext db, string kind, T payload, string summary, string? ownerId,
+        DateTimeOffset now)
+    {
+        var m = new OutboxMessage
+        {
+            Kind = kind,
+            Payload = JsonSerializer.Serialize(payload, Json),
+            Summary = summary.Length > 300 ? summary[..300] : summary,
+            OwnerId = ownerId,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.Outbox.Add(m);
+        return m;
+    }
+
+    public static T Read<T>(OutboxMessage m) =>
+        JsonSerializer.Deserialize<T>(m.Payload, Json) ?? throw new InvalidOperationException($"Outbox message {m.Id} has no payload.");
+}
+
+/// <summary>Carries out one kind of outbox message. Throwing means "try again later".</summary>
+public interface IOutboxHandler
+{
+    string Kind { get; }
+
+    /// <summary>Does the work; returns where it went (for the Outbox page), e.g. an .eml path or "smtp".</summary>
+    Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct);
+}
+
+/// <summary>A message whose work can never succeed (e.g. its recipient was deleted): do not retry it.</summary>
+public sealed class PermanentOutboxFailure(string message) : Exception(message);

@@ -1,0 +1,16 @@
+using ESignWeb.Hosting;
+
+// The content root is the folder of the binaries: the repository's top-level appsettings.json is copied there by
+// the build, so `dotnet run`, the published output and the Docker image all read the same file.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.AddESign();
+var app = builder.Build();
+app.UseESign();
+app.Run();
+
+/// <summary>Entry point; public so integration tests can host the app.</summary>
+public partial class Program;

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using ESignWeb.Domain;
+using ESignWeb.Storage;
+
+namespace ESignWeb.Requests;
+
+/// <summary>
+/// Signing-link tokens. A token is HMAC-SHA256(instance key, recipient nonce): 256 bits that cannot be told apart
+/// from random without the key, which lives only in the data directory (never in the database). The database keeps
+/// the per-recipient random nonce and SHA-256(token) for look-up, so a leaked database yields no working link,
+/// while mail (first invite, retries, reminders) can rebuild the same link without ever storing it.
+/// </summary>
+public sealed class RecipientTokens
+{
+    private readonly byte[] _key;
+
+    public RecipientTokens(DataPaths paths)
+    {
+        var file = Path.Combine(paths.Keys, "signing-token.key");
+        if (!File.Exists(file))
+        {
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            try
+            {
+                using var fs = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+                fs.Write(fresh);
+            }
+            catch (IOException) when (File.Exists(file)) { /* another instance created it first */ }
+            TryRestrict(file);
+        }
+        _key = File.ReadAllBytes(file);
+        if (_key.Length < 32) throw new InvalidOperationException($"The signing key {file} is damaged (shorter than 32 bytes).");
+    }
+
+    /// <summary>Gives the recipient a fresh nonce and token hash; returns the token for the link.</summary>
+    public string Issue(Recipient r)
+    {
+        r.TokenNonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = TokenFor(r)!;
+        r.TokenHash = Hash(token);
+        return token;
+    }
+
+    /// <summary>Rebuilds a recipient's current token (for mail), or null when none was issued.</summary>
+    public string? TokenFor(Recipient r) =>
+        r.TokenNonce is null ? null : Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("sign:" + r.TokenNonce)));
+
+    /// <summary>The look-up hash of a token presented in a link. Malformed tokens hash too (and match nothing).</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Cheap shape check before any database look-up: 43 base64url characters.</summary>
+    public static bool LooksValid(string? token) =>
+        token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static void TryRestrict(string file)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            try { File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using ESignWeb.Domain;
+
+namespace ESignWeb.Requests;
+
+/// <summary>A signer being set up in the editor. <see cref="Key"/> identifies it before it has a database id.</summary>
+public sealed class DraftSigner
+{
+    public int Id { get; set; }
+    public Guid Key { get; set; } = Guid.NewGuid();
+    public string Email { get; set; } = "";
+    public string FirstName { get; set; } = "";
+    public string LastName { get; set; } = "";
+
+    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email;
+}
+
+/// <summary>A field being placed: PDF user-space rectangle (points, bottom-left origin) on a 1-based page.</summary>
+public sealed class DraftField
+{
+    public int Id { get; set; }
+    public Guid Key { get; set; } = Guid.NewGuid();
+    public Guid SignerKey { get; set; }
+    public FieldType Type { get; set; }
+    public bool Required { get; set; } = true;
+    public int PageNumber { get; set; }
+    public double X { get; set; }
+    public double Y { get; set; }
+    public double Width { get; set; }
+    public double Height { get; set; }
+    /// <summary>Date format for date fields (seed additional_info.format).</summary>
+    public string? DateFormat { get; set; }
+
+    public PdfRect Rect
+    {
+        get => new(X, Y, Width, Height);
+        set => (X, Y, Width, Height) = (value.X, value.Y, value.Width, value.Height);
+    }
+}
+
+/// <summary>Everything the sender edits on the prepare page, independent of EF.</summary>
+public sealed class RequestDraft
+{
+    public int RequestId { get; set; }
+    public int DocumentId { get; set; }
+    public string DocumentName { get; set; } = "";
+    public IReadOnlyList<PageGeometry> Pages { get; set; } = [];
+    public string Name { get; set; } = "";
+    public bool IsOrdered { get; set; } = true;
+    public string? Message { get; set; }
+    public List<string> Cc { get; set; } = [];
+    /// <summary>Signers in signing order.</summary>
+    public List<DraftSigner> Signers { get; set; } = [];
+    public List<DraftField> Fields { get; set; } = [];
+
+    public int PageCount => Pages.Count;
+}

@@ -1,0 +1,249 @@
+using ESignWeb.Audit;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Requests;
+
+/// <summary>A request with what the dashboard shows of it.</summary>
+public sealed record RequestSummary(
+    int Id, string Name, RequestStatus Status, bool IsOrdered, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt,
+    DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId);
+
+public sealed record RecipientSummary(int Id, string Email, string Name, int OrderId, RecipientStatus Status);
+
+/// <summary>
+/// The sender's side of a request: create a draft from a document, save the prepared draft, send it, list.
+/// Every state change commits with its audit event and outbox messages in one transaction.
+/// </summary>
+public sealed class RequestService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    RecipientTokens tokens,
+    OutboxSignal outboxSignal,
+    TimeProvider clock,
+    ILogger<RequestService> log)
+{
+    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.AsNoTracking()
+                      .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                  ?? throw AppException.NotFound("The document");
+        var now = clock.GetUtcNow();
+        var request = new SignatureRequest
+        {
+            OwnerId = ownerId, DocumentId = doc.Id, Name = Path.GetFileNameWithoutExtension(doc.Name),
+            IsOrdered = true, CreatedAt = now, ModifiedAt = now,
+        };
+        if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Requests.Add(request);
+        await db.SaveChangesAsync(ct);
+        await AuditLog.AppendAsync(db, request.Id, "created", actor, now, new { document = doc.Name, document_sha256 = doc.Sha256 }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return request.Id;
+    }
+
+    /// <summary>Loads a draft for the prepare page. Refuses requests that were already sent.</summary>
+    public async Task<RequestDraft> LoadDraftAsync(string ownerId, int requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+        if (!RequestWorkflow.IsEditable(r))
+            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+        var keys = r.Recipients.ToDictionary(x => x.Id, _ => Guid.NewGuid());
+        return new RequestDraft
+        {
+            RequestId = r.Id, DocumentId = r.DocumentId, DocumentName = r.Document!.Name, Pages = r.Document.Pages,
+            Name = r.Name, IsOrdered = r.IsOrdered, Message = r.Message, Cc = [.. r.Cc],
+            Signers = RequestWorkflow.InOrder(r).Select(x => new DraftSigner
+            {
+                Id = x.Id, Key = keys[x.Id], Email = x.Email, FirstName = x.FirstName, LastName = x.LastName,
+            }).ToList(),
+            Fields = r.Fields.OrderBy(f => f.Id).Select(f => new DraftField
+            {
+                Id = f.Id, SignerKey = keys[f.RecipientId], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
+                X = f.X, Y = f.Y, Width = f.Width, Height = f.Height, DateFormat = DateFormatOf(f),
+            }).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// Saves the whole draft (signers in order, fields, settings). Validates first and changes nothing when any
+    /// part is invalid. New signers and fields get their database ids written back into <paramref name="draft"/>.
+    /// </summary>
+    public async Task SaveDraftAsync(string ownerId, RequestDraft draft, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
+        if (!RequestWorkflow.IsEditable(r))
+            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+        draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
+        var problems = DraftEditor.ProblemsBeforeSend(draft)
+            .Where(p => !p.StartsWith("Add at least one signer", StringComparison.Ordinal)).ToList();
+        if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
+
+        var now = clock.GetUtcNow();
+        r.Name = draft.Name.Trim();
+        r.IsOrdered = draft.IsOrdered;
+        r.Message = draft.Message;
+        r.Cc = [.. draft.Cc];
+        r.ModifiedAt = now;
+
+        // Signers: update by id, add new, remove missing (their fields go with them).
+        var byKey = new Dictionary<Guid, Recipient>();
+        var order = 1;
+        foreach (var s in draft.Signers)
+        {
+            var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
+            if (entity is null)
+            {
+                entity = new Recipient { CreatedAt = now };
+                r.Recipients.Add(entity);
+            }
+            entity.Email = s.Email.Trim();
+            entity.FirstName = s.FirstName.Trim();
+            entity.LastName = s.LastName.Trim();
+            entity.OrderId = order++;
+            entity.ModifiedAt = now;
+            byKey[s.Key] = entity;
+        }
+        var keptRecipients = byKey.Values.ToHashSet();
+        foreach (var gone in r.Recipients.Where(x => !keptRecipients.Contains(x)).ToList())
+        {
+            r.Recipients.Remove(gone);
+            db.Recipients.Remove(gone);
+        }
+
+        var fieldEntities = new Dictionary<Guid, Field>();
+        foreach (var f in draft.Fields)
+        {
+            var entity = f.Id != 0 ? r.Fields.SingleOrDefault(x => x.Id == f.Id) : null;
+            if (entity is null)
+            {
+                entity = new Field();
+                r.Fields.Add(entity);
+            }
+            entity.Recipient = byKey[f.SignerKey];
+            entity.Type = f.Type;
+            entity.Required = f.Required;
+            entity.PageNumber = f.PageNumber;
+            (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
+            entity.AdditionalInfo = f.Type == FieldType.Date
+                ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
+                : "{}";
+            fieldEntities[f.Key] = entity;
+        }
+        var keptFields = fieldEntities.Values.ToHashSet();
+        foreach (var gone in r.Fields.Where(x => !keptFields.Contains(x)).ToList())
+        {
+            r.Fields.Remove(gone);
+            db.Fields.Remove(gone);
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var s in draft.Signers) s.Id = byKey[s.Key].Id;
+        foreach (var f in draft.Fields) f.Id = fieldEntities[f.Key].Id;
+    }
+
+    /// <summary>
+    /// Sends a draft: tokens for every signer, status incomplete, the audit event, and the invitation and CC mails
+    /// in the outbox: all in one commit. Sequential: only the first signer is mailed; parallel: everyone.
+    /// </summary>
+    public async Task SendAsync(string ownerId, int requestId, string baseUrl, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+        var draft = await LoadDraftAsync(ownerId, requestId, ct);
+        var problems = DraftEditor.ProblemsBeforeSend(draft);
+        if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
+
+        var now = clock.GetUtcNow();
+        var outcome = RequestWorkflow.Send(r, now);
+        foreach (var recipient in r.Recipients) tokens.Issue(recipient);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
+        {
+            is_ordered = r.IsOrdered,
+            recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
+            cc = r.Cc,
+            fields = r.Fields.Count,
+        }, ct);
+        foreach (var who in outcome.Notify)
+            OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, baseUrl), $"Signing invitation → {who.Email}", ownerId, now);
+        foreach (var cc in r.Cc)
+            OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc, baseUrl), $"CC notice → {cc}", ownerId, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw AppException.BadRequest("This request was changed at the same time (perhaps sent from another tab). Reload it and try again.");
+        }
+        log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", r.Id, r.Recipients.Count, r.IsOrdered);
+        outboxSignal.Notify();
+    }
+
+    public async Task<List<RequestSummary>> ListAsync(string ownerId, RequestStatus? status = null, string? search = null,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Document).Where(x => x.OwnerId == ownerId);
+        if (status is not null) q = q.Where(x => x.Status == status);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var s = search.Trim();
+            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\"));
+        }
+        var list = await q.OrderByDescending(x => x.ModifiedAt).ThenByDescending(x => x.Id).Take(500).ToListAsync(ct);
+        return list.Select(ToSummary).ToList();
+    }
+
+    public async Task<RequestSummary> GetSummaryAsync(string ownerId, int requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return ToSummary(await LoadOwnedAsync(db, ownerId, requestId, ct));
+    }
+
+    /// <summary>Deletes a draft (only drafts: a sent request is voided, not deleted).</summary>
+    public async Task DeleteDraftAsync(string ownerId, int requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+        if (!RequestWorkflow.IsEditable(r)) throw AppException.BadRequest("Only drafts can be deleted.");
+        db.AuditEvents.RemoveRange(db.AuditEvents.Where(e => e.RequestId == r.Id));
+        db.Requests.Remove(r);
+        await db.SaveChangesAsync(ct);
+    }
+
+    internal static async Task<SignatureRequest> LoadOwnedAsync(AppDbContext db, string ownerId, int requestId, CancellationToken ct) =>
+        await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
+        ?? throw AppException.NotFound("The request");
+
+    private static RequestSummary ToSummary(SignatureRequest r) => new(
+        r.Id, r.Name, r.Status, r.IsOrdered, r.CreatedAt, r.ModifiedAt, r.SentAt, r.Document?.Name ?? "",
+        RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status)).ToList(),
+        RequestWorkflow.Next(r)?.Id);
+
+    private static string? DateFormatOf(Field f)
+    {
+        if (f.Type != FieldType.Date) return null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(f.AdditionalInfo);
+            return doc.RootElement.TryGetProperty("format", out var v) ? v.GetString() : FieldRules.DefaultDateFormat;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return FieldRules.DefaultDateFormat;
+        }
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

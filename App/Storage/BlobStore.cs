@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+
+namespace ESignWeb.Storage;
+
+/// <summary>Immutable, content-addressed file storage. A key is the SHA-256 (hex) of the content.</summary>
+public interface IBlobStore
+{
+    /// <summary>Moves a finished temporary file into the store; returns its key. The temp file is consumed.</summary>
+    Task<string> PutFileAsync(string tempPath, CancellationToken ct = default);
+
+    Task<string> PutAsync(Stream content, CancellationToken ct = default);
+
+    Stream OpenRead(string key);
+
+    bool Exists(string key);
+
+    long Length(string key);
+}
+
+/// <summary>
+/// Blobs under <c>&lt;DataPath&gt;/blobs/ab/abcdef…</c>. Content is written to a temp file first and renamed into
+/// place, so a database row never points at a half-written file; identical content is stored once.
+/// </summary>
+public sealed class FileSystemBlobStore(DataPaths paths) : IBlobStore
+{
+    public async Task<string> PutFileAsync(string tempPath, CancellationToken ct = default)
+    {
+        string key;
+        await using (var fs = File.OpenRead(tempPath))
+            key = Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct));
+        var target = PathOf(key);
+        if (File.Exists(target))
+        {
+            File.Delete(tempPath);
+            return key;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            File.Move(tempPath, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(tempPath); // someone stored the same content at the same moment
+        }
+        return key;
+    }
+
+    public async Task<string> PutAsync(Stream content, CancellationToken ct = default)
+    {
+        var temp = paths.NewTempFile();
+        await using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await content.CopyToAsync(fs, ct);
+        return await PutFileAsync(temp, ct);
+    }
+
+    public Stream OpenRead(string key) =>
+        new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+
+    public bool Exists(string key) => File.Exists(PathOf(key));
+
+    public long Length(string key) => new FileInfo(PathOf(key)).Length;
+
+    private string PathOf(string key)
+    {
+        if (key.Length != 64 || !key.All(Uri.IsHexDigit))
+            throw new ArgumentException("Not a blob key.", nameof(key));
+        return Path.Combine(paths.Blobs, key[..2], key);
+    }
+}
