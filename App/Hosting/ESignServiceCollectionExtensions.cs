@@ -7,11 +7,12 @@ using ESignWeb.Requests;
 using ESignWeb.Storage;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using PdfSharp.Fonts;
 
 namespace ESignWeb.Hosting;
 
@@ -43,11 +44,16 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
 
-        var dataPaths = new DataPaths(Options.Create(builder.Configuration.GetSection(ESignOptions.Section).Get<ESignOptions>() ?? new ESignOptions()));
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPaths.Keys, "dataprotection")))
-            .SetApplicationName("ESignWeb");
+        // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
+        // ESign:DataPath in any configuration source.
+        services.AddDataProtection().SetApplicationName("ESignWeb");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().Keys, "dataprotection")),
+                sp.GetRequiredService<ILoggerFactory>())));
 
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite($"Data Source={dataPaths.Database};Cache=Shared;Pooling=True",
+        services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
+            $"Data Source={sp.GetRequiredService<DataPaths>().Database};Cache=Shared;Pooling=True",
             sqlite => sqlite.CommandTimeout(30)));
 
         // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
@@ -61,10 +67,8 @@ public static class ESignServiceCollectionExtensions
             })
             .AddIdentityCookies();
         services.AddAuthorization();
-        var requireConfirmed = builder.Configuration.GetValue($"{ESignOptions.Section}:RequireConfirmedAccount", true);
         services.AddIdentityCore<ApplicationUser>(o =>
             {
-                o.SignIn.RequireConfirmedAccount = requireConfirmed;
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 8;
@@ -75,6 +79,8 @@ public static class ESignServiceCollectionExtensions
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<ESignOptions>>((o, esign) =>
+            o.SignIn.RequireConfirmedAccount = esign.Value.RequireConfirmedAccount);
         // Identity's stores want a scoped DbContext.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 

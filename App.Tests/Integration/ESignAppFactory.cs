@@ -1,0 +1,42 @@
+using ESignWeb.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ESignWeb.Tests.Integration;
+
+/// <summary>The real app in-process (TestServer) over a fresh data directory: SQLite file, blobs, outbox folder.</summary>
+public sealed class ESignAppFactory : WebApplicationFactory<Program>
+{
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("esign-it-").FullName;
+
+    public int MaxUploadMegabytes { get; init; } = 1;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ESign:DataPath", DataDir);
+        builder.UseSetting("ESign:MaxUploadMegabytes", MaxUploadMegabytes.ToString());
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Creates a confirmed user and returns their id.</summary>
+    public async Task<string> CreateUserAsync(string email, string first = "Sam", string last = "Sender")
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, FirstName = first, LastName = last };
+        var result = await users.CreateAsync(user, "Passw0rd!long");
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user.Id;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}
