@@ -17,8 +17,10 @@ function loadPdfJs(libBase) {
 
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 
-export async function init(root, dotnet, url, libBase) {
+export async function init(root, dotnet, url, libPath) {
     const viewer = new Viewer(root, dotnet);
+    const libBase = new URL(libPath, document.baseURI).href;
+    url = new URL(url, document.baseURI).href;
     try {
         const lib = await loadPdfJs(libBase);
         viewer.pdf = await lib.getDocument({

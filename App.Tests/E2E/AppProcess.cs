@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ESignWeb.Tests.E2E;
+
+/// <summary>
+/// The real app, as built, in its own process on 127.0.0.1 with a fresh data directory: the same binary
+/// `dotnet run` starts, configured only through environment variables (as an operator would).
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private AppProcess(Process process, string dataDir, int port)
+    {
+        _process = process;
+        DataDir = dataDir;
+        Port = port;
+    }
+
+    public string DataDir { get; }
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    public string DatabasePath => Path.Combine(DataDir, "esign.db");
+
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static async Task<AppProcess> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        if (!File.Exists(RepoPaths.AppDll)) throw new FileNotFoundException("Build the app first.", RepoPaths.AppDll);
+        var dataDir = Directory.CreateTempSubdirectory("esign-e2e-").FullName;
+        var port = FreePort.Next();
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepoPaths.AppDll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = dataDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["ESign__DataPath"] = dataDir;
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app.");
+        var app = new AppProcess(process, dataDir, port);
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => "App log:\n" + app.Log);
+        using var http = new HttpClient();
+        var health = await http.GetAsync(app.BaseUrl + "/healthz");
+        if (!health.IsSuccessStatusCode) throw new InvalidOperationException($"/healthz answered {(int)health.StatusCode}. Log:\n{app.Log}");
+        return app;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        try { Directory.Delete(DataDir, true); } catch (IOException) { }
+    }
+}
