@@ -28,6 +28,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
         });
         var (playwright, browser) = await Browser.LaunchAsync();
         Screenshots? shots = null;
+        var consoleErrors = new List<string>();
         try
         {
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 } });
@@ -35,6 +36,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             Assertions.SetDefaultExpectTimeout(15_000);
             page.SetDefaultTimeout(20_000);
             shots = new Screenshots(page);
+            page.Console += (_, m) => { if (m.Type == "error") lock (consoleErrors) consoleErrors.Add(m.Text); };
 
             // 1. Register; the confirmation mail arrives over SMTP; confirm; log in.
             const string sender = "sam.sender@example.com";
@@ -119,6 +121,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             var requestRow = page.Locator("#requests-table tr", new() { HasText = "Three pages" });
             await Assertions.Expect(requestRow.Locator("[data-status=incomplete]")).ToBeVisibleAsync();
             await shots.TakeAsync("dashboard-sent");
+            await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
 
             // 6. The first signer's mail arrives at the SMTP sink with a /sign/… link; the second signer's does not.
             var invite = await smtp.WaitForMessageToAsync("first.signer@example.com");
@@ -143,6 +146,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
         }
         catch
         {
+            output.WriteLine("Browser console errors:\n" + string.Join("\n", consoleErrors));
             output.WriteLine("App log:\n" + app.Log);
             if (shots is not null) await shots.TakeAsync("failure");
             throw;

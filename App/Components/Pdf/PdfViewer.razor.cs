@@ -114,6 +114,7 @@ public partial class PdfViewer
         }
         catch (JSDisconnectedException) { }
         catch (TaskCanceledException) { }
+        catch (JSException) { } // leaving the page must never break the circuit
         _self?.Dispose();
     }
 }

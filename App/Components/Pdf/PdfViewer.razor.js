@@ -23,7 +23,7 @@ export async function init(root, dotnet, url, libPath) {
     url = new URL(url, document.baseURI).href;
     try {
         const lib = await loadPdfJs(libBase);
-        viewer.pdf = await lib.getDocument({
+        viewer.loadingTask = lib.getDocument({
             url,
             isEvalSupported: false,
             cMapUrl: libBase + 'cmaps/',
@@ -32,7 +32,8 @@ export async function init(root, dotnet, url, libPath) {
             wasmUrl: libBase + 'wasm/',
             iccUrl: libBase + 'iccs/',
             withCredentials: true,
-        }).promise;
+        });
+        viewer.pdf = await viewer.loadingTask.promise;
         viewer.observe();
         root.dataset.loaded = 'true';
     } catch (e) {
@@ -53,7 +54,9 @@ class Viewer {
         this.suppressClick = false;
         this.onPointerDown = this.onPointerDown.bind(this);
         this.onClickCapture = this.onClickCapture.bind(this);
+        this.onKeyDown = this.onKeyDown.bind(this);
         document.addEventListener('pointerdown', this.onPointerDown);
+        root.addEventListener('keydown', this.onKeyDown);
         window.addEventListener('click', this.onClickCapture, true);
     }
 
@@ -112,6 +115,11 @@ class Viewer {
 
     /** Width available for pages, for "fit width". */
     availableWidth() { return this.root.clientWidth; }
+
+    /** Arrow keys on a field move it (in .NET) instead of scrolling; Tab and every other key keep their meaning. */
+    onKeyDown(e) {
+        if (e.target.closest('.field-box') && e.key.startsWith('Arrow')) e.preventDefault();
+    }
 
     // ---- pointer gestures ---------------------------------------------------------------------------------------
     onClickCapture(e) {
@@ -263,8 +271,9 @@ class Viewer {
     dispose() {
         this.disposed = true;
         document.removeEventListener('pointerdown', this.onPointerDown);
+        this.root.removeEventListener('keydown', this.onKeyDown);
         window.removeEventListener('click', this.onClickCapture, true);
         if (this.observer) this.observer.disconnect();
-        if (this.pdf) this.pdf.destroy();
+        if (this.loadingTask) this.loadingTask.destroy().catch(() => { });
     }
 }
