@@ -1,5 +1,7 @@
 using ESignWeb.Hosting;
 
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
+
 // The content root is the folder of the binaries: the repository's top-level appsettings.json is copied there by
 // the build, so `dotnet run`, the published output and the Docker image all read the same file.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -10,7 +12,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddESign();
 var app = builder.Build();
 app.UseESign();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so integration tests can host the app.</summary>
 public partial class Program;
