@@ -49,8 +49,8 @@ public class SenderJourneyTests(ITestOutputHelper output)
             await page.FillAsync("#Input\\.ConfirmPassword", password);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync(new Regex("RegisterConfirmation"));
-            var confirmation = await smtp.WaitForMessageToAsync(sender, m => m.Subject.Contains("Confirm"));
-            var confirmLink = Regex.Match(confirmation.TextBody, @"https?://\S+ConfirmEmail\S+").Value;
+            var confirmation = await smtp.WaitForMessageToAsync(sender, m => (m.Subject ?? "").Contains("Confirm"));
+            var confirmLink = Regex.Match(confirmation.TextBody ?? "", @"https?://\S+ConfirmEmail\S+").Value;
             Assert.StartsWith(app.BaseUrl, confirmLink);
             await page.GotoAsync(confirmLink);
             await Assertions.Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
@@ -126,7 +126,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             // 6. The first signer's mail arrives at the SMTP sink with a /sign/… link; the second signer's does not.
             var invite = await smtp.WaitForMessageToAsync("first.signer@example.com");
             Assert.Contains("Three pages", invite.Subject);
-            Assert.Matches(new Regex($@"{Regex.Escape(app.BaseUrl)}/sign/[A-Za-z0-9_-]{{43}}"), invite.TextBody);
+            Assert.Matches(new Regex($@"{Regex.Escape(app.BaseUrl)}/sign/[A-Za-z0-9_-]{{43}}"), invite.TextBody ?? "");
             await Task.Delay(3000); // the outbox has had ample time to send anything else
             Assert.Empty(smtp.MessagesTo("second.signer@example.com"));
 

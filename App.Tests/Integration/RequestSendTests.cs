@@ -109,12 +109,12 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         // The outbox processor delivers to the pickup folder; the mail carries /sign/{token} whose hash is stored.
         var mails = await WaitForMailsAsync(owner, 2);
         var invite = mails.Single(m => m.To.Mailboxes.Single().Address == "first@example.com");
-        var link = System.Text.RegularExpressions.Regex.Match(invite.TextBody, @"http://127\.0\.0\.1:5999/sign/([A-Za-z0-9_-]{43})");
+        var link = System.Text.RegularExpressions.Regex.Match(invite.TextBody ?? "", @"http://127\.0\.0\.1:5999/sign/([A-Za-z0-9_-]{43})");
         Assert.True(link.Success, invite.TextBody);
         var token = link.Groups[1].Value;
         Assert.Equal(RecipientTokens.Hash(token), request.Recipients.Single(r => r.Email == "first@example.com").TokenHash);
         Assert.DoesNotContain(mails, m => m.To.Mailboxes.Any(x => x.Address == "second@example.com"));
-        Assert.Contains(mails, m => m.To.Mailboxes.Single().Address == "boss@example.com" && m.Subject.Contains("in copy"));
+        Assert.Contains(mails, m => m.To.Mailboxes.Single().Address == "boss@example.com" && (m.Subject ?? "").Contains("in copy"));
 
         // The token itself is nowhere in the database.
         await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
