@@ -26,19 +26,27 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static async Task<AppProcess> StartAsync(IDictionary<string, string>? settings = null)
+    /// <param name="settings">Environment variables for the app (e.g. <c>Smtp__Host</c>).</param>
+    /// <param name="appDll">The app to run; default: the build output of App/.</param>
+    /// <param name="dataDir">The data directory; default: a fresh temp folder passed as <c>ESign__DataPath</c>.
+    /// When given, it is not passed (the app must find it through its own appsettings.json).</param>
+    public static async Task<AppProcess> StartAsync(IDictionary<string, string>? settings = null, string? appDll = null,
+        string? dataDir = null)
     {
-        if (!File.Exists(RepoPaths.AppDll)) throw new FileNotFoundException("Build the app first.", RepoPaths.AppDll);
-        var dataDir = Directory.CreateTempSubdirectory("esign-e2e-").FullName;
+        appDll ??= RepoPaths.AppDll;
+        if (!File.Exists(appDll)) throw new FileNotFoundException("Build the app first.", appDll);
+        var passDataDir = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("esign-e2e-").FullName;
         var port = FreePort.Next();
         var psi = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { RepoPaths.AppDll, "--urls", $"http://127.0.0.1:{port}" },
-            WorkingDirectory = dataDir,
+            ArgumentList = { appDll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = Directory.CreateTempSubdirectory("esign-cwd-").FullName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.Environment["ESign__DataPath"] = dataDir;
+        if (passDataDir) psi.Environment["ESign__DataPath"] = dataDir;
+        else psi.Environment.Remove("ESign__DataPath");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v;

@@ -67,7 +67,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             await File.WriteAllBytesAsync(pdfPath, TestPdf.Pages(3));
             await page.GotoAsync("/documents");
             await WaitInteractiveAsync(page);
-            await page.Locator("input[type=file]").SetInputFilesAsync(pdfPath);
+            await UploadAsync(page, pdfPath);
             var row = page.Locator("#documents-table tr", new() { HasText = "Three pages.pdf" });
             await Assertions.Expect(row).ToBeVisibleAsync();
             await Assertions.Expect(row).ToContainTextAsync("3");
@@ -158,7 +158,14 @@ public class SenderJourneyTests(ITestOutputHelper output)
         }
     }
 
-    private static Task WaitInteractiveAsync(IPage page) =>
+    /// <summary>As a person does it: press "Upload PDF", pick the file in the chooser that opens.</summary>
+    internal static async Task UploadAsync(IPage page, string path)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#upload-button"));
+        await chooser.SetFilesAsync(path);
+    }
+
+    internal static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("#app-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     private static async Task AddSignerAsync(IPage page, string email, string first, string last)

@@ -85,7 +85,8 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Notifications go bottom-right, where they never cover the page's action buttons (top-right).
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Domain services.
