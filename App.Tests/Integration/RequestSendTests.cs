@@ -138,6 +138,17 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         var mails = await WaitForMailsAsync(owner, 3);
         Assert.Equal(["p1@example.com", "p2@example.com", "p3@example.com"],
             mails.Select(m => m.To.Mailboxes.Single().Address).Order());
+        // The Outbox page shows the sender their own mail (and its content, as no SMTP server is configured here).
+        var queries = _app.Get<OutboxQueries>();
+        var rows = await queries.ListAsync(owner);
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.True(r.DoneAt is not null && r.HasEml && r.Attempts == 1));
+        var shown = await queries.ReadMailAsync(owner, rows[0].Id);
+        Assert.Contains("/sign/", shown!.Text);
+        var stranger = await _app.CreateUserAsync($"stranger-{Guid.NewGuid():N}@example.com");
+        Assert.Empty(await queries.ListAsync(stranger));
+        Assert.Null(await queries.ReadMailAsync(stranger, rows[0].Id));
+
         var summary = await _requests.GetSummaryAsync(owner, id);
         Assert.Null(summary.NextRecipientId);
         Assert.All(summary.Recipients, r => Assert.Equal(RecipientStatus.NotViewed, r.Status));
