@@ -21,23 +21,15 @@ public class SenderBadInputTests(ITestOutputHelper output)
             ["ESign__RequireConfirmedAccount"] = "false",
             ["ESign__MaxUploadMegabytes"] = "1",
         });
-        var (playwright, browser) = await Browser.LaunchAsync();
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        var page = browser.Page;
         try
         {
-            var page = await (await browser.NewContextAsync(new() { BaseURL = app.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 } })).NewPageAsync();
-            page.SetDefaultTimeout(20_000);
-            Assertions.SetDefaultExpectTimeout(15_000);
-
-            await page.GotoAsync("/Account/Register");
-            await page.FillAsync("#Input\\.FirstName", "Bea");
-            await page.FillAsync("#Input\\.Email", "bea@example.com");
-            await page.FillAsync("#Input\\.Password", "Correct-Horse-9");
-            await page.FillAsync("#Input\\.ConfirmPassword", "Correct-Horse-9");
-            await page.ClickAsync("button[type=submit]");
+            await Steps.RegisterAsync(page, "bea@example.com", "Bea");
             await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
 
             await page.GotoAsync("/documents");
-            await SenderJourneyTests.WaitInteractiveAsync(page);
+            await Steps.WaitInteractiveAsync(page);
             var error = page.Locator("#upload-error");
             foreach (var (name, bytes, message) in new[]
                      {
@@ -48,7 +40,7 @@ public class SenderBadInputTests(ITestOutputHelper output)
                          ("huge.pdf", Oversized(), "larger than the 1 MB limit"),
                      })
             {
-                await SenderJourneyTests.UploadAsync(page, await WriteAsync(app, name, bytes));
+                await Steps.UploadAsync(page, await WriteAsync(app, name, bytes));
                 await Assertions.Expect(error).ToContainTextAsync(name);
                 await Assertions.Expect(error).ToContainTextAsync(message);
             }
@@ -56,12 +48,12 @@ public class SenderBadInputTests(ITestOutputHelper output)
 
             // A good file, then the same name again: refused with the choice to rename automatically.
             var rotated = await WriteAsync(app, "Rotated.pdf", TestPdf.Create(TestPdf.A4Rotated90, TestPdf.A4Landscape));
-            await SenderJourneyTests.UploadAsync(page, rotated);
+            await Steps.UploadAsync(page, rotated);
             await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = "Rotated.pdf" })).ToBeVisibleAsync();
-            await SenderJourneyTests.UploadAsync(page, rotated);
+            await Steps.UploadAsync(page, rotated);
             await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await Assertions.Expect(error).ToContainTextAsync("already exists");
-            await SenderJourneyTests.UploadAsync(page, rotated);
+            await Steps.UploadAsync(page, rotated);
             await page.GetByRole(AriaRole.Button, new() { Name = "Upload as \"Rotated (1).pdf\"" }).ClickAsync();
             await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = "Rotated (1).pdf" })).ToBeVisibleAsync();
 
@@ -69,7 +61,7 @@ public class SenderBadInputTests(ITestOutputHelper output)
             await page.Locator("#documents-table tr", new() { HasText = "Rotated.pdf" }).Locator(".request-signatures").ClickAsync();
             await page.WaitForURLAsync(new Regex(@"/requests/\d+/prepare"));
             var requestId = int.Parse(Regex.Match(page.Url, @"/requests/(\d+)/").Groups[1].Value);
-            await SenderJourneyTests.WaitInteractiveAsync(page);
+            await Steps.WaitInteractiveAsync(page);
             await page.ClickAsync("#send-button");
             await Assertions.Expect(page.Locator("#send-problems")).ToContainTextAsync("Add at least one signer");
             await page.FillAsync("#signer-email", "bob@");
@@ -86,11 +78,7 @@ public class SenderBadInputTests(ITestOutputHelper output)
             var box = (await target.BoundingBoxAsync())!;
             Assert.Equal(841.89 / 595.28, box.Width / box.Height, 2);
             var (x, y) = (box.X + box.Width * 0.4, box.Y + box.Height * 0.6);
-            var src = (await page.Locator("[data-palette-type='signature']").BoundingBoxAsync())!;
-            await page.Mouse.MoveAsync(src.X + src.Width / 2, src.Y + src.Height / 2);
-            await page.Mouse.DownAsync();
-            await page.Mouse.MoveAsync((float)x, (float)y, new() { Steps = 12 });
-            await page.Mouse.UpAsync();
+            await Steps.DragFieldAsync(page, "signature", x, y);
             await Assertions.Expect(page.Locator(".field-box")).ToHaveCountAsync(1);
 
             // Shown point (dx, dy) from the top-left ↔ user space on /Rotate 90: ux = dy, uy = dx (PDF.js viewport).
@@ -111,13 +99,10 @@ public class SenderBadInputTests(ITestOutputHelper output)
         }
         catch
         {
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
             output.WriteLine("App log:\n" + app.Log);
+            await browser.Shots.TakeAsync("bad-input-failure");
             throw;
-        }
-        finally
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
         }
     }
 

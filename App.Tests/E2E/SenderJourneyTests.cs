@@ -26,48 +26,29 @@ public class SenderJourneyTests(ITestOutputHelper output)
             ["Smtp__Port"] = smtp.Port.ToString(),
             ["Smtp__Security"] = "None",
         });
-        var (playwright, browser) = await Browser.LaunchAsync();
-        Screenshots? shots = null;
-        var consoleErrors = new List<string>();
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        var page = browser.Page;
+        var shots = browser.Shots;
         try
         {
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 } });
-            var page = await context.NewPageAsync();
-            Assertions.SetDefaultExpectTimeout(15_000);
-            page.SetDefaultTimeout(20_000);
-            shots = new Screenshots(page);
-            page.Console += (_, m) => { if (m.Type == "error") lock (consoleErrors) consoleErrors.Add(m.Text); };
-
             // 1. Register; the confirmation mail arrives over SMTP; confirm; log in.
             const string sender = "sam.sender@example.com";
-            const string password = "Correct-Horse-9";
-            await page.GotoAsync("/Account/Register");
-            await page.FillAsync("#Input\\.FirstName", "Sam");
-            await page.FillAsync("#Input\\.LastName", "Sender");
-            await page.FillAsync("#Input\\.Email", sender);
-            await page.FillAsync("#Input\\.Password", password);
-            await page.FillAsync("#Input\\.ConfirmPassword", password);
-            await page.ClickAsync("button[type=submit]");
+            await Steps.RegisterAsync(page, sender, "Sam", "Sender");
             await page.WaitForURLAsync(new Regex("RegisterConfirmation"));
             var confirmation = await smtp.WaitForMessageToAsync(sender, m => (m.Subject ?? "").Contains("Confirm"));
             var confirmLink = Regex.Match(confirmation.TextBody ?? "", @"https?://\S+ConfirmEmail\S+").Value;
             Assert.StartsWith(app.BaseUrl, confirmLink);
             await page.GotoAsync(confirmLink);
             await Assertions.Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
-
-            await page.GotoAsync("/Account/Login");
-            await page.FillAsync("#Input\\.Email", sender);
-            await page.FillAsync("#Input\\.Password", password);
-            await page.ClickAsync("button[type=submit]");
-            await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+            await Steps.LogInAsync(page, sender);
             await shots.TakeAsync("dashboard-empty");
 
             // 2. Upload a generated 3-page PDF.
             var pdfPath = Path.Combine(app.DataDir, "Three pages.pdf");
             await File.WriteAllBytesAsync(pdfPath, TestPdf.Pages(3));
             await page.GotoAsync("/documents");
-            await WaitInteractiveAsync(page);
-            await UploadAsync(page, pdfPath);
+            await Steps.WaitInteractiveAsync(page);
+            await Steps.UploadAsync(page, pdfPath);
             var row = page.Locator("#documents-table tr", new() { HasText = "Three pages.pdf" });
             await Assertions.Expect(row).ToBeVisibleAsync();
             await Assertions.Expect(row).ToContainTextAsync("3");
@@ -76,7 +57,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             // 3. Start a request and add two signers.
             await row.Locator(".request-signatures").ClickAsync();
             await page.WaitForURLAsync(new Regex(@"/requests/\d+/prepare"));
-            await WaitInteractiveAsync(page);
+            await Steps.WaitInteractiveAsync(page);
             var requestId = int.Parse(Regex.Match(page.Url, @"/requests/(\d+)/").Groups[1].Value);
             await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
             await AddSignerAsync(page, "first.signer@example.com", "Fiona", "First");
@@ -100,7 +81,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
                 var box = (await target.BoundingBoxAsync())!;
                 var (x, y) = (box.X + box.Width * fx, box.Y + box.Height * fy);
                 var before = await page.Locator(".field-box").CountAsync();
-                await DragAsync(page, page.Locator($"[data-palette-type='{type}']"), x, y);
+                await Steps.DragFieldAsync(page, type, x, y);
                 await Assertions.Expect(page.Locator(".field-box")).ToHaveCountAsync(before + 1);
                 // The drop point in PDF points (Letter, 612 × 792, origin bottom-left), measured on the page box.
                 box = (await target.BoundingBoxAsync())!;
@@ -146,27 +127,12 @@ public class SenderJourneyTests(ITestOutputHelper output)
         }
         catch
         {
-            output.WriteLine("Browser console errors:\n" + string.Join("\n", consoleErrors));
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
             output.WriteLine("App log:\n" + app.Log);
-            if (shots is not null) await shots.TakeAsync("failure");
+            await shots.TakeAsync("failure");
             throw;
         }
-        finally
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
     }
-
-    /// <summary>As a person does it: press "Upload PDF", pick the file in the chooser that opens.</summary>
-    internal static async Task UploadAsync(IPage page, string path)
-    {
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#upload-button"));
-        await chooser.SetFilesAsync(path);
-    }
-
-    internal static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("#app-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     private static async Task AddSignerAsync(IPage page, string email, string first, string last)
     {
@@ -176,17 +142,6 @@ public class SenderJourneyTests(ITestOutputHelper output)
         await page.ClickAsync("#signer-add");
         await Assertions.Expect(page.Locator($".signer-row[data-email='{email}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#signer-email")).ToHaveValueAsync("");
-    }
-
-    /// <summary>A real pointer drag: press on the palette item, move in steps, release over the page.</summary>
-    private static async Task DragAsync(IPage page, ILocator source, double x, double y)
-    {
-        var b = (await source.BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(b.X + b.Width / 2, b.Y + b.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(b.X + b.Width / 2 + 10, b.Y + b.Height / 2 + 10, new() { Steps = 3 });
-        await page.Mouse.MoveAsync((float)x, (float)y, new() { Steps = 12 });
-        await page.Mouse.UpAsync();
     }
 
     private sealed record StoredField(string Email, string Type, int Page, double X, double Y, double Width, double Height);

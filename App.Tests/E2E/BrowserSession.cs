@@ -1,0 +1,94 @@
+using Microsoft.Playwright;
+
+namespace ESignWeb.Tests.E2E;
+
+/// <summary>One Chromium (Debian's) with one page on the app's base URL; collects browser console errors.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+    private readonly List<string> _consoleErrors = [];
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+        Shots = new Screenshots(page);
+        page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
+    }
+
+    public IPage Page { get; }
+    public Screenshots Shots { get; }
+
+    public string ConsoleErrors { get { lock (_consoleErrors) return string.Join("\n", _consoleErrors); } }
+
+    public static async Task<BrowserSession> OpenAsync(string baseUrl)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
+        return new BrowserSession(playwright, browser, page);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
+
+/// <summary>The steps a person takes, shared by the journeys.</summary>
+public static class Steps
+{
+    public const string Password = "Correct-Horse-9";
+
+    /// <summary>Fills and submits the registration form.</summary>
+    public static async Task RegisterAsync(IPage page, string email, string first, string last = "")
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.FillAsync("#Input\\.FirstName", first);
+        await page.FillAsync("#Input\\.LastName", last);
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.FillAsync("#Input\\.ConfirmPassword", Password);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    public static async Task LogInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The circuit is live (the marker is absent from prerendered HTML).</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("#app-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Press "Upload PDF" and pick the file in the chooser that opens.</summary>
+    public static async Task UploadAsync(IPage page, string path)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#upload-button"));
+        await chooser.SetFilesAsync(path);
+    }
+
+    /// <summary>A real pointer drag from the palette item of <paramref name="fieldType"/> to (x, y).</summary>
+    public static async Task DragFieldAsync(IPage page, string fieldType, double x, double y)
+    {
+        var b = (await page.Locator($"[data-palette-type='{fieldType}']").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(b.X + b.Width / 2, b.Y + b.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(b.X + b.Width / 2 + 10, b.Y + b.Height / 2 + 10, new() { Steps = 3 });
+        await page.Mouse.MoveAsync((float)x, (float)y, new() { Steps = 12 });
+        await page.Mouse.UpAsync();
+    }
+}
