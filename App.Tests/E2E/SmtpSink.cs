@@ -21,15 +21,15 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpSink> StartAsync()
+    public static async Task<SmtpSink> StartAsync(int? port = null)
     {
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         // aiosmtpd's Mailbox makes the Maildir (cur/new/tmp) only when the folder does not exist yet.
         var maildir = Path.Combine(Directory.CreateTempSubdirectory("esign-smtp-").FullName, "maildir");
-        var port = FreePort.Next();
+        var listenPort = port ?? FreePort.Next();
         var psi = new ProcessStartInfo(python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{listenPort}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
@@ -38,9 +38,9 @@ public sealed class SmtpSink : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20),
+        await FreePort.WaitUntilListeningAsync(listenPort, TimeSpan.FromSeconds(20),
             () => $"aiosmtpd (is python3-aiosmtpd installed?) said: {err}");
-        return new SmtpSink(process, maildir, port);
+        return new SmtpSink(process, maildir, listenPort);
     }
 
     public List<MimeMessage> Messages()

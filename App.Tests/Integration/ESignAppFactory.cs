@@ -13,12 +13,16 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
 
     public int MaxUploadMegabytes { get; init; } = 1;
 
+    /// <summary>Extra settings (e.g. <c>Smtp:Host</c>).</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ESign:DataPath", DataDir);
         builder.UseSetting("ESign:MaxUploadMegabytes", MaxUploadMegabytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
