@@ -91,8 +91,9 @@ public class SenderBadInputTests(ITestOutputHelper output)
             using var r = cmd.ExecuteReader();
             Assert.True(r.Read());
             Assert.Equal(1, r.GetInt32(0));
-            Assert.InRange(r.GetDouble(3), 159, 161);                 // user-space width: the signature's 160 pt
-            Assert.InRange(r.GetDouble(4), 47, 49);                   // user-space height: 48 pt
+            // Shown as on any page (160 wide × 48 tall), so in user space it is 48 wide × 160 tall.
+            Assert.InRange(r.GetDouble(3), 47, 49);
+            Assert.InRange(r.GetDouble(4), 159, 161);
             Assert.InRange(r.GetDouble(1) + r.GetDouble(3) / 2, dy - 1, dy + 1);
             Assert.InRange(r.GetDouble(2) + r.GetDouble(4) / 2, dx - 1, dx + 1);
             await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();

@@ -184,7 +184,9 @@ class Viewer {
     startNew(e, palette) {
         e.preventDefault();
         const z = this.zoom();
-        let w = +palette.dataset.defaultW * z, h = +palette.dataset.defaultH * z;
+        // The default size as it appears on screen, on every page: on a page shown turned a quarter, the stored
+        // (user-space) width and height come out swapped, which is what keeps the box looking the same.
+        const w = +palette.dataset.defaultW * z, h = +palette.dataset.defaultH * z;
         const ghost = document.createElement('div');
         ghost.className = 'field-ghost';
         ghost.textContent = palette.dataset.label || palette.dataset.paletteType;
@@ -192,17 +194,7 @@ class Viewer {
         ghost.style.height = h + 'px';
         ghost.style.display = 'none';
         document.body.appendChild(ghost);
-        let lastPage = null;
         const place = ev => {
-            const page = this.pageAt(ev.clientX, ev.clientY);
-            // On pages shown turned a quarter, the default box turns with the page's text direction.
-            if (page !== lastPage) {
-                lastPage = page;
-                const turned = page && page.dataset.quarter === 'true';
-                const gw = turned ? h : w, gh = turned ? w : h;
-                ghost.style.width = gw + 'px';
-                ghost.style.height = gh + 'px';
-            }
             ghost.style.display = 'flex';
             ghost.style.left = (ev.clientX - ghost.offsetWidth / 2) + 'px';
             ghost.style.top = (ev.clientY - ghost.offsetHeight / 2) + 'px';

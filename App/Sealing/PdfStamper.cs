@@ -1,0 +1,108 @@
+using ESignWeb.Domain;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace ESignWeb.Sealing;
+
+/// <summary>One value to draw: where (PDF user space, 1-based page), what kind, and the text or image.</summary>
+public sealed record StampItem(int PageNumber, PdfRect Rect, FieldType Type, string? Text = null, byte[]? Image = null,
+    bool HandwritingFont = false);
+
+/// <summary>
+/// Draws filled-in values onto pages at their exact rectangles, as flat page content. Positions are PDF user space;
+/// on pages with /Rotate the content is turned so that it reads upright as the page is shown.
+/// </summary>
+public static class PdfStamper
+{
+    private const double Padding = 2;
+    private const double MaxFontSize = 14;
+    private const double MinFontSize = 4;
+
+    public static void Stamp(PdfDocument doc, IEnumerable<StampItem> items)
+    {
+        foreach (var group in items.GroupBy(i => i.PageNumber))
+        {
+            if (group.Key < 1 || group.Key > doc.PageCount)
+                throw new ArgumentOutOfRangeException(nameof(items), $"Page {group.Key} does not exist.");
+            var page = doc.Pages[group.Key - 1];
+            using var g = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            var height = page.Height.Point;
+            var rotation = ((page.Rotate % 360) + 360) % 360;
+            foreach (var item in group) Draw(g, item, height, rotation);
+        }
+    }
+
+    private static void Draw(XGraphics g, StampItem item, double pageHeight, int rotation)
+    {
+        // XGraphics on a PDFsharp page draws in user space with the y axis flipped: (x, H − y).
+        var r = item.Rect;
+        var center = new XPoint(r.X + r.Width / 2, pageHeight - (r.Y + r.Height / 2));
+        var turned = rotation is 90 or 270;
+        double w = turned ? r.Height : r.Width, h = turned ? r.Width : r.Height;
+        var box = new XRect(center.X - w / 2, center.Y - h / 2, w, h);
+        var state = g.Save();
+        if (rotation != 0) g.RotateAtTransform(-rotation, center);
+        switch (item.Type)
+        {
+            case FieldType.Signature or FieldType.Initials when item.Image is { Length: > 0 }:
+                DrawImage(g, item.Image, box);
+                break;
+            case FieldType.Checkbox:
+                if (IsChecked(item.Text)) DrawCheck(g, box);
+                break;
+            default:
+                if (!string.IsNullOrEmpty(item.Text)) DrawText(g, item.Text, box, item.HandwritingFont);
+                break;
+        }
+        g.Restore(state);
+    }
+
+    public static bool IsChecked(string? value) =>
+        value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1" || value.Equals("on", StringComparison.OrdinalIgnoreCase));
+
+    private static void DrawImage(XGraphics g, byte[] bytes, XRect box)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        using var image = XImage.FromStream(stream);
+        var inner = Inset(box, 1);
+        double iw = image.PixelWidth, ih = image.PixelHeight;
+        var scale = Math.Min(inner.Width / iw, inner.Height / ih);
+        double dw = iw * scale, dh = ih * scale;
+        g.DrawImage(image, inner.X + (inner.Width - dw) / 2, inner.Y + (inner.Height - dh) / 2, dw, dh);
+    }
+
+    private static void DrawCheck(XGraphics g, XRect box)
+    {
+        var side = Math.Min(box.Width, box.Height) - 2 * Padding;
+        var x = box.X + (box.Width - side) / 2;
+        var y = box.Y + (box.Height - side) / 2;
+        var pen = new XPen(XColors.Black, Math.Max(1, side / 9)) { LineCap = XLineCap.Round, LineJoin = XLineJoin.Round };
+        g.DrawLines(pen, [new XPoint(x + side * 0.1, y + side * 0.55), new XPoint(x + side * 0.4, y + side * 0.85), new XPoint(x + side * 0.9, y + side * 0.15)]);
+    }
+
+    private static void DrawText(XGraphics g, string text, XRect box, bool handwriting)
+    {
+        text = text.ReplaceLineEndings(" ");
+        var inner = Inset(box, Padding);
+        var family = handwriting ? SealingFonts.Hand : SealingFonts.Sans;
+        var size = Math.Min(MaxFontSize, inner.Height * (handwriting ? 0.85 : 0.65));
+        XFont font;
+        while (true)
+        {
+            font = new XFont(family, size);
+            var measured = g.MeasureString(text, font);
+            if ((measured.Width <= inner.Width && measured.Height <= inner.Height * 1.25) || size <= MinFontSize) break;
+            size = Math.Max(MinFontSize, size * Math.Min(0.95, inner.Width / Math.Max(1, measured.Width)));
+        }
+        // Still too long at the smallest size: cut it with an ellipsis rather than spill out of the field.
+        if (g.MeasureString(text, font).Width > inner.Width)
+        {
+            while (text.Length > 1 && g.MeasureString(text + "…", font).Width > inner.Width) text = text[..^1];
+            text += "…";
+        }
+        g.DrawString(text, font, XBrushes.Black, inner, XStringFormats.CenterLeft);
+    }
+
+    private static XRect Inset(XRect r, double by) =>
+        new(r.X + by, r.Y + by, Math.Max(1, r.Width - 2 * by), Math.Max(1, r.Height - 2 * by));
+}
