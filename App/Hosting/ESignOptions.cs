@@ -23,7 +23,18 @@ public sealed class ESignOptions
     /// <summary>Whether a new account must confirm its e-mail address before it can log in.</summary>
     public bool RequireConfirmedAccount { get; set; } = true;
 
+    /// <summary>The certificate that signs sealed PDFs. Empty path: a self-signed one is made on first start.</summary>
+    public CertificateOptions Certificate { get; set; } = new();
+
     public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
+}
+
+public sealed class CertificateOptions
+{
+    /// <summary>A PKCS#12 (.pfx/.p12) file with the private key.</summary>
+    public string Path { get; set; } = "";
+
+    public string Password { get; set; } = "";
 }
 
 /// <summary>The <c>Smtp</c> section. With no <see cref="Host"/>, mail is written to the outbox folder instead.</summary>

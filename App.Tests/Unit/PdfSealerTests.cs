@@ -1,0 +1,67 @@
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Sealing;
+using ESignWeb.Storage;
+using ESignWeb.Tests.Fixtures;
+using Microsoft.Extensions.Options;
+using PdfSharp.Pdf.IO;
+
+namespace ESignWeb.Tests.Unit;
+
+/// <summary>The sealed PDF's digital signature, checked with poppler's pdfsig.</summary>
+public class PdfSealerTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("esign-seal-");
+    private readonly SigningCertificate _certificate;
+
+    public PdfSealerTests()
+    {
+        Fonts.Install();
+        var options = Options.Create(new ESignOptions { DataPath = _dir.FullName });
+        _certificate = new SigningCertificate(options, new DataPaths(options), TimeProvider.System);
+    }
+
+    private byte[] Seal(byte[] pdf)
+    {
+        using var doc = PdfReader.Open(new MemoryStream(pdf), PdfDocumentOpenMode.Modify);
+        PdfStamper.Stamp(doc, [new StampItem(1, new PdfRect(72, 72, 200, 32), FieldType.Text, "Signed by Łukasz")]);
+        PdfSealer.Flatten(doc);
+        var ms = new MemoryStream();
+        PdfSealer.SaveSigned(doc, ms, _certificate.Certificate, "Signed with ESignWeb", "test");
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public async Task Pdfsig_reports_the_seal_valid_with_sha256()
+    {
+        var output = await Poppler.PdfSigAsync(Seal(TestPdf.Pages(2)));
+        Assert.Contains("Signature is Valid", output);
+        Assert.Contains("SHA-256", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ESignWeb", output);
+    }
+
+    [Fact]
+    public async Task A_changed_byte_after_sealing_is_detected()
+    {
+        var sealedPdf = Seal(TestPdf.Pages(1));
+        var text = System.Text.Encoding.Latin1.GetString(sealedPdf);
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"/MediaBox\s*\[\s*0\s+0\s+(\d)");
+        Assert.True(m.Success);
+        var at = m.Groups[1].Index;
+        sealedPdf[at] = (byte)(sealedPdf[at] == (byte)'5' ? '4' : '5'); // a page size digit, inside the signed range
+        var output = await Poppler.PdfSigAsync(sealedPdf);
+        Assert.DoesNotContain("Signature is Valid", output);
+    }
+
+    [Fact]
+    public void The_instance_certificate_is_created_once_and_reused()
+    {
+        var again = new SigningCertificate(Options.Create(new ESignOptions { DataPath = _dir.FullName }),
+            new DataPaths(Options.Create(new ESignOptions { DataPath = _dir.FullName })), TimeProvider.System);
+        Assert.Equal(_certificate.Certificate.Thumbprint, again.Certificate.Thumbprint);
+        Assert.True(again.Certificate.HasPrivateKey);
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "keys", "instance-certificate.pfx")));
+    }
+
+    public void Dispose() => _dir.Delete(true);
+}

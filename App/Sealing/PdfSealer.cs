@@ -1,0 +1,44 @@
+using System.Security.Cryptography.X509Certificates;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
+using PdfSharp.Pdf.Signatures;
+
+namespace ESignWeb.Sealing;
+
+/// <summary>
+/// Makes a stamped document final: removes interactive form fields (their values are already drawn as page content)
+/// and saves it with a PKCS#7 detached SHA-256 signature by the instance certificate, so any change afterwards is
+/// detectable (`pdfsig`, Acrobat).
+/// </summary>
+public static class PdfSealer
+{
+    public static void Flatten(PdfDocument doc)
+    {
+        doc.Internals.Catalog.Elements.Remove("/AcroForm");
+        foreach (var page in doc.Pages)
+        {
+            if (page.Elements.GetArray("/Annots") is not { } annots) continue;
+            for (var i = annots.Elements.Count - 1; i >= 0; i--)
+            {
+                var annot = annots.Elements[i] is PdfReference r ? r.Value as PdfDictionary : annots.Elements[i] as PdfDictionary;
+                if (annot?.Elements.GetName("/Subtype") == "/Widget") annots.Elements.RemoveAt(i);
+            }
+            if (annots.Elements.Count == 0) page.Elements.Remove("/Annots");
+        }
+    }
+
+    /// <summary>Saves <paramref name="doc"/> to <paramref name="output"/>, digitally signed.</summary>
+    public static void SaveSigned(PdfDocument doc, Stream output, X509Certificate2 certificate, string reason, string location)
+    {
+        var signer = new PdfSharpDefaultSigner(certificate, PdfMessageDigestType.SHA256);
+        DigitalSignatureHandler.ForDocument(doc, signer, new DigitalSignatureOptions
+        {
+            Reason = reason,
+            Location = location,
+            AppName = "ESignWeb",
+            PageIndex = 0,
+            Rectangle = new PdfSharp.Drawing.XRect(0, 0, 0, 0), // invisible: the stamped page content is the visible record
+        });
+        doc.Save(output, closeStream: false);
+    }
+}
