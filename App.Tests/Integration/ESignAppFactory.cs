@@ -9,7 +9,10 @@ namespace ESignWeb.Tests.Integration;
 /// <summary>The real app in-process (TestServer) over a fresh data directory: SQLite file, blobs, outbox folder.</summary>
 public sealed class ESignAppFactory : WebApplicationFactory<Program>
 {
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("esign-it-").FullName;
+    public string DataDir { get; init; } = Directory.CreateTempSubdirectory("esign-it-").FullName;
+
+    /// <summary>Leave the data directory in place on dispose (to start another host on it: a restart).</summary>
+    public bool KeepData { get; init; }
 
     public int MaxUploadMegabytes { get; init; } = 1;
 
@@ -41,6 +44,9 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        if (!KeepData)
+        {
+            try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        }
     }
 }

@@ -27,6 +27,7 @@ internal sealed class SignatureRequestConfiguration : IEntityTypeConfiguration<S
         e.Property(x => x.OwnerId).IsRequired();
         e.Property(x => x.Name).IsRequired().HasMaxLength(255);
         e.Property(x => x.Message).HasMaxLength(4000);
+        e.Property(x => x.VoidMessage).HasMaxLength(2000);
         e.Property(x => x.Cc).HasConversion(JsonColumn.Converter<string>(), JsonColumn.Comparer<string>());
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.OwnerId, x.Status });
@@ -57,9 +58,30 @@ internal sealed class FieldConfiguration : IEntityTypeConfiguration<Field>
     public void Configure(EntityTypeBuilder<Field> e)
     {
         e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
+        e.Property(x => x.Value).HasMaxLength(1000);
+        e.Property(x => x.ValueSource).HasMaxLength(200);
         e.Ignore(x => x.Rect);
         // A field belongs to a recipient of the same request; deleting the recipient deletes its fields.
         e.HasOne(x => x.Recipient).WithMany().HasForeignKey(x => x.RecipientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SignedFileConfiguration : IEntityTypeConfiguration<SignedFile>
+{
+    public void Configure(EntityTypeBuilder<SignedFile> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255);
+        e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Checksum).IsRequired().HasMaxLength(64);
+        e.Property(x => x.OriginalChecksum).IsRequired().HasMaxLength(64);
+        e.Property(x => x.AuditTrailBlobKey).IsRequired().HasMaxLength(64);
+        e.Property(x => x.PublicIdentifier).IsRequired().HasMaxLength(64);
+        e.HasIndex(x => x.PublicIdentifier).IsUnique();
+        // Exactly one signed file per request, whatever races: the second insert fails.
+        e.HasIndex(x => x.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
+        e.HasIndex(x => x.OwnerId);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

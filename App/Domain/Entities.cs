@@ -38,6 +38,11 @@ public class SignatureRequest
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public int? SignedFileId { get; set; }
+    public DateTimeOffset? LastRemindedAt { get; set; }
+    /// <summary>Base address of signing links, recorded when the request is sent (mail sent later uses it too).</summary>
+    public string? LinkBaseUrl { get; set; }
+    /// <summary>The sender's message when voiding (seed: cancel message).</summary>
+    public string? VoidMessage { get; set; }
     /// <summary>Optimistic concurrency token: bumped on every state change.</summary>
     public int Version { get; set; }
     public List<Recipient> Recipients { get; set; } = [];
@@ -63,6 +68,8 @@ public class Recipient
     public DateTimeOffset ModifiedAt { get; set; }
     public DateTimeOffset? NotifiedAt { get; set; }
     public DateTimeOffset? ViewedAt { get; set; }
+    /// <summary>When the signer agreed to do business electronically (required before filling any field).</summary>
+    public DateTimeOffset? ConsentedAt { get; set; }
     public DateTimeOffset? FinalizedAt { get; set; }
     public string? DeclineReason { get; set; }
 
@@ -86,10 +93,40 @@ public class Field
     public double Height { get; set; }
     /// <summary>Seed additional_info, e.g. <c>{"format":"DD/MM/YYYY"}</c> for dates; <c>{}</c> otherwise.</summary>
     public string AdditionalInfo { get; set; } = "{}";
+    /// <summary>
+    /// The signer's value: text for text, name, email and date fields; "true"/"false" for checkboxes; the blob key
+    /// of the PNG image for signature and initials.
+    /// </summary>
     public string? Value { get; set; }
+    /// <summary>For signature/initials: how the image was made (draw, type, upload); typed text is kept here.</summary>
+    public string? ValueSource { get; set; }
     public DateTimeOffset? FilledAt { get; set; }
+    /// <summary>True for a field a free-fill signer placed themselves.</summary>
+    public bool AddedBySigner { get; set; }
 
     public PdfRect Rect => new(X, Y, Width, Height);
+}
+
+/// <summary>A sealed, digitally signed PDF (SignEasy "signed file").</summary>
+public class SignedFile
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    /// <summary>The request it completes; null for a self-signed document.</summary>
+    public int? RequestId { get; set; }
+    public int? DocumentId { get; set; }
+    public string Name { get; set; } = "";
+    public string BlobKey { get; set; } = "";
+    /// <summary>SHA-256 (hex) of the sealed PDF.</summary>
+    public string Checksum { get; set; } = "";
+    /// <summary>SHA-256 (hex) of the original PDF it was made from.</summary>
+    public string OriginalChecksum { get; set; } = "";
+    /// <summary>Random public reference printed on the audit trail.</summary>
+    public string PublicIdentifier { get; set; } = "";
+    public string AuditTrailBlobKey { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
 }
 
 /// <summary>Append-only, hash-chained record of what happened to a request.</summary>

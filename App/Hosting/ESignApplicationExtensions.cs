@@ -14,6 +14,9 @@ public static class ESignApplicationExtensions
     /// <summary>Applies migrations, then maps the middleware and endpoints.</summary>
     public static WebApplication UseESign(this WebApplication app)
     {
+        // PDFsharp finds no system fonts on Linux: give it the app's own (wwwroot/lib/fonts, from npm).
+        Sealing.SealingFonts.Install(app.Environment.WebRootFileProvider);
+
         using (var scope = app.Services.CreateScope())
         {
             using var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();

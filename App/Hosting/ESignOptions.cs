@@ -26,7 +26,16 @@ public sealed class ESignOptions
     /// <summary>The certificate that signs sealed PDFs. Empty path: a self-signed one is made on first start.</summary>
     public CertificateOptions Certificate { get; set; } = new();
 
+    /// <summary>Test hooks; leave at their defaults in production.</summary>
+    public TestingOptions Testing { get; set; } = new();
+
     public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
+}
+
+public sealed class TestingOptions
+{
+    /// <summary>Makes the next N seals fail just before they commit (to test recovery). Default 0.</summary>
+    public int FailSealsBeforeCommit { get; set; }
 }
 
 public sealed class CertificateOptions

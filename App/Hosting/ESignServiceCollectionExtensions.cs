@@ -4,6 +4,8 @@ using ESignWeb.Documents;
 using ESignWeb.Mail;
 using ESignWeb.Outbox;
 using ESignWeb.Requests;
+using ESignWeb.Sealing;
+using ESignWeb.Signing;
 using ESignWeb.Storage;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -54,7 +56,7 @@ public static class ESignServiceCollectionExtensions
 
         services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
             $"Data Source={sp.GetRequiredService<DataPaths>().Database};Cache=Shared;Pooling=True",
-            sqlite => sqlite.CommandTimeout(30)));
+            sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
 
         // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
         services.AddCascadingAuthenticationState();
@@ -85,6 +87,9 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ClientInfo>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientInfoCircuitHandler>();
         // Notifications go bottom-right, where they never cover the page's action buttons (top-right).
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -95,6 +100,11 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<OutboxQueries>();
+        services.AddSingleton<SigningService>();
+        services.AddSingleton<SigningCertificate>();
+        services.AddSingleton<SealingFaults>();
+        services.AddSingleton<SealingService>();
+        services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 
         // Mail, through the outbox.
         services.AddSingleton<MailComposer>();
@@ -106,6 +116,9 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, SignerInviteHandler>();
         services.AddSingleton<IOutboxHandler, CcNoticeHandler>();
         services.AddSingleton<IOutboxHandler, PlainMailHandler>();
+        services.AddSingleton<IOutboxHandler, DeclinedNoticeHandler>();
+        services.AddSingleton<IOutboxHandler, VoidNoticeHandler>();
+        services.AddSingleton<IOutboxHandler, CompletedNoticeHandler>();
         services.AddSingleton<OutboxProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxProcessor>());
 

@@ -12,14 +12,16 @@ public sealed record MailContent(string ToAddress, string? ToName, string Subjec
 /// <summary>Builds the product's mails (plain HTML with a text alternative; user text is always HTML-encoded).</summary>
 public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptions> esign)
 {
-    public MimeMessage ToMime(MailContent c)
+    public MimeMessage ToMime(MailContent c, IEnumerable<(string Name, byte[] Content)>? attachments = null)
     {
         var m = new MimeMessage();
         m.From.Add(new MailboxAddress(smtp.Value.FromName, smtp.Value.FromAddress));
         m.To.Add(new MailboxAddress(c.ToName ?? "", c.ToAddress));
         if (!string.IsNullOrWhiteSpace(c.ReplyTo)) m.ReplyTo.Add(new MailboxAddress(c.ReplyToName ?? "", c.ReplyTo));
         m.Subject = c.Subject;
-        m.Body = new BodyBuilder { HtmlBody = c.Html, TextBody = c.Text }.ToMessageBody();
+        var body = new BodyBuilder { HtmlBody = c.Html, TextBody = c.Text };
+        foreach (var (name, content) in attachments ?? []) body.Attachments.Add(name, content, new ContentType("application", "pdf"));
+        m.Body = body.ToMessageBody();
         return m;
     }
 
@@ -57,6 +59,42 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
             "<p>You are in copy and will receive the signed document when everyone has signed.</p>" +
             (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"));
         return new MailContent(toEmail, null, subject, html, text, senderEmail, senderName);
+    }
+
+    public MailContent Declined(string toEmail, string toName, string documentName, string signerName, string signerEmail, string reason, string link)
+    {
+        var subject = $"{signerName} declined to sign \"{documentName}\"";
+        var text = $"Hello {toName},\n\n{signerName} ({signerEmail}) declined to sign \"{documentName}\".\n\nReason given:\n{reason}\n\n" +
+                   $"The request is closed and its signing links no longer work. Details: {link}\n";
+        var html = Layout(subject, $"<p>Hello {E(toName)},</p><p>{E(signerName)} ({E(signerEmail)}) declined to sign \"{E(documentName)}\".</p>" +
+                                   $"<p><b>Reason given:</b></p><blockquote>{E(reason).Replace("\n", "<br>")}</blockquote>" +
+                                   "<p>The request is closed and its signing links no longer work.</p>" + Button(link, "View the request"));
+        return new MailContent(toEmail, toName, subject, html, text);
+    }
+
+    public MailContent Voided(string toEmail, string toName, string senderName, string senderEmail, string documentName, string? message)
+    {
+        var subject = $"{senderName} voided \"{documentName}\"";
+        var text = $"Hello {toName},\n\n{senderName} ({senderEmail}) voided the signature request for \"{documentName}\". " +
+                   "You no longer need to sign it, and its link no longer works.\n\n" +
+                   (string.IsNullOrWhiteSpace(message) ? "" : $"Message:\n{message}\n");
+        var html = Layout(subject, $"<p>Hello {E(toName)},</p><p>{E(senderName)} ({E(senderEmail)}) voided the signature request for \"{E(documentName)}\". " +
+                                   "You no longer need to sign it, and its link no longer works.</p>" +
+                                   (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"));
+        return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName);
+    }
+
+    public MailContent Completed(string toEmail, string? toName, string documentName, IEnumerable<string> signers, string? link, bool attached)
+    {
+        var subject = $"Completed: \"{documentName}\" has been signed by everyone";
+        var list = string.Join(", ", signers);
+        var text = $"Hello{(string.IsNullOrWhiteSpace(toName) ? "" : " " + toName)},\n\n\"{documentName}\" has been signed by {list}." +
+                   (attached ? " The signed document and its audit trail are attached." : "") +
+                   (link is null ? "" : $"\n\nDownload it here: {link}") + "\n";
+        var html = Layout(subject, $"<p>Hello{(string.IsNullOrWhiteSpace(toName) ? "" : " " + E(toName))},</p><p>\"{E(documentName)}\" has been signed by {E(list)}." +
+                                   (attached ? " The signed document and its audit trail are attached." : "") + "</p>" +
+                                   (link is null ? "" : Button(link, "Download the signed document")));
+        return new MailContent(toEmail, toName, subject, html, text);
     }
 
     public string Layout(string title, string inner) =>

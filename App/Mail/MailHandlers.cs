@@ -1,3 +1,4 @@
+using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
@@ -9,7 +10,8 @@ namespace ESignWeb.Mail;
 
 /// <summary>Mails a signer their link. The link is rebuilt from the recipient's nonce at send time (never stored).</summary>
 public sealed class SignerInviteHandler(
-    IDbContextFactory<AppDbContext> dbFactory, RecipientTokens tokens, MailComposer composer, IMailTransport transport)
+    IDbContextFactory<AppDbContext> dbFactory, RecipientTokens tokens, MailComposer composer, IMailTransport transport, TimeProvider clock,
+    ILogger<SignerInviteHandler> log)
     : IOutboxHandler
 {
     public string Kind => OutboxKinds.SignerInvite;
@@ -26,10 +28,23 @@ public sealed class SignerInviteHandler(
             return $"skipped: request is {WireNames.Of(request.Status)}";
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
-        var link = $"{p.BaseUrl.TrimEnd('/')}/sign/{token}";
+        var baseUrl = string.IsNullOrEmpty(p.BaseUrl) ? request.LinkBaseUrl ?? "" : p.BaseUrl;
+        var link = $"{baseUrl.TrimEnd('/')}/sign/{token}";
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link);
-        return await transport.SendAsync(composer.ToMime(content), ct);
+            request.Name, request.Message, link, p.Reminder);
+        var delivered = await transport.SendAsync(composer.ToMime(content), ct);
+        try
+        {
+            await dbFactory.WriteAsync(async w =>
+                await AuditLog.AppendAsync(w, request.Id, "mail_delivered", new Actor(null), clock.GetUtcNow(),
+                    new { to = r.Email, kind = p.Reminder ? "reminder" : "invitation" }, ct), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The mail is out; failing here would send it again on retry. The event is lost, and logged.
+            log.LogError(ex, "Could not record delivery of the invitation to recipient {RecipientId}", r.Id);
+        }
+        return delivered;
     }
 }
 
@@ -91,5 +106,85 @@ public sealed class OutboxIdentityEmailSender(
             user.Id, clock.GetUtcNow());
         await db.SaveChangesAsync();
         signal.Notify();
+    }
+}
+
+/// <summary>Tells the sender that a signer declined, with the reason.</summary>
+public sealed class DeclinedNoticeHandler(IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport)
+    : IOutboxHandler
+{
+    public string Kind => OutboxKinds.DeclinedNotice;
+
+    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var p = OutboxWriter.Read<DeclinedNotice>(message);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
+                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
+        var who = request.Recipients.Single(x => x.Id == p.RecipientId);
+        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
+        var link = $"{(request.LinkBaseUrl ?? "").TrimEnd('/')}/requests/{request.Id}";
+        var content = composer.Declined(owner.Email ?? "", owner.DisplayName, request.Name, who.FullName, who.Email, who.DeclineReason ?? "", link);
+        return await transport.SendAsync(composer.ToMime(content), ct);
+    }
+}
+
+/// <summary>Tells a signer the request was voided.</summary>
+public sealed class VoidNoticeHandler(IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport)
+    : IOutboxHandler
+{
+    public string Kind => OutboxKinds.VoidNotice;
+
+    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var p = OutboxWriter.Read<VoidNotice>(message);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var who = await db.Recipients.AsNoTracking().Include(x => x.Request).SingleOrDefaultAsync(x => x.Id == p.RecipientId, ct)
+                  ?? throw new PermanentOutboxFailure("The recipient no longer exists.");
+        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == who.Request!.OwnerId, ct);
+        var content = composer.Voided(who.Email, who.FullName, owner.DisplayName, owner.Email ?? "", who.Request!.Name, who.Request.VoidMessage);
+        return await transport.SendAsync(composer.ToMime(content), ct);
+    }
+}
+
+/// <summary>The signed document is ready: mailed with the sealed PDF and audit trail attached (when not too large).</summary>
+public sealed class CompletedNoticeHandler(
+    IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, RecipientTokens tokens,
+    ESignWeb.Storage.IBlobStore blobs) : IOutboxHandler
+{
+    private const long MaxAttachmentBytes = 10 * 1024 * 1024;
+
+    public string Kind => OutboxKinds.CompletedNotice;
+
+    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var p = OutboxWriter.Read<CompletedNotice>(message);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
+                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
+        var signed = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.RequestId == request.Id, ct)
+                     ?? throw new PermanentOutboxFailure("The request has no signed file.");
+        var baseUrl = (request.LinkBaseUrl ?? "").TrimEnd('/');
+        var recipient = p.RecipientId is { } rid ? request.Recipients.SingleOrDefault(x => x.Id == rid) : null;
+        string? link = recipient is not null && tokens.TokenFor(recipient) is { } token ? $"{baseUrl}/sign/{token}"
+            : p.RecipientId is null && p.Email == (await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerId).Select(u => u.Email).SingleAsync(ct))
+                ? $"{baseUrl}/requests/{request.Id}" : null;
+        var attachments = new List<(string, byte[])>();
+        if (blobs.Length(signed.BlobKey) + blobs.Length(signed.AuditTrailBlobKey) <= MaxAttachmentBytes)
+        {
+            attachments.Add((signed.Name, await ReadAsync(signed.BlobKey, ct)));
+            attachments.Add((Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf", await ReadAsync(signed.AuditTrailBlobKey, ct)));
+        }
+        var content = composer.Completed(p.Email, recipient?.FullName, request.Name,
+            request.Recipients.OrderBy(x => x.OrderId).Select(x => x.FullName), link, attachments.Count > 0);
+        return await transport.SendAsync(composer.ToMime(content, attachments), ct);
+    }
+
+    private async Task<byte[]> ReadAsync(string key, CancellationToken ct)
+    {
+        await using var s = blobs.OpenRead(key);
+        using var ms = new MemoryStream();
+        await s.CopyToAsync(ms, ct);
+        return ms.ToArray();
     }
 }

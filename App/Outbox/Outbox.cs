@@ -15,9 +15,32 @@ public static class OutboxKinds
 
     /// <summary>A ready-made message (account confirmation, password reset). Payload: <see cref="PlainMail"/>.</summary>
     public const string PlainMail = "mail.plain";
+
+    /// <summary>Stamp, sign and store the final PDF of a request everyone has signed. Payload: <see cref="SealRequest"/>.</summary>
+    public const string Seal = "seal.request";
+
+    /// <summary>Tell the sender a signer declined, with the reason. Payload: <see cref="DeclinedNotice"/>.</summary>
+    public const string DeclinedNotice = "mail.declined";
+
+    /// <summary>Tell a signer the request was voided. Payload: <see cref="VoidNotice"/>.</summary>
+    public const string VoidNotice = "mail.voided";
+
+    /// <summary>The signed document is ready (to the sender, a signer or a CC). Payload: <see cref="CompletedNotice"/>.</summary>
+    public const string CompletedNotice = "mail.completed";
 }
 
-public sealed record SignerInvite(int RecipientId, string BaseUrl);
+/// <param name="BaseUrl">Where links point; empty: the request's own link base (recorded when it was sent).</param>
+/// <param name="Reminder">A reminder rather than the first invitation.</param>
+public sealed record SignerInvite(int RecipientId, string BaseUrl, bool Reminder = false);
+
+public sealed record SealRequest(int RequestId);
+
+public sealed record DeclinedNotice(int RequestId, int RecipientId);
+
+public sealed record VoidNotice(int RecipientId);
+
+/// <param name="RecipientId">Set for a signer (their link leads to the signed copy); null for the sender or a CC.</param>
+public sealed record CompletedNotice(int RequestId, string Email, int? RecipientId);
 
 public sealed record CcNotice(int RequestId, string Email, string BaseUrl);
 

@@ -13,6 +13,14 @@ public sealed record RequestSummary(
 
 public sealed record RecipientSummary(int Id, string Email, string Name, int OrderId, RecipientStatus Status);
 
+/// <summary>A seal that has not completed yet: how often it was tried and why it failed.</summary>
+public sealed record SealState(int Attempts, string? LastError, DateTimeOffset NextAttemptAt, bool GaveUp);
+
+public sealed record RequestDetail(
+    RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
+    IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
+    SealState? PendingSeal);
+
 /// <summary>
 /// The sender's side of a request: create a draft from a document, save the prepared draft, send it, list.
 /// Every state change commits with its audit event and outbox messages in one transaction.
@@ -162,6 +170,7 @@ public sealed class RequestService(
 
         var now = clock.GetUtcNow();
         var outcome = RequestWorkflow.Send(r, now);
+        r.LinkBaseUrl = baseUrl;
         foreach (var recipient in r.Recipients) tokens.Issue(recipient);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
@@ -186,6 +195,70 @@ public sealed class RequestService(
         }
         log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", r.Id, r.Recipients.Count, r.IsOrdered);
         outboxSignal.Notify();
+    }
+
+    public static readonly TimeSpan ReminderInterval = TimeSpan.FromHours(1);
+
+    /// <summary>Voids a request out for signature: every link stops working and the signers who were asked are told.</summary>
+    public async Task VoidAsync(string ownerId, int requestId, string? message, Actor actor, CancellationToken ct = default)
+    {
+        if (message is { Length: > 2000 }) throw AppException.BadRequest("The message is too long (at most 2000 characters).");
+        await dbFactory.WriteAsync(async db =>
+        {
+            var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+            var now = clock.GetUtcNow();
+            RequestWorkflow.Void(r, now);
+            r.VoidMessage = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+            await AuditLog.AppendAsync(db, r.Id, "voided", actor, now, new { message = r.VoidMessage }, ct);
+            if (!r.EmbeddedSigning)
+                foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized))
+                    OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
+        }, ct);
+        outboxSignal.Notify();
+    }
+
+    /// <summary>
+    /// Reminds the signer whose turn it is (sequential) or every signer who has not finished (parallel), at most
+    /// once an hour per request. Returns who was reminded.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemindAsync(string ownerId, int requestId, Actor actor, CancellationToken ct = default)
+    {
+        var reminded = await dbFactory.WriteAsync(async db =>
+        {
+            var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+            if (r.Status != RequestStatus.Incomplete)
+                throw AppException.BadRequest($"Only a request out for signature can be reminded (this one is {WireNames.Of(r.Status)}).");
+            var now = clock.GetUtcNow();
+            if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
+                throw new AppException("reminder_too_soon",
+                    $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.");
+            var targets = RequestWorkflow.RemindTargets(r);
+            if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");
+            r.LastRemindedAt = now;
+            r.ModifiedAt = now;
+            await AuditLog.AppendAsync(db, r.Id, "reminded", actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
+            if (!r.EmbeddedSigning)
+                foreach (var who in targets)
+                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, "", Reminder: true), $"Reminder → {who.Email}", ownerId, now);
+            return targets.Select(x => x.Email).ToList();
+        }, ct);
+        outboxSignal.Notify();
+        return reminded;
+    }
+
+    /// <summary>Everything the request page shows: recipients, the audit timeline, the signed file, the seal's state.</summary>
+    public async Task<RequestDetail> GetDetailAsync(string ownerId, int requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+        var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == r.Id).OrderBy(e => e.Seq).ToListAsync(ct);
+        var signed = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(f => f.RequestId == r.Id, ct);
+        var payload = System.Text.Json.JsonSerializer.Serialize(new SealRequest(r.Id), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        var seal = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Seal && m.Payload == payload)
+            .OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
+        return new RequestDetail(ToSummary(r), r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
+            RequestWorkflow.InOrder(r).ToList(), events, signed, AuditLog.Verify(events),
+            seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed));
     }
 
     public async Task<List<RequestSummary>> ListAsync(string ownerId, RequestStatus? status = null, string? search = null,

@@ -1,0 +1,93 @@
+using ESignWeb.Audit;
+using ESignWeb.Data;
+using ESignWeb.Documents;
+using ESignWeb.Domain;
+using ESignWeb.Requests;
+using ESignWeb.Signing;
+using ESignWeb.Tests.Fixtures;
+using ESignWeb.Tests.Unit;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Tests.Integration;
+
+/// <summary>Builds sent requests through the real services and drives signers by the tokens of their links.</summary>
+public sealed class SigningScenario(ESignAppFactory app)
+{
+    public RequestService Requests => app.Get<RequestService>();
+    public SigningService Signing => app.Get<SigningService>();
+    public IDbContextFactory<AppDbContext> Db => app.Get<IDbContextFactory<AppDbContext>>();
+
+    public string Owner { get; private set; } = "";
+    public int RequestId { get; private set; }
+
+    /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
+    public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
+    {
+        Owner = await app.CreateUserAsync($"owner-{Guid.NewGuid():N}@example.com", "Olga", "Owner");
+        var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(TestPdf.Pages(2)), false);
+        RequestId = await Requests.CreateDraftAsync(Owner, doc.Id, new Actor("owner@example.com"));
+        var draft = await Requests.LoadDraftAsync(Owner, RequestId);
+        draft.IsOrdered = ordered;
+        var y = 700.0;
+        foreach (var email in signers)
+        {
+            Assert.Null(DraftEditor.AddSigner(draft, email, email.Split('@')[0], "Signer"));
+            var key = draft.Signers[^1].Key;
+            DraftEditor.AddField(draft, FieldType.Signature, key, 1, new PdfRect(72, y, 160, 40));
+            DraftEditor.AddField(draft, FieldType.Date, key, 1, new PdfRect(300, y, 110, 32));
+            y -= 50;
+            if (y < 60) y = 700;
+        }
+        DraftEditor.SetCc(draft, ["cc@example.com"]);
+        await Requests.SaveDraftAsync(Owner, draft);
+        await Requests.SendAsync(Owner, RequestId, "http://127.0.0.1:5999/", new Actor("owner@example.com"));
+        return this;
+    }
+
+    public async Task<string> TokenOfAsync(string email)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        var r = await db.Recipients.AsNoTracking().SingleAsync(x => x.RequestId == RequestId && x.Email == email);
+        return app.Get<RecipientTokens>().TokenFor(r)!;
+    }
+
+    /// <summary>Opens, consents, fills every own field (drawn signature, today's date) and finishes.</summary>
+    public async Task SignAsync(string email)
+    {
+        var token = await TokenOfAsync(email);
+        var actor = new Actor(null, "127.0.0.1", "test-agent/1.0");
+        var session = await Signing.OpenAsync(token, actor);
+        Assert.Equal(SigningState.Ready, session.State);
+        await Signing.ConsentAsync(token, actor);
+        foreach (var f in session.MyFields)
+        {
+            var input = f.Type switch
+            {
+                FieldType.Signature or FieldType.Initials => new FieldInput(Image: PdfStamperTests.SignaturePng(), Source: "draw"),
+                FieldType.Date => new FieldInput(Text: DateFormats.Format(new DateOnly(2026, 11, 22), f.DateFormat!)),
+                FieldType.Checkbox => new FieldInput(Checked: true),
+                _ => new FieldInput(Text: "Value " + email),
+            };
+            await Signing.FillAsync(token, f.Id, input);
+        }
+        await Signing.FinishAsync(token, actor);
+    }
+
+    public async Task<SignatureRequest> LoadAsync()
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        return await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields).SingleAsync(r => r.Id == RequestId);
+    }
+
+    public async Task<SignatureRequest> WaitForStatusAsync(RequestStatus status, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var r = await LoadAsync();
+            if (r.Status == status) return r;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Request {RequestId} is {r.Status}, not {status}.");
+            await Task.Delay(150);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Data;
+
+/// <summary>
+/// Runs one state change as one transaction, opened before anything is read (SQLite: BEGIN IMMEDIATE, so writers
+/// queue instead of racing), and retries it from scratch when a concurrent commit won (row version or audit
+/// sequence clash). Refusals (<see cref="Domain.AppException"/>) are not retried.
+/// </summary>
+public static class Transactions
+{
+    public static async Task<T> WriteAsync<T>(this IDbContextFactory<AppDbContext> factory,
+        Func<AppDbContext, Task<T>> work, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(db);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception ex) when (attempt < 8 && IsConflict(ex))
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                await Task.Delay(Random.Shared.Next(5, 40) * attempt, ct);
+            }
+        }
+    }
+
+    public static Task WriteAsync(this IDbContextFactory<AppDbContext> factory, Func<AppDbContext, Task> work,
+        CancellationToken ct = default) =>
+        factory.WriteAsync(async db => { await work(db); return true; }, ct);
+
+    private static bool IsConflict(Exception ex) => ex switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } } => true, // UNIQUE (audit Seq)
+        SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy / locked
+        _ => false,
+    };
+}

@@ -1,0 +1,113 @@
+using ESignWeb.Audit;
+using ESignWeb.Domain;
+using PdfSharp.Pdf;
+
+namespace ESignWeb.Sealing;
+
+/// <summary>One signer as the audit trail shows them.</summary>
+public sealed record AuditSigner(string Name, string Email, string Status, DateTimeOffset? SignedAt, string? Ip, string? UserAgent,
+    byte[]? SignatureImage);
+
+/// <summary>What the audit trail and the sealed file's certificate page print.</summary>
+public sealed record AuditTrailInfo(
+    string DocumentName, int RequestId, string PublicIdentifier, string SenderName, string SenderEmail,
+    string OriginalSha256, string? SealedSha256, IReadOnlyList<AuditSigner> Signers, IReadOnlyList<AuditEvent> Events,
+    string ProductName);
+
+/// <summary>
+/// The audit trail: a separate PDF per signed file with the document, both SHA-256 values, each signer (name, e-mail,
+/// IP, user agent, signature image) and every event in UTC, with the result of verifying the hash chain.
+/// Also the short certificate page appended to the sealed document itself (which cannot print its own hash).
+/// </summary>
+public static class AuditTrailPdf
+{
+    public static byte[] Render(AuditTrailInfo info)
+    {
+        using var doc = new PdfDocument();
+        doc.Info.Title = $"Audit trail — {info.DocumentName}";
+        doc.Info.Creator = info.ProductName;
+        using (var l = new PdfLayout(doc, $"{info.ProductName} audit trail · {info.PublicIdentifier}"))
+        {
+            l.Title("Audit trail");
+            l.Field("Document", info.DocumentName);
+            l.Field("Request id", info.RequestId.ToString());
+            l.Field("Reference", info.PublicIdentifier);
+            l.Field("Sent by", $"{info.SenderName} <{info.SenderEmail}>");
+            l.Field("Original SHA-256", info.OriginalSha256);
+            l.Field("Sealed SHA-256", info.SealedSha256 ?? "(not sealed)");
+            var chain = AuditLog.Verify(info.Events);
+            l.Field("Event chain", chain is null ? $"intact ({info.Events.Count} events, SHA-256 chained)" : "BROKEN: " + chain);
+            l.Field("Times", "UTC (ISO 8601)");
+
+            l.Heading("Signers");
+            foreach (var s in info.Signers) Signer(l, s);
+
+            l.Heading("Timeline");
+            foreach (var e in info.Events.OrderBy(e => e.Seq))
+            {
+                var where = string.Join(" · ", new[] { e.ActorEmail, e.Ip }.Where(x => !string.IsNullOrEmpty(x)));
+                l.Field(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"), $"{Describe(e)}{(where.Length > 0 ? " — " + where : "")}", 130);
+                if (!string.IsNullOrEmpty(e.UserAgent)) l.Field("", e.UserAgent, 130);
+                l.Field("", $"event {e.Seq} · hash {e.Hash}", 130);
+            }
+        }
+        var ms = new MemoryStream();
+        doc.Save(ms, closeStream: false);
+        return ms.ToArray();
+    }
+
+    /// <summary>Adds the certificate page to the document being sealed.</summary>
+    public static void AppendCertificatePage(PdfDocument doc, AuditTrailInfo info)
+    {
+        using var l = new PdfLayout(doc, $"{info.ProductName} signature certificate · {info.PublicIdentifier}");
+        l.Title("Signature certificate");
+        l.Field("Document", info.DocumentName);
+        l.Field("Request id", info.RequestId.ToString());
+        l.Field("Reference", info.PublicIdentifier);
+        l.Field("Sent by", $"{info.SenderName} <{info.SenderEmail}>");
+        l.Field("Original SHA-256", info.OriginalSha256);
+        l.Text("This document is sealed with a digital signature; any change after sealing invalidates it. " +
+               "The audit trail delivered with it records every event and the SHA-256 of this sealed file.", PdfLayout.Font(8));
+        l.Heading("Signed by");
+        foreach (var s in info.Signers) Signer(l, s);
+    }
+
+    private static void Signer(PdfLayout l, AuditSigner s)
+    {
+        l.Field("Name", s.Name);
+        l.Field("E-mail", s.Email);
+        l.Field("Status", s.Status + (s.SignedAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : ""));
+        if (!string.IsNullOrEmpty(s.Ip)) l.Field("IP address", s.Ip);
+        if (!string.IsNullOrEmpty(s.UserAgent)) l.Field("User agent", s.UserAgent);
+        if (s.SignatureImage is { Length: > 0 }) l.Image(s.SignatureImage, 180, 50, "Signature");
+        l.Rule();
+    }
+
+    private static string Describe(AuditEvent e) => e.Type switch
+    {
+        "created" => "Request created",
+        "sent" => "Sent for signature",
+        "mail_delivered" => "Mail delivered",
+        "viewed" => "Document viewed",
+        "consented" => "Agreed to sign electronically",
+        "signed" => "Signed",
+        "declined" => "Declined",
+        "voided" => "Voided by the sender",
+        "reminded" => "Reminder sent",
+        "completed" => "Completed and sealed",
+        _ => e.Type,
+    } + Detail(e);
+
+    private static string Detail(AuditEvent e)
+    {
+        try
+        {
+            using var d = System.Text.Json.JsonDocument.Parse(e.Data);
+            foreach (var key in new[] { "to", "reason", "message", "sealed_sha256" })
+                if (d.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String)
+                    return $" ({key.Replace('_', ' ')}: {v.GetString()})";
+        }
+        catch (System.Text.Json.JsonException) { }
+        return "";
+    }
+}

@@ -1,0 +1,46 @@
+using System.Buffers.Binary;
+using ESignWeb.Domain;
+
+namespace ESignWeb.Signing;
+
+/// <summary>Checks an image a signer gives for a signature or initials: PNG or JPEG, sane size, not too big.</summary>
+public static class SignatureImage
+{
+    public const int MaxBytes = 2 * 1024 * 1024;
+    public const int MaxSide = 4000;
+
+    /// <summary>Returns the image's (width, height), or throws a refusal saying what is wrong.</summary>
+    public static (int Width, int Height) Validate(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0) throw AppException.BadRequest("The signature image is empty.");
+        if (bytes.Length > MaxBytes)
+            throw AppException.BadRequest($"The signature image is too large ({bytes.Length / 1024} KB; at most {MaxBytes / 1024 / 1024} MB).");
+        var size = IsPng(bytes) ? PngSize(bytes) : IsJpeg(bytes) ? JpegSize(bytes) : null;
+        if (size is not { } s) throw AppException.BadRequest("The signature must be a PNG or JPEG image.");
+        if (s.Width < 1 || s.Height < 1 || s.Width > MaxSide || s.Height > MaxSide)
+            throw AppException.BadRequest($"The signature image must be between 1 and {MaxSide} pixels on each side.");
+        return s;
+    }
+
+    private static bool IsPng(ReadOnlySpan<byte> b) => b.Length > 24 && b[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+
+    private static bool IsJpeg(ReadOnlySpan<byte> b) => b.Length > 4 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+
+    private static (int Width, int Height)? PngSize(ReadOnlySpan<byte> b) =>
+        b.Slice(12, 4).SequenceEqual("IHDR"u8) ? (BinaryPrimitives.ReadInt32BigEndian(b[16..]), BinaryPrimitives.ReadInt32BigEndian(b[20..])) : null;
+
+    private static (int Width, int Height)? JpegSize(ReadOnlySpan<byte> b)
+    {
+        var i = 2;
+        while (i + 9 < b.Length)
+        {
+            if (b[i] != 0xFF) return null;
+            var marker = b[i + 1];
+            var length = BinaryPrimitives.ReadUInt16BigEndian(b[(i + 2)..]);
+            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
+                return (BinaryPrimitives.ReadUInt16BigEndian(b[(i + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(b[(i + 5)..]));
+            i += 2 + length;
+        }
+        return null;
+    }
+}

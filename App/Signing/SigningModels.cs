@@ -1,0 +1,63 @@
+using ESignWeb.Domain;
+
+namespace ESignWeb.Signing;
+
+/// <summary>What a signing link leads to.</summary>
+public enum SigningState
+{
+    /// <summary>This recipient can view and sign now.</summary>
+    Ready,
+    UnknownLink,
+    Voided,
+    Declined,
+    Complete,
+    Expired,
+    /// <summary>Sequential signing: someone earlier in the order has not signed yet.</summary>
+    NotYourTurn,
+    /// <summary>This recipient has finished; the request is still out for others.</summary>
+    AlreadySigned,
+}
+
+/// <summary>A field as the signer's page shows it. Other signers' fields come without their values.</summary>
+public sealed record SignerField(
+    int Id, FieldType Type, bool Required, int PageNumber, PdfRect Rect, string? DateFormat, bool Mine, bool Filled,
+    string? Text, bool AddedBySigner);
+
+/// <summary>Everything the signer's page needs, for one token.</summary>
+public sealed record SigningSession(
+    SigningState State,
+    string Message,
+    int RequestId = 0,
+    int RecipientId = 0,
+    string RequestName = "",
+    int DocumentId = 0,
+    string SenderName = "",
+    string SenderEmail = "",
+    string? SenderMessage = null,
+    string RecipientName = "",
+    string RecipientEmail = "",
+    bool Consented = false,
+    IReadOnlyList<PageGeometry>? Pages = null,
+    IReadOnlyList<SignerField>? Fields = null,
+    bool FreeFill = false,
+    int? SignedFileId = null)
+{
+    public IReadOnlyList<PageGeometry> PageList => Pages ?? [];
+    public IReadOnlyList<SignerField> FieldList => Fields ?? [];
+    public IEnumerable<SignerField> MyFields => FieldList.Where(f => f.Mine);
+    public IEnumerable<SignerField> MissingRequired => MyFields.Where(f => f.Required && !f.Filled);
+}
+
+/// <summary>A value a signer enters: text (text, name, email, date), a tick, or an image (signature, initials).</summary>
+public sealed record FieldInput(string? Text = null, bool? Checked = null, byte[]? Image = null, string? Source = null);
+
+/// <summary>The ESIGN-style agreement shown before any field can be filled; its version is recorded with consent.</summary>
+public static class Consent
+{
+    public const string Version = "2026-11-esign-1";
+
+    public const string Text =
+        "I agree to use electronic records and signatures for this document. I understand that my electronic signature " +
+        "is the legal equivalent of my handwritten signature, that I can ask the sender for a paper copy, and that I " +
+        "can withdraw this consent by declining to sign before I finish.";
+}

@@ -1,0 +1,298 @@
+using System.Text.Json;
+using ESignWeb.Audit;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Outbox;
+using ESignWeb.Requests;
+using ESignWeb.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Signing;
+
+/// <summary>
+/// The signer's side of a request, addressed only by the token of their link: open (→ viewed), consent, fill their own
+/// fields, finish (→ finalized; the next signer is mailed or the request is sealed), decline. Every write checks that
+/// the field belongs to the token's recipient and that it is this recipient's turn.
+/// </summary>
+public sealed class SigningService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IBlobStore blobs,
+    OutboxSignal outboxSignal,
+    TimeProvider clock,
+    ILogger<SigningService> log)
+{
+    public const int MaxTextLength = 500;
+    public const int MaxFreeFields = 50;
+
+    /// <summary>Opens a link. The first visit of a signer whose turn it is marks them viewed (audited).</summary>
+    public async Task<SigningSession> OpenAsync(string? token, Actor actor, CancellationToken ct = default)
+    {
+        if (!RecipientTokens.LooksValid(token)) return Unknown();
+        var hash = RecipientTokens.Hash(token!);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadAsync(db, hash, ct);
+            if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
+            RequestWorkflow.View(r, who, clock.GetUtcNow());
+            await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, clock.GetUtcNow(), null, ct);
+        }, ct);
+        await using var read = await dbFactory.CreateDbContextAsync(ct);
+        var (request, recipient) = await LoadAsync(read, hash, ct);
+        if (request is null || recipient is null) return Unknown();
+        var owner = await read.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
+        var state = StateOf(request, recipient, out var message);
+        if (state is SigningState.Voided or SigningState.Declined or SigningState.Expired)
+            return new SigningSession(state, message, request.Id, recipient.Id, request.Name, SenderName: owner.DisplayName, SenderEmail: owner.Email ?? "");
+        var mine = request.Fields.Where(f => f.RecipientId == recipient.Id).ToList();
+        return new SigningSession(state, message, request.Id, recipient.Id, request.Name, request.DocumentId,
+            owner.DisplayName, owner.Email ?? "", request.Message, recipient.FullName, recipient.Email,
+            recipient.ConsentedAt is not null, request.Document!.Pages,
+            request.Fields.OrderBy(f => f.PageNumber).ThenByDescending(f => f.Y).ThenBy(f => f.X)
+                .Select(f => ToView(f, recipient.Id)).ToList(),
+            FreeFill: mine.All(f => f.AddedBySigner), SignedFileId: request.SignedFileId);
+    }
+
+    public async Task ConsentAsync(string token, Actor actor, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadReadyAsync(db, token, ct);
+            if (who.ConsentedAt is not null) return;
+            var now = clock.GetUtcNow();
+            who.ConsentedAt = now;
+            who.ModifiedAt = now;
+            await AuditLog.AppendAsync(db, r.Id, "consented", actor with { Email = who.Email }, now,
+                new { consent_version = Consent.Version, consent_text = Consent.Text }, ct);
+        }, ct);
+
+    /// <summary>Stores one value; refuses fields of other signers, wrong kinds of value, over-long text, bad images.</summary>
+    public async Task FillAsync(string token, int fieldId, FieldInput input, CancellationToken ct = default)
+    {
+        string? imageKey = null;
+        if (input.Image is { } image)
+        {
+            SignatureImage.Validate(image);
+            // Check ownership before keeping anything: a refused write leaves no blob behind either.
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                var (_, who) = await LoadReadyAsync(db, token, ct);
+                _ = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
+                    ?? throw AppException.NotFound("That field");
+            }
+            imageKey = await blobs.PutAsync(new MemoryStream(image), ct);
+        }
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (_, who) = await LoadReadyAsync(db, token, ct);
+            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+            var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
+                        ?? throw AppException.NotFound("That field");
+            field.Value = ValueFor(field, input, imageKey);
+            field.ValueSource = field.Type is FieldType.Signature or FieldType.Initials ? Truncate(input.Source, 200) : null;
+            field.FilledAt = field.Value is null ? null : clock.GetUtcNow();
+            who.ModifiedAt = clock.GetUtcNow();
+        }, ct);
+    }
+
+    /// <summary>Free-fill: a signer with no placed fields adds one where they choose.</summary>
+    public async Task<int> AddFreeFieldAsync(string token, FieldType type, int page, PdfRect rect, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadReadyAsync(db, token, ct);
+            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+            var mine = r.Fields.Where(f => f.RecipientId == who.Id).ToList();
+            if (mine.Any(f => !f.AddedBySigner)) throw AppException.BadRequest("The sender placed your fields; fill those.");
+            if (mine.Count >= MaxFreeFields) throw AppException.BadRequest($"At most {MaxFreeFields} fields.");
+            if (page < 1 || page > r.Document!.PageCount) throw AppException.BadRequest($"Page {page} does not exist.");
+            var fitted = DraftEditor.Fit(r.Document.Pages[page - 1], rect);
+            var field = new Field
+            {
+                RequestId = r.Id, RecipientId = who.Id, Type = type, Required = type == FieldType.Signature, PageNumber = page,
+                X = fitted.X, Y = fitted.Y, Width = fitted.Width, Height = fitted.Height, AddedBySigner = true,
+                AdditionalInfo = FieldRules.DefaultAdditionalInfo(type),
+            };
+            db.Fields.Add(field);
+            await db.SaveChangesAsync(ct);
+            return field.Id;
+        }, ct);
+
+    public async Task RemoveFreeFieldAsync(string token, int fieldId, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (_, who) = await LoadReadyAsync(db, token, ct);
+            var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id && f.AddedBySigner, ct)
+                        ?? throw AppException.NotFound("That field");
+            db.Fields.Remove(field);
+        }, ct);
+
+    /// <summary>
+    /// Finishes signing. Exactly one of several signers finishing at the same moment sees "everyone has signed" and
+    /// enqueues the seal (transactions are serialised; a lost race is retried against the new state).
+    /// </summary>
+    public async Task FinishAsync(string token, Actor actor, CancellationToken ct = default)
+    {
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadReadyAsync(db, token, ct);
+            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+            var mine = r.Fields.Where(f => f.RecipientId == who.Id).ToList();
+            var missing = mine.Where(f => f.Required && f.Value is null).ToList();
+            if (missing.Count > 0)
+                throw AppException.BadRequest($"{missing.Count} required field(s) are not filled yet (first on page {missing.Min(f => f.PageNumber)}).");
+            if (mine.Count == 0 || mine.All(f => f.AddedBySigner) && !mine.Any(f => f.Type == FieldType.Signature && f.Value is not null))
+                throw AppException.BadRequest("Place and sign at least one signature before finishing.");
+            var now = clock.GetUtcNow();
+            var outcome = RequestWorkflow.Finalize(r, who, now);
+            await AuditLog.AppendAsync(db, r.Id, "signed", actor with { Email = who.Email }, now, new
+            {
+                recipient_id = who.Id,
+                name = who.FullName,
+                fields = mine.Select(f => new { f.Id, type = WireNames.Of(f.Type), f.PageNumber, source = f.ValueSource, value_sha256 = Sha(f.Value) }),
+            }, ct);
+            foreach (var next in outcome.Notify)
+                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id, ""), $"Signing invitation → {next.Email}", r.OwnerId, now);
+            if (outcome.SealNow)
+                OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
+            log.LogInformation("Recipient {RecipientId} finished request {RequestId}; seal={Seal}", who.Id, r.Id, outcome.SealNow);
+        }, ct);
+        outboxSignal.Notify();
+    }
+
+    public async Task DeclineAsync(string token, string reason, Actor actor, CancellationToken ct = default)
+    {
+        if (reason is { Length: > 2000 }) throw AppException.BadRequest("The reason is too long (at most 2000 characters).");
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadReadyAsync(db, token, ct);
+            var now = clock.GetUtcNow();
+            RequestWorkflow.Decline(r, who, reason, now);
+            await AuditLog.AppendAsync(db, r.Id, "declined", actor with { Email = who.Email }, now, new { recipient_id = who.Id, reason = who.DeclineReason }, ct);
+            OutboxWriter.Enqueue(db, OutboxKinds.DeclinedNotice, new DeclinedNotice(r.Id, who.Id), $"Declined by {who.Email} → sender", r.OwnerId, now);
+        }, ct);
+        outboxSignal.Notify();
+    }
+
+    /// <summary>The stored image of one of this signer's own signature fields (for showing it back on their page).</summary>
+    public async Task<byte[]?> MyImageAsync(string token, int fieldId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (_, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        if (who is null) return null;
+        var field = await db.Fields.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct);
+        if (field is not { Type: FieldType.Signature or FieldType.Initials, Value: { Length: 64 } key }) return null;
+        await using var s = blobs.OpenRead(key);
+        using var ms = new MemoryStream();
+        await s.CopyToAsync(ms, ct);
+        return ms.ToArray();
+    }
+
+    private static SignerField ToView(Field f, int recipientId)
+    {
+        var mine = f.RecipientId == recipientId;
+        return new SignerField(f.Id, f.Type, f.Required, f.PageNumber, f.Rect, DateFormat(f), mine, f.Value is not null,
+            mine && f.Type is not (FieldType.Signature or FieldType.Initials) ? f.Value : null, f.AddedBySigner);
+    }
+
+    private static string? ValueFor(Field field, FieldInput input, string? imageKey)
+    {
+        switch (field.Type)
+        {
+            case FieldType.Signature or FieldType.Initials:
+                if (imageKey is null && input.Text is null && input.Image is null) return null; // cleared
+                return imageKey ?? throw AppException.BadRequest("A signature needs an image (drawn, typed or uploaded).");
+            case FieldType.Checkbox:
+                return input.Checked switch { true => "true", false => "false", null => throw AppException.BadRequest("A checkbox is ticked or not.") };
+            default:
+                if (input.Image is not null) throw AppException.BadRequest("This field takes text, not an image.");
+                var text = input.Text?.Trim();
+                if (string.IsNullOrEmpty(text)) return null;
+                if (text.Length > MaxTextLength) throw AppException.BadRequest($"The text is too long ({text.Length} characters; at most {MaxTextLength}).");
+                if (text.Any(char.IsControl)) throw AppException.BadRequest("The text contains control characters.");
+                if (field.Type == FieldType.Email && !EmailAddress.IsValid(text)) throw AppException.BadRequest($"\"{text}\" is not a valid e-mail address.");
+                if (field.Type == FieldType.Date && !DateFormats.TryParse(text, DateFormat(field) ?? FieldRules.DefaultDateFormat, out _))
+                    throw AppException.BadRequest($"Enter the date as {DateFormat(field) ?? FieldRules.DefaultDateFormat}.");
+                return text;
+        }
+    }
+
+    internal static string? DateFormat(Field f)
+    {
+        if (f.Type != FieldType.Date) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(f.AdditionalInfo);
+            return doc.RootElement.TryGetProperty("format", out var v) && v.GetString() is { Length: > 0 } s ? s : FieldRules.DefaultDateFormat;
+        }
+        catch (JsonException)
+        {
+            return FieldRules.DefaultDateFormat;
+        }
+    }
+
+    private static SigningState StateOf(SignatureRequest r, Recipient who, out string message)
+    {
+        switch (r.Status)
+        {
+            case RequestStatus.Canceled:
+                message = "The sender voided this request, so it can no longer be signed." +
+                          (string.IsNullOrWhiteSpace(r.VoidMessage) ? "" : $" Their message: {r.VoidMessage}");
+                return SigningState.Voided;
+            case RequestStatus.RecipientDeclined:
+                var decliner = r.Recipients.FirstOrDefault(x => x.Status == RecipientStatus.Declined);
+                message = decliner?.Id == who.Id
+                    ? "You declined to sign this document."
+                    : $"{decliner?.FullName} declined to sign this document, so it can no longer be signed.";
+                return SigningState.Declined;
+            case RequestStatus.Complete:
+                message = "Everyone has signed this document. The signed copy has been e-mailed to you.";
+                return SigningState.Complete;
+            case RequestStatus.Expired:
+                message = "This request has expired.";
+                return SigningState.Expired;
+            case RequestStatus.Draft:
+                message = "This link is not valid.";
+                return SigningState.UnknownLink;
+        }
+        if (who.Status == RecipientStatus.Finalized)
+        {
+            message = "You have signed this document. You will receive the signed copy once everyone has signed.";
+            return SigningState.AlreadySigned;
+        }
+        if (!RequestWorkflow.MaySign(r, who))
+        {
+            var next = RequestWorkflow.Next(r);
+            message = $"It is not your turn yet: this request is waiting for {next?.FullName} ({next?.Email}) to sign first. You will get an e-mail when it is your turn.";
+            return SigningState.NotYourTurn;
+        }
+        message = "";
+        return SigningState.Ready;
+    }
+
+    private static async Task<(SignatureRequest? Request, Recipient? Recipient)> LoadAsync(AppDbContext db, string hash, CancellationToken ct)
+    {
+        var who = await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash, ct);
+        if (who is null) return (null, null);
+        var r = await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
+            .AsSplitQuery().SingleAsync(x => x.Id == who.RequestId, ct);
+        return (r, r.Recipients.Single(x => x.Id == who.Id));
+    }
+
+    private static async Task<(SignatureRequest Request, Recipient Recipient)> LoadReadyAsync(AppDbContext db, string token, CancellationToken ct)
+    {
+        if (!RecipientTokens.LooksValid(token)) throw UnknownLinkError();
+        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        if (r is null || who is null) throw UnknownLinkError();
+        var state = StateOf(r, who, out var message);
+        if (state != SigningState.Ready) throw new AppException("bad_request", message);
+        return (r, who);
+    }
+
+    private static AppException UnknownLinkError() => new("unauthorized_resource", "This signing link is not valid.");
+
+    private static SigningSession Unknown() =>
+        new(SigningState.UnknownLink, "This signing link is not valid. Check that you opened the whole link from your e-mail.");
+
+    private static string? Sha(string? value) => value is null ? null
+        : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}
