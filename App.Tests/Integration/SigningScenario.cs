@@ -17,8 +17,8 @@ public sealed class SigningScenario(ESignAppFactory app)
     public SigningService Signing => app.Get<SigningService>();
     public IDbContextFactory<AppDbContext> Db => app.Get<IDbContextFactory<AppDbContext>>();
 
-    public string Owner { get; private set; } = "";
-    public int RequestId { get; private set; }
+    public string Owner { get; set; } = "";
+    public int RequestId { get; set; }
 
     /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
     public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
