@@ -9,13 +9,31 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly IBrowser _browser;
     private readonly List<string> _consoleErrors = [];
 
-    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    private readonly string _baseUrl;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page, string baseUrl)
     {
         _playwright = playwright;
         _browser = browser;
+        _baseUrl = baseUrl;
         Page = page;
         Shots = new Screenshots(page);
+        Watch(page);
+    }
+
+    private void Watch(IPage page) =>
         page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
+
+    /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _baseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.Page += (_, p) => { p.SetDefaultTimeout(20_000); Watch(p); };
+        return context;
     }
 
     public IPage Page { get; }
@@ -34,7 +52,7 @@ public sealed class BrowserSession : IAsyncDisposable
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         Assertions.SetDefaultExpectTimeout(15_000);
-        return new BrowserSession(playwright, browser, page);
+        return new BrowserSession(playwright, browser, page, baseUrl);
     }
 
     public async ValueTask DisposeAsync()

@@ -180,10 +180,10 @@ public sealed class Screenshots(IPage page)
 {
     private static readonly string? Dir = Environment.GetEnvironmentVariable("ESIGN_SCREENSHOTS");
 
-    public async Task TakeAsync(string name)
+    public async Task TakeAsync(string name, IPage? other = null)
     {
         if (string.IsNullOrEmpty(Dir)) return;
         Directory.CreateDirectory(Dir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Dir, name + ".png"), FullPage = false });
+        await (other ?? page).ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Dir, name + ".png"), FullPage = false });
     }
 }

@@ -53,7 +53,51 @@ public static class ESignApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         MapDocumentEndpoints(app);
+        MapSigningEndpoints(app);
         return app;
+    }
+
+    private static void MapSigningEndpoints(WebApplication app)
+    {
+        // Addressed by the signing token only (no account): the document, the signer's own images, the signed copy.
+        var sign = app.MapGroup("/sign/{token}");
+        sign.MapGet("/document", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        {
+            var stream = await signing.OpenDocumentAsync(token, ct);
+            http.Response.Headers.CacheControl = "private, no-store";
+            return stream is null ? Results.NotFound() : Results.File(stream, "application/pdf", enableRangeProcessing: true);
+        });
+        sign.MapGet("/fields/{fieldId:int}/image", async (string token, int fieldId, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        {
+            var bytes = await signing.MyImageAsync(token, fieldId, ct);
+            http.Response.Headers.CacheControl = "private, no-store";
+            return bytes is null ? Results.NotFound() : Results.File(bytes, bytes.Length > 2 && bytes[0] == 0xFF ? "image/jpeg" : "image/png");
+        });
+        sign.MapGet("/signed.pdf", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        {
+            var signed = await signing.OpenSignedAsync(token, ct);
+            http.Response.Headers.CacheControl = "private, no-store";
+            return signed is { } s ? Results.File(s.Content, "application/pdf", s.Name) : Results.NotFound();
+        });
+
+        // The sender's downloads of a completed request.
+        app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
+            await SignedFileResult(user, requests, id, trail: false, ct)).RequireAuthorization();
+        app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
+            await SignedFileResult(user, requests, id, trail: true, ct)).RequireAuthorization();
+    }
+
+    private static async Task<IResult> SignedFileResult(ClaimsPrincipal user, Requests.RequestService requests, int id, bool trail, CancellationToken ct)
+    {
+        try
+        {
+            var (content, name) = await requests.OpenSignedFileAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, trail, ct);
+            return Results.File(content, "application/pdf", name);
+        }
+        catch (AppException ex) when (ex.Code == "unauthorized_resource")
+        {
+            return Results.NotFound();
+        }
     }
 
     private static void MapDocumentEndpoints(WebApplication app)

@@ -60,6 +60,12 @@ public sealed class SigningService(
             var now = clock.GetUtcNow();
             who.ConsentedAt = now;
             who.ModifiedAt = now;
+            // Name and e-mail fields are pre-filled from the recipient (the signer can still change them).
+            foreach (var f in r.Fields.Where(f => f.RecipientId == who.Id && f.Value is null))
+            {
+                f.Value = f.Type switch { FieldType.Name => who.FullName, FieldType.Email => who.Email, _ => null };
+                if (f.Value is not null) f.FilledAt = now;
+            }
             await AuditLog.AppendAsync(db, r.Id, "consented", actor with { Email = who.Email }, now,
                 new { consent_version = Consent.Version, consent_text = Consent.Text }, ct);
         }, ct);
@@ -171,9 +177,31 @@ public sealed class SigningService(
         outboxSignal.Notify();
     }
 
+    /// <summary>The original PDF for the signer's page, while the link is usable (ready or waiting for others).</summary>
+    public async Task<Stream?> OpenDocumentAsync(string token, CancellationToken ct = default)
+    {
+        if (!RecipientTokens.LooksValid(token)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        if (r is null || who is null || StateOf(r, who, out _) is not (SigningState.Ready or SigningState.AlreadySigned)) return null;
+        return blobs.OpenRead(r.Document!.BlobKey);
+    }
+
+    /// <summary>The sealed PDF, for a signer of a completed request.</summary>
+    public async Task<(Stream Content, string Name)?> OpenSignedAsync(string token, CancellationToken ct = default)
+    {
+        if (!RecipientTokens.LooksValid(token)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        if (r is not { Status: RequestStatus.Complete, SignedFileId: { } id } || who is null) return null;
+        var signed = await db.SignedFiles.AsNoTracking().SingleAsync(f => f.Id == id, ct);
+        return (blobs.OpenRead(signed.BlobKey), signed.Name);
+    }
+
     /// <summary>The stored image of one of this signer's own signature fields (for showing it back on their page).</summary>
     public async Task<byte[]?> MyImageAsync(string token, int fieldId, CancellationToken ct = default)
     {
+        if (!RecipientTokens.LooksValid(token)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (_, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
         if (who is null) return null;
