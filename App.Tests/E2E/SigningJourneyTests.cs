@@ -69,6 +69,11 @@ public class SigningJourneyTests(ITestOutputHelper output)
             var sealedPdf = attachments.Single(a => !a.Key.Contains("audit trail")).Value;
             var trail = attachments.Single(a => a.Key.Contains("audit trail")).Value;
 
+            if (Environment.GetEnvironmentVariable("ESIGN_SCREENSHOTS") is { Length: > 0 } dir)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(dir, "sealed.pdf"), sealedPdf);
+                await File.WriteAllBytesAsync(Path.Combine(dir, "audit-trail.pdf"), trail);
+            }
             var sig = await Poppler.PdfSigAsync(sealedPdf);
             Assert.Contains("Signature is Valid", sig);
 

@@ -46,9 +46,9 @@ public static class AuditTrailPdf
             foreach (var e in info.Events.OrderBy(e => e.Seq))
             {
                 var where = string.Join(" · ", new[] { e.ActorEmail, e.Ip }.Where(x => !string.IsNullOrEmpty(x)));
-                l.Field(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"), $"{Describe(e)}{(where.Length > 0 ? " — " + where : "")}", 130);
-                if (!string.IsNullOrEmpty(e.UserAgent)) l.Field("", e.UserAgent, 130);
-                l.Field("", $"event {e.Seq} · hash {e.Hash}", 130);
+                l.Field(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"), $"{Describe(e)}{(where.Length > 0 ? " — " + where : "")}", 145);
+                if (!string.IsNullOrEmpty(e.UserAgent)) l.Field("", e.UserAgent, 145);
+                l.Field("", $"event {e.Seq} · hash {e.Hash}", 145);
             }
         }
         var ms = new MemoryStream();

@@ -110,3 +110,9 @@ export function focusField(id) {
     el.focus({ preventScroll: true });
     return true;
 }
+
+/** Width available to an element (for fitting pages to a phone screen). */
+export function widthOf(selector) {
+    const el = document.querySelector(selector);
+    return el ? el.clientWidth : window.innerWidth;
+}
