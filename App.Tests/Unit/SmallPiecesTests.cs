@@ -115,3 +115,35 @@ public class AuditLogTests
         Assert.NotNull(AuditLog.Verify(swapped));
     }
 }
+
+public class DateFormatsTests
+{
+    [Theory]
+    [InlineData("DD/MM/YYYY", "05/03/2026")]
+    [InlineData("MM/DD/YYYY", "03/05/2026")]
+    [InlineData("YYYY-MM-DD", "2026-03-05")]
+    [InlineData("D MMMM YYYY", "5 March 2026")]
+    [InlineData("MMMM D, YYYY", "March 5, 2026")]
+    public void Seed_formats_format_and_parse_back(string format, string expected)
+    {
+        var date = new DateOnly(2026, 3, 5);
+        Assert.Equal(expected, DateFormats.Format(date, format));
+        Assert.True(DateFormats.TryParse(expected, format, out var parsed));
+        Assert.Equal(date, parsed);
+        Assert.False(DateFormats.TryParse("31/31/2026", format, out _));
+    }
+}
+
+public class SignatureImageTests
+{
+    [Fact]
+    public void Png_and_jpeg_headers_are_read_and_anything_else_is_refused()
+    {
+        Assert.Equal((40, 12), ESignWeb.Signing.SignatureImage.Validate(PdfStamperTests.SignaturePng()));
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x40, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        Assert.Equal((64, 32), ESignWeb.Signing.SignatureImage.Validate(jpeg));
+        Assert.Contains("PNG or JPEG", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate("<svg/>"u8)).Message);
+        Assert.Contains("too large", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate(new byte[3_000_000])).Message);
+        Assert.Contains("empty", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate([])).Message);
+    }
+}

@@ -80,11 +80,30 @@ public static class ESignApplicationExtensions
             return signed is { } s ? Results.File(s.Content, "application/pdf", s.Name) : Results.NotFound();
         });
 
+        // Signed files (from requests or self-signing) of the signed-in user.
+        app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SelfSignService files, CancellationToken ct) =>
+            await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();
+        app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SelfSignService files, CancellationToken ct) =>
+            await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: true, ct))).RequireAuthorization();
+
         // The sender's downloads of a completed request.
         app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
             await SignedFileResult(user, requests, id, trail: false, ct)).RequireAuthorization();
         app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
             await SignedFileResult(user, requests, id, trail: true, ct)).RequireAuthorization();
+    }
+
+    private static async Task<IResult> OwnedFile(Func<Task<(Stream Content, string Name)>> open)
+    {
+        try
+        {
+            var (content, name) = await open();
+            return Results.File(content, "application/pdf", name);
+        }
+        catch (AppException ex) when (ex.Code == "unauthorized_resource")
+        {
+            return Results.NotFound();
+        }
     }
 
     private static async Task<IResult> SignedFileResult(ClaimsPrincipal user, Requests.RequestService requests, int id, bool trail, CancellationToken ct)

@@ -104,6 +104,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();
         services.AddSingleton<SealingService>();
+        services.AddSingleton<SelfSignService>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 
         // Mail, through the outbox.

@@ -76,20 +76,10 @@ public sealed class SealingService(
             images[key] = await ReadBlobAsync(key, ct);
         var info = Info(r, owner, events, images, publicId, sealedSha: null, product);
 
-        // Stamp, add the certificate page, sign.
         byte[] sealedPdf;
         await using (var original = blobs.OpenRead(r.Document!.BlobKey))
-        using (var doc = PdfReader.Open(original, PdfDocumentOpenMode.Modify))
-        {
-            PdfStamper.Stamp(doc, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)));
-            PdfSealer.Flatten(doc);
-            AuditTrailPdf.AppendCertificatePage(doc, info);
-            doc.Info.Title = r.Name;
-            doc.Info.Creator = product;
-            using var ms = new MemoryStream();
-            PdfSealer.SaveSigned(doc, ms, certificate.Certificate, $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}", product);
-            sealedPdf = ms.ToArray();
-        }
+            sealedPdf = SealPdf(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
+                $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         faults.MaybeFail();
 
@@ -129,6 +119,20 @@ public sealed class SealingService(
         return signedFileId;
     }
 
+    /// <summary>Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes.</summary>
+    internal byte[] SealPdf(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason)
+    {
+        using var doc = PdfReader.Open(original, PdfDocumentOpenMode.Modify);
+        PdfStamper.Stamp(doc, items);
+        PdfSealer.Flatten(doc);
+        AuditTrailPdf.AppendCertificatePage(doc, info);
+        doc.Info.Title = title;
+        doc.Info.Creator = options.Value.ProductName;
+        using var ms = new MemoryStream();
+        PdfSealer.SaveSigned(doc, ms, certificate.Certificate, reason, options.Value.ProductName);
+        return ms.ToArray();
+    }
+
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>
         new(r.Document!.Name, r.Id, publicId, owner.DisplayName, owner.Email ?? "", r.Document.Sha256, sealedSha,
@@ -155,6 +159,6 @@ public sealed class SealingService(
         return ms.ToArray();
     }
 
-    private static string SignedName(string name) =>
+    internal static string SignedName(string name) =>
         Path.GetFileNameWithoutExtension(name) + " (signed).pdf";
 }

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using ESignWeb.Audit;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Requests;
+using ESignWeb.Signing;
+using ESignWeb.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Sealing;
+
+/// <summary>A value the sender places and fills on their own document.</summary>
+public sealed record SelfField(FieldType Type, int PageNumber, PdfRect Rect, string? Text = null, byte[]? Image = null);
+
+/// <summary>
+/// Self-signing: the sender signs a document alone and gets a sealed, digitally signed file with no request behind
+/// it. Its audit trail (opened, consented, signed, completed — hash-chained like a request's) is built and printed at
+/// sealing; the PDF is the durable record (no request rows exist to attach events to).
+/// </summary>
+public sealed class SelfSignService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IBlobStore blobs,
+    SealingService sealing,
+    IOptions<ESignOptions> options,
+    TimeProvider clock)
+{
+    public async Task<SignedFile> SignAsync(string ownerId, int documentId, IReadOnlyList<SelfField> fields, Actor actor,
+        DateTimeOffset openedAt, CancellationToken ct = default)
+    {
+        Document doc;
+        ApplicationUser owner;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            doc = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                  ?? throw AppException.NotFound("The document");
+            owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == ownerId, ct);
+        }
+        var items = Validate(doc, fields);
+        var now = clock.GetUtcNow();
+        var publicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var who = actor with { Email = owner.Email };
+        var events = Chain(
+            ("created", who, openedAt, (object?)new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true }),
+            ("consented", who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text }),
+            ("signed", who, now, new { fields = items.Count }));
+        var signature = items.FirstOrDefault(i => i.Type == FieldType.Signature)?.Image;
+        AuditTrailInfo Info(IReadOnlyList<AuditEvent> e, string? sealedSha) => new(doc.Name, 0, publicId, owner.DisplayName, owner.Email ?? "",
+            doc.Sha256, sealedSha, [new AuditSigner(owner.DisplayName, owner.Email ?? "", "finalized", now, actor.Ip, actor.UserAgent, signature)],
+            e, options.Value.ProductName);
+
+        byte[] sealedPdf;
+        await using (var original = blobs.OpenRead(doc.BlobKey))
+            sealedPdf = sealing.SealPdf(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
+        var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
+        events = Chain([.. events.Select(e => (e.Type, new Actor(e.ActorEmail, e.Ip, e.UserAgent), e.At, (object?)System.Text.Json.JsonSerializer.Deserialize<object>(e.Data))),
+            ("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId })]);
+        var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
+
+        await using var write = await dbFactory.CreateDbContextAsync(ct);
+        var signed = new SignedFile
+        {
+            OwnerId = ownerId, RequestId = null, DocumentId = doc.Id, Name = SealingService.SignedName(doc.Name), BlobKey = sealedKey,
+            Checksum = sealedKey, OriginalChecksum = doc.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = trailKey,
+            CreatedAt = now, ModifiedAt = now,
+        };
+        write.SignedFiles.Add(signed);
+        await write.SaveChangesAsync(ct);
+        return signed;
+    }
+
+    public async Task<List<SignedFile>> ListAsync(string ownerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null)
+            .OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
+    }
+
+    public async Task<(Stream Content, string Name)> OpenAsync(string ownerId, int signedFileId, bool auditTrail, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var f = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == signedFileId && x.OwnerId == ownerId, ct)
+                ?? throw AppException.NotFound("The signed file");
+        return auditTrail
+            ? (blobs.OpenRead(f.AuditTrailBlobKey), Path.GetFileNameWithoutExtension(f.Name) + " - audit trail.pdf")
+            : (blobs.OpenRead(f.BlobKey), f.Name);
+    }
+
+    private static List<StampItem> Validate(Document doc, IReadOnlyList<SelfField> fields)
+    {
+        if (fields.Count == 0 || !fields.Any(f => f.Type == FieldType.Signature && f.Image is { Length: > 0 }))
+            throw AppException.BadRequest("Place and sign at least one signature.");
+        if (fields.Count > SigningService.MaxFreeFields) throw AppException.BadRequest($"At most {SigningService.MaxFreeFields} fields.");
+        var items = new List<StampItem>();
+        foreach (var f in fields)
+        {
+            if (f.PageNumber < 1 || f.PageNumber > doc.PageCount) throw AppException.BadRequest($"Page {f.PageNumber} does not exist.");
+            var rect = DraftEditor.Fit(doc.Pages[f.PageNumber - 1], f.Rect);
+            if (f.Type is FieldType.Signature or FieldType.Initials)
+            {
+                if (f.Image is null) continue; // an empty signature box is left out
+                SignatureImage.Validate(f.Image);
+                items.Add(new StampItem(f.PageNumber, rect, f.Type, Image: f.Image));
+            }
+            else
+            {
+                var text = f.Text?.Trim();
+                if (string.IsNullOrEmpty(text)) continue;
+                if (text.Length > SigningService.MaxTextLength) throw AppException.BadRequest($"A text is too long (at most {SigningService.MaxTextLength} characters).");
+                items.Add(new StampItem(f.PageNumber, rect, f.Type, text));
+            }
+        }
+        return items;
+    }
+
+    private static List<AuditEvent> Chain(params (string Type, Actor Actor, DateTimeOffset At, object? Data)[] entries)
+    {
+        var list = new List<AuditEvent>();
+        var prev = AuditLog.Genesis;
+        var seq = 1;
+        foreach (var (type, actor, at, data) in entries)
+        {
+            var e = new AuditEvent
+            {
+                RequestId = 0, Seq = seq++, Type = type, ActorEmail = actor.Email, Ip = actor.Ip, UserAgent = actor.UserAgent,
+                At = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero),
+                Data = data is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(data), PrevHash = prev,
+            };
+            e.Hash = AuditLog.ComputeHash(e);
+            prev = e.Hash;
+            list.Add(e);
+        }
+        return list;
+    }
+}
