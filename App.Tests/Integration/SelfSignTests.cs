@@ -31,11 +31,11 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         Assert.Contains("signature", none.Message);
         var intruder = await _app.CreateUserAsync("not-self@example.com");
         Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(() => service.SignAsync(intruder, doc.Id,
-            [new SelfField(FieldType.Signature, 1, new PdfRect(72, 72, 160, 48), Image: PdfStamperTests.SignaturePng())], actor, DateTimeOffset.UtcNow))).Code);
+            [new SelfField(FieldType.Signature, 1, new PdfRect(72, 72, 160, 48), Image: TestImages.SignaturePng())], actor, DateTimeOffset.UtcNow))).Code);
 
         var signed = await service.SignAsync(owner, doc.Id,
         [
-            new SelfField(FieldType.Signature, 1, new PdfRect(72, 100, 160, 48), Image: PdfStamperTests.SignaturePng()),
+            new SelfField(FieldType.Signature, 1, new PdfRect(72, 100, 160, 48), Image: TestImages.SignaturePng()),
             new SelfField(FieldType.Name, 1, new PdfRect(300, 100, 150, 32), "Sol Self"),
         ], actor, DateTimeOffset.UtcNow.AddMinutes(-1));
 

@@ -1,3 +1,4 @@
+using ESignWeb.Tests.Fixtures;
 using ESignWeb.Audit;
 using ESignWeb.Domain;
 using ESignWeb.Signing;
@@ -70,7 +71,7 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
         var before = await Snapshot(s);
         foreach (var f in others)
         {
-            var ex = await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, f.Id, new FieldInput(Text: "22/11/2026", Image: f.Type == FieldType.Signature ? PdfStamperTests.SignaturePng() : null)));
+            var ex = await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, f.Id, new FieldInput(Text: "22/11/2026", Image: f.Type == FieldType.Signature ? TestImages.SignaturePng() : null)));
             Assert.Equal("unauthorized_resource", ex.Code);
         }
         Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, 999_999, new FieldInput(Text: "x")))).Code);
@@ -93,7 +94,7 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
             (sig.Id, new FieldInput(Image: new byte[10 * 1024 * 1024]), "too large"),
             (sig.Id, new FieldInput(Image: "GIF89a not really an image"u8.ToArray()), "PNG or JPEG"),
             (sig.Id, new FieldInput(Text: "typed but no image"), "needs an image"),
-            (date.Id, new FieldInput(Image: PdfStamperTests.SignaturePng()), "not an image"),
+            (date.Id, new FieldInput(Image: TestImages.SignaturePng()), "not an image"),
         };
         foreach (var (fieldId, input, message) in cases)
         {
@@ -119,7 +120,7 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
         await s.SignAsync("xia@example.com");
         foreach (var f in session.MyFields)
             await s.Signing.FillAsync(token, f.Id, f.Type == FieldType.Signature
-                ? new FieldInput(Image: PdfStamperTests.SignaturePng(), Source: "upload") : new FieldInput(Text: "01/12/2026"));
+                ? new FieldInput(Image: TestImages.SignaturePng(), Source: "upload") : new FieldInput(Text: "01/12/2026"));
         await s.Signing.FinishAsync(token, new Actor(null));
         await s.WaitForStatusAsync(RequestStatus.Complete);
         var before = await Snapshot(s);

@@ -73,7 +73,7 @@ public class PdfStamperTests
     [Fact]
     public void Signature_images_and_check_marks_are_drawn_as_flat_content()
     {
-        var png = SignaturePng();
+        var png = TestImages.SignaturePng();
         var pdf = Stamp(TestPdf.Pages(1),
             new StampItem(1, new PdfRect(50, 50, 160, 48), FieldType.Signature, Image: png),
             new StampItem(1, new PdfRect(300, 50, 45, 32), FieldType.Checkbox, "true"),
@@ -84,22 +84,5 @@ public class PdfStamperTests
         Assert.InRange(image.BoundingBox.Right, 50, 211);
         Assert.InRange(image.BoundingBox.Bottom, 50, 99);
         Assert.InRange(image.BoundingBox.Top, 50, 99);
-    }
-
-    /// <summary>A small PNG drawn with PDFsharp-independent code: a 40×12 image with a dark stroke.</summary>
-    internal static byte[] SignaturePng()
-    {
-        const int w = 40, h = 12;
-        var raw = new List<byte>();
-        for (var y = 0; y < h; y++)
-        {
-            raw.Add(0); // filter: none
-            for (var x = 0; x < w; x++)
-            {
-                var ink = Math.Abs(y - (6 + Math.Sin(x / 4.0) * 4)) < 1.2;
-                raw.AddRange(ink ? [20, 20, 90, 255] : [255, 255, 255, 0]);
-            }
-        }
-        return Png.Encode(w, h, raw.ToArray());
     }
 }

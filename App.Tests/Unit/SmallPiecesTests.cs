@@ -1,3 +1,4 @@
+using ESignWeb.Tests.Fixtures;
 using ESignWeb.Audit;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -139,7 +140,7 @@ public class SignatureImageTests
     [Fact]
     public void Png_and_jpeg_headers_are_read_and_anything_else_is_refused()
     {
-        Assert.Equal((40, 12), ESignWeb.Signing.SignatureImage.Validate(PdfStamperTests.SignaturePng()));
+        Assert.Equal((40, 12), ESignWeb.Signing.SignatureImage.Validate(TestImages.SignaturePng()));
         byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x40, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         Assert.Equal((64, 32), ESignWeb.Signing.SignatureImage.Validate(jpeg));
         Assert.Contains("PNG or JPEG", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate("<svg/>"u8)).Message);

@@ -24,8 +24,10 @@ public sealed class PdfLayout : IDisposable
 
     private double Width => _page!.Width.Point - 2 * Margin;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, bool), XFont> Fonts = new();
+
     public static XFont Font(double size, bool bold = false) =>
-        new(SealingFonts.Sans, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+        Fonts.GetOrAdd((size, bold), k => new XFont(SealingFonts.Sans, k.Item1, k.Item2 ? XFontStyleEx.Bold : XFontStyleEx.Regular));
 
     public void Title(string text)
     {
@@ -90,26 +92,42 @@ public sealed class PdfLayout : IDisposable
 
     private List<string> Wrap(string text, XFont font, double width)
     {
+        // Each word is measured once; a line's width is the sum of its words and spaces (close enough for layout).
         var lines = new List<string>();
+        var space = _g!.MeasureString(" ", font).Width;
         foreach (var paragraph in (text ?? "").Split('\n'))
         {
-            var current = "";
-            foreach (var word in paragraph.Split(' '))
+            var current = new System.Text.StringBuilder();
+            var currentWidth = 0.0;
+            foreach (var raw in paragraph.Split(' '))
             {
-                var candidate = current.Length == 0 ? word : current + " " + word;
-                if (_g!.MeasureString(candidate, font).Width <= width) { current = candidate; continue; }
-                if (current.Length > 0) lines.Add(current);
-                current = word;
-                // A single word longer than the line (a hash, a user agent): break it by characters.
-                while (_g.MeasureString(current, font).Width > width && current.Length > 1)
+                var word = raw;
+                var w = _g.MeasureString(word, font).Width;
+                if (current.Length > 0 && currentWidth + space + w <= width)
                 {
-                    var cut = current.Length - 1;
-                    while (cut > 1 && _g.MeasureString(current[..cut], font).Width > width) cut--;
-                    lines.Add(current[..cut]);
-                    current = current[cut..];
+                    current.Append(' ').Append(word);
+                    currentWidth += space + w;
+                    continue;
                 }
+                if (current.Length > 0) lines.Add(current.ToString());
+                current.Clear();
+                // A single word longer than the line (a hash, a user agent): break it by characters.
+                while (word.Length > 1 && w > width)
+                {
+                    int lo = 1, hi = word.Length - 1;
+                    while (lo < hi)
+                    {
+                        var mid = (lo + hi + 1) / 2;
+                        if (_g.MeasureString(word[..mid], font).Width <= width) lo = mid; else hi = mid - 1;
+                    }
+                    lines.Add(word[..lo]);
+                    word = word[lo..];
+                    w = _g.MeasureString(word, font).Width;
+                }
+                current.Append(word);
+                currentWidth = w;
             }
-            lines.Add(current);
+            lines.Add(current.ToString());
         }
         return lines;
     }

@@ -12,6 +12,23 @@ namespace ESignWeb.Sealing;
 /// </summary>
 public static class PdfSealer
 {
+    /// <summary>
+    /// The whole seal of one document: stamp every value, flatten, append the certificate page, sign with SHA-256.
+    /// </summary>
+    public static byte[] Seal(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
+        X509Certificate2 certificate, string productName)
+    {
+        using var doc = PdfSharp.Pdf.IO.PdfReader.Open(original, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        PdfStamper.Stamp(doc, items);
+        Flatten(doc);
+        AuditTrailPdf.AppendCertificatePage(doc, info);
+        doc.Info.Title = title;
+        doc.Info.Creator = productName;
+        using var ms = new MemoryStream();
+        SaveSigned(doc, ms, certificate, reason, productName);
+        return ms.ToArray();
+    }
+
     public static void Flatten(PdfDocument doc)
     {
         doc.Internals.Catalog.Elements.Remove("/AcroForm");

@@ -85,20 +85,21 @@ public static class PdfStamper
         text = text.ReplaceLineEndings(" ");
         var inner = Inset(box, Padding);
         var family = handwriting ? SealingFonts.Hand : SealingFonts.Sans;
+        // Text width grows linearly with the font size: measure once, then pick the size that fits.
         var size = Math.Min(MaxFontSize, inner.Height * (handwriting ? 0.85 : 0.65));
-        XFont font;
-        while (true)
-        {
-            font = new XFont(family, size);
-            var measured = g.MeasureString(text, font);
-            if ((measured.Width <= inner.Width && measured.Height <= inner.Height * 1.25) || size <= MinFontSize) break;
-            size = Math.Max(MinFontSize, size * Math.Min(0.95, inner.Width / Math.Max(1, measured.Width)));
-        }
+        var width = g.MeasureString(text, new XFont(family, size)).Width;
+        if (width > inner.Width) size = Math.Max(MinFontSize, size * inner.Width / width * 0.98);
+        var font = new XFont(family, size);
         // Still too long at the smallest size: cut it with an ellipsis rather than spill out of the field.
         if (g.MeasureString(text, font).Width > inner.Width)
         {
-            while (text.Length > 1 && g.MeasureString(text + "…", font).Width > inner.Width) text = text[..^1];
-            text += "…";
+            int lo = 1, hi = text.Length;
+            while (lo < hi) // the longest prefix that fits with the ellipsis
+            {
+                var mid = (lo + hi + 1) / 2;
+                if (g.MeasureString(text[..mid] + "…", font).Width <= inner.Width) lo = mid; else hi = mid - 1;
+            }
+            text = text[..lo] + "…";
         }
         g.DrawString(text, font, XBrushes.Black, inner, XStringFormats.CenterLeft);
     }

@@ -24,7 +24,6 @@ public sealed class SealingFonts : IFontResolver
         _faces = new()
         {
             ["sans"] = Load(webRoot, "lib/fonts/DejaVuSans.ttf"),
-            ["sans-bold"] = Load(webRoot, "lib/fonts/DejaVuSans-Bold.ttf"),
             ["sans-italic"] = Load(webRoot, "lib/fonts/DejaVuSans-Oblique.ttf"),
             ["hand"] = Load(webRoot, "lib/fonts/Caveat-Regular.ttf"),
         };
@@ -50,7 +49,9 @@ public sealed class SealingFonts : IFontResolver
     public FontResolverInfo? ResolveTypeface(string familyName, bool isBold, bool isItalic) => familyName switch
     {
         Hand => new FontResolverInfo("hand"),
-        _ when isBold => new FontResolverInfo("sans-bold"),
+        // Bold is simulated from the regular face: one embedded font per document instead of two (faster to seal,
+        // smaller files; the certificate page and audit trail use bold only for labels and titles).
+        _ when isBold => new FontResolverInfo("sans", mustSimulateBold: true, mustSimulateItalic: false),
         _ when isItalic => new FontResolverInfo("sans-italic"),
         _ => new FontResolverInfo("sans"),
     };

@@ -120,18 +120,8 @@ public sealed class SealingService(
     }
 
     /// <summary>Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes.</summary>
-    internal byte[] SealPdf(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason)
-    {
-        using var doc = PdfReader.Open(original, PdfDocumentOpenMode.Modify);
-        PdfStamper.Stamp(doc, items);
-        PdfSealer.Flatten(doc);
-        AuditTrailPdf.AppendCertificatePage(doc, info);
-        doc.Info.Title = title;
-        doc.Info.Creator = options.Value.ProductName;
-        using var ms = new MemoryStream();
-        PdfSealer.SaveSigned(doc, ms, certificate.Certificate, reason, options.Value.ProductName);
-        return ms.ToArray();
-    }
+    internal byte[] SealPdf(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason) =>
+        PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName);
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>
