@@ -25,12 +25,14 @@ public sealed class BrowserSession : IAsyncDisposable
         page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
 
     /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
-    public async Task<IBrowserContext> NewContextAsync()
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseUrl,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+            IsMobile = viewport is { Width: < 600 },
+            HasTouch = viewport is { Width: < 600 },
         });
         context.Page += (_, p) => { p.SetDefaultTimeout(20_000); Watch(p); };
         return context;

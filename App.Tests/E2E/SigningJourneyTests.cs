@@ -48,6 +48,10 @@ public class SigningJourneyTests(ITestOutputHelper output)
             var first = await OpenLinkFromMailAsync(browser, smtp, "lukasz@example.com");
             await ConsentAsync(first);
             await FillSignatureAsync(first, draw: true);
+            // Work is kept across a reload.
+            await first.ReloadAsync();
+            await Steps.WaitInteractiveAsync(first);
+            await Assertions.Expect(first.Locator(".sign-field[data-field-type=signature] img").First).ToBeVisibleAsync();
             await FillTextAsync(first, "text", "Łukasz Żółć");
             await FillTextAsync(first, "date", null); // accept the pre-filled date
             await first.ClickAsync("#finish-button");
@@ -159,6 +163,81 @@ public class SigningJourneyTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_signer_on_a_phone_signs_with_the_keyboard_alone()
+    {
+        var (smtp, app) = await StartAsync();
+        await using var _ = smtp;
+        await using var __ = app;
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        try
+        {
+            await PrepareAndSendAsync(browser.Page, app, TestPdf.Pages(1), ordered: true, ("tia@example.com", "Tia", "Tan", ["signature", "text", "checkbox"]));
+            var invite = await smtp.WaitForMessageToAsync("tia@example.com", m => (m.Subject ?? "").Contains("sent you"), 60);
+            var link = Regex.Match(invite.TextBody ?? "", @"http://127\.0\.0\.1:\d+/sign/[A-Za-z0-9_-]{43}").Value;
+            var phone = await browser.NewContextAsync(new ViewportSize { Width = 390, Height = 844 });
+            var page = await phone.NewPageAsync();
+            await page.GotoAsync(link);
+            await Steps.WaitInteractiveAsync(page);
+
+            await TabToAsync(page, "input[type=checkbox]");
+            await page.Keyboard.PressAsync("Space");
+            await TabToAsync(page, "#consent-continue");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
+
+            // The page fits the phone: no sideways scrolling of the document.
+            var pageWidth = (await page.Locator(".pdf-page").First.BoundingBoxAsync())!.Width;
+            Assert.True(pageWidth <= 390, $"page is {pageWidth}px wide on a 390px screen");
+
+            // Signature: Enter opens the dialog; the Type tab is reached and chosen by keyboard; Apply by keyboard.
+            await TabToAsync(page, ".sign-field[data-field-type=signature]");
+            await page.Keyboard.PressAsync("Enter");
+            await TabToAsync(page, ".signature-mode[data-mode=type]");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator("#signature-typed")).ToHaveValueAsync("Tia Tan");
+            await TabToAsync(page, "#signature-apply");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator(".sign-field[data-field-type=signature] img")).ToBeVisibleAsync();
+
+            await TabToAsync(page, ".sign-field[data-field-type=text]");
+            await page.Keyboard.PressAsync("Enter");
+            await TabToAsync(page, "#value-input"); // focus starts in the dialog; at most a Tab away
+            await page.Keyboard.TypeAsync("Typed on a phone");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator(".sign-field[data-field-type=text].filled")).ToContainTextAsync("Typed on a phone");
+
+            await TabToAsync(page, ".sign-field[data-field-type=checkbox]");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator(".sign-field[data-field-type=checkbox]")).ToContainTextAsync("✔");
+
+            await TabToAsync(page, "#finish-button");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator("#sign-status")).ToBeVisibleAsync();
+            await browser.Shots.TakeAsync("phone-done", page);
+        }
+        catch
+        {
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
+            output.WriteLine("App log:\n" + app.Log);
+            await browser.Shots.TakeAsync("phone-failure");
+            throw;
+        }
+    }
+
+    /// <summary>Presses Tab until the focused element matches <paramref name="selector"/> (keyboard-only navigation).</summary>
+    private static async Task TabToAsync(IPage page, string selector, string? text = null, int maxPresses = 60)
+    {
+        for (var i = 0; i < maxPresses; i++)
+        {
+            if (await page.EvaluateAsync<bool>(
+                    "([s, t]) => { const a = document.activeElement; const e = a && (a.matches(s) ? a : a.closest(s)); return !!e && (!t || e.textContent.includes(t)); }",
+                    new[] { selector, text ?? "" })) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        throw new InvalidOperationException($"Tab never reached {selector}.");
+    }
+
     /// <summary>Registers (first call), uploads, adds the signers with their fields (dragged), sends; returns the request id.</summary>
     private static async Task<int> PrepareAndSendAsync(IPage page, AppProcess app, byte[] pdf, bool ordered,
         params (string Email, string First, string Last, string[] Fields)[] signers)
@@ -244,7 +323,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
         }
         else
         {
-            await page.GetByRole(AriaRole.Tab, new() { Name = "Type" }).ClickAsync();
+            await page.ClickAsync(".signature-mode[data-mode=type]");
             await Assertions.Expect(page.Locator("#signature-typed")).Not.ToHaveValueAsync("");
         }
         await page.ClickAsync("#signature-apply");

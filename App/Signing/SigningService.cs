@@ -282,7 +282,9 @@ public sealed class SigningService(
         }
         if (who.Status == RecipientStatus.Finalized)
         {
-            message = "You have signed this document. You will receive the signed copy once everyone has signed.";
+            message = r.Recipients.All(x => x.Status == RecipientStatus.Finalized)
+                ? "You have signed, and so has everyone else. The sealed document is being prepared and will be e-mailed to you."
+                : "You have signed this document. You will receive the signed copy once everyone has signed.";
             return SigningState.AlreadySigned;
         }
         if (!RequestWorkflow.MaySign(r, who))
