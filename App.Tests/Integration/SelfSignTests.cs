@@ -24,6 +24,7 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         var original = TestPdf.Pages(1);
         var doc = await _app.Get<DocumentService>().ImportAsync(owner, "Mine.pdf", new MemoryStream(original), false);
         var service = _app.Get<SelfSignService>();
+        var files = _app.Get<SignedFileService>();
         var actor = new Actor("self@example.com", "127.0.0.1", "agent");
 
         var none = await Assert.ThrowsAsync<AppException>(() => service.SignAsync(owner, doc.Id,
@@ -40,7 +41,7 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         ], actor, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         Assert.Null(signed.RequestId);
-        var (content, name) = await service.OpenAsync(owner, signed.Id, auditTrail: false);
+        var (content, name) = await files.OpenAsync(owner, signed.Id, auditTrail: false);
         using var ms = new MemoryStream();
         await content.CopyToAsync(ms);
         content.Dispose();
@@ -48,7 +49,7 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(ms.ToArray()));
         Assert.Equal(signed.Checksum, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ms.ToArray())));
 
-        var (trail, _) = await service.OpenAsync(owner, signed.Id, auditTrail: true);
+        var (trail, _) = await files.OpenAsync(owner, signed.Id, auditTrail: true);
         using var tms = new MemoryStream();
         await trail.CopyToAsync(tms);
         trail.Dispose();
@@ -56,8 +57,8 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         Assert.Contains(signed.Checksum, text);
         Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(original)), text);
         Assert.Contains("intact", text);
-        Assert.Single(await service.ListAsync(owner));
-        Assert.Empty(await service.ListAsync(intruder));
-        await Assert.ThrowsAsync<AppException>(() => service.OpenAsync(intruder, signed.Id, false));
+        Assert.Single(await files.ListAsync(owner));
+        Assert.Empty(await files.ListAsync(intruder));
+        await Assert.ThrowsAsync<AppException>(() => files.OpenAsync(intruder, signed.Id, false));
     }
 }

@@ -81,16 +81,16 @@ public static class ESignApplicationExtensions
         });
 
         // Signed files (from requests or self-signing) of the signed-in user.
-        app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SelfSignService files, CancellationToken ct) =>
+        app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
             await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();
-        app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SelfSignService files, CancellationToken ct) =>
+        app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
             await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: true, ct))).RequireAuthorization();
 
         // The sender's downloads of a completed request.
-        app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
-            await SignedFileResult(user, requests, id, trail: false, ct)).RequireAuthorization();
-        app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Requests.RequestService requests, CancellationToken ct) =>
-            await SignedFileResult(user, requests, id, trail: true, ct)).RequireAuthorization();
+        app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
+            await OwnedFile(() => files.OpenForRequestAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();
+        app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
+            await OwnedFile(() => files.OpenForRequestAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: true, ct))).RequireAuthorization();
     }
 
     private static async Task<IResult> OwnedFile(Func<Task<(Stream Content, string Name)>> open)
@@ -98,19 +98,6 @@ public static class ESignApplicationExtensions
         try
         {
             var (content, name) = await open();
-            return Results.File(content, "application/pdf", name);
-        }
-        catch (AppException ex) when (ex.Code == "unauthorized_resource")
-        {
-            return Results.NotFound();
-        }
-    }
-
-    private static async Task<IResult> SignedFileResult(ClaimsPrincipal user, Requests.RequestService requests, int id, bool trail, CancellationToken ct)
-    {
-        try
-        {
-            var (content, name) = await requests.OpenSignedFileAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, trail, ct);
             return Results.File(content, "application/pdf", name);
         }
         catch (AppException ex) when (ex.Code == "unauthorized_resource")

@@ -105,6 +105,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SealingFaults>();
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();
+        services.AddSingleton<SignedFileService>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 
         // Mail, through the outbox.

@@ -28,7 +28,6 @@ public sealed record RequestDetail(
 public sealed class RequestService(
     IDbContextFactory<AppDbContext> dbFactory,
     RecipientTokens tokens,
-    ESignWeb.Storage.IBlobStore blobs,
     OutboxSignal outboxSignal,
     TimeProvider clock,
     ILogger<RequestService> log)
@@ -267,17 +266,6 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Requests.Where(r => r.Id == requestId && r.OwnerId == ownerId).Select(r => (int?)r.DocumentId).SingleOrDefaultAsync(ct)
                ?? throw AppException.NotFound("The request");
-    }
-
-    /// <summary>The sealed PDF (or its audit trail) of a completed request the caller owns.</summary>
-    public async Task<(Stream Content, string Name)> OpenSignedFileAsync(string ownerId, int requestId, bool auditTrail, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var signed = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(f => f.RequestId == requestId && f.OwnerId == ownerId, ct)
-                     ?? throw AppException.NotFound("The signed file");
-        return auditTrail
-            ? (blobs.OpenRead(signed.AuditTrailBlobKey), Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf")
-            : (blobs.OpenRead(signed.BlobKey), signed.Name);
     }
 
     public async Task<List<RequestSummary>> ListAsync(string ownerId, RequestStatus? status = null, string? search = null,

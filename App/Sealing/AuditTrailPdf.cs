@@ -28,12 +28,7 @@ public static class AuditTrailPdf
         doc.Info.Creator = info.ProductName;
         using (var l = new PdfLayout(doc, $"{info.ProductName} audit trail · {info.PublicIdentifier}"))
         {
-            l.Title("Audit trail");
-            l.Field("Document", info.DocumentName);
-            l.Field("Request id", info.RequestId.ToString());
-            l.Field("Reference", info.PublicIdentifier);
-            l.Field("Sent by", $"{info.SenderName} <{info.SenderEmail}>");
-            l.Field("Original SHA-256", info.OriginalSha256);
+            Header(l, "Audit trail", info);
             l.Field("Sealed SHA-256", info.SealedSha256 ?? "(not sealed)");
             var chain = AuditLog.Verify(info.Events);
             l.Field("Event chain", chain is null ? $"intact ({info.Events.Count} events, SHA-256 chained)" : "BROKEN: " + chain);
@@ -60,16 +55,21 @@ public static class AuditTrailPdf
     public static void AppendCertificatePage(PdfDocument doc, AuditTrailInfo info)
     {
         using var l = new PdfLayout(doc, $"{info.ProductName} signature certificate · {info.PublicIdentifier}");
-        l.Title("Signature certificate");
-        l.Field("Document", info.DocumentName);
-        l.Field("Request id", info.RequestId.ToString());
-        l.Field("Reference", info.PublicIdentifier);
-        l.Field("Sent by", $"{info.SenderName} <{info.SenderEmail}>");
-        l.Field("Original SHA-256", info.OriginalSha256);
+        Header(l, "Signature certificate", info);
         l.Text("This document is sealed with a digital signature; any change after sealing invalidates it. " +
                "The audit trail delivered with it records every event and the SHA-256 of this sealed file.", PdfLayout.Font(8));
         l.Heading("Signed by");
         foreach (var s in info.Signers) Signer(l, s);
+    }
+
+    private static void Header(PdfLayout l, string title, AuditTrailInfo info)
+    {
+        l.Title(title);
+        l.Field("Document", info.DocumentName);
+        l.Field("Request id", info.RequestId == 0 ? "(self-signed)" : info.RequestId.ToString());
+        l.Field("Reference", info.PublicIdentifier);
+        l.Field(info.RequestId == 0 ? "Signed by" : "Sent by", $"{info.SenderName} <{info.SenderEmail}>");
+        l.Field("Original SHA-256", info.OriginalSha256);
     }
 
     private static void Signer(PdfLayout l, AuditSigner s)

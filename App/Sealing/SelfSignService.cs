@@ -70,23 +70,6 @@ public sealed class SelfSignService(
         return signed;
     }
 
-    public async Task<List<SignedFile>> ListAsync(string ownerId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null)
-            .OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
-    }
-
-    public async Task<(Stream Content, string Name)> OpenAsync(string ownerId, int signedFileId, bool auditTrail, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var f = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == signedFileId && x.OwnerId == ownerId, ct)
-                ?? throw AppException.NotFound("The signed file");
-        return auditTrail
-            ? (blobs.OpenRead(f.AuditTrailBlobKey), Path.GetFileNameWithoutExtension(f.Name) + " - audit trail.pdf")
-            : (blobs.OpenRead(f.BlobKey), f.Name);
-    }
-
     private static List<StampItem> Validate(Document doc, IReadOnlyList<SelfField> fields)
     {
         if (fields.Count == 0 || !fields.Any(f => f.Type == FieldType.Signature && f.Image is { Length: > 0 }))
