@@ -1,4 +1,5 @@
 using ESignWeb.Audit;
+using Verification = ESignWeb.Audit.Verification;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
 using ESignWeb.Sealing;
@@ -61,6 +62,38 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         // Completion mail goes to the sender, both signers and the CC, with the sealed PDF attached.
         var mails = await WaitForKindAsync(s, OutboxKinds.CompletedNotice, 4);
         Assert.Equal(4, mails.Count);
+        Assert.Empty(await _app.Get<Verification>().VerifyRequestAsync(s.RequestId));
+
+        // The CC's download link works for the CC's address only.
+        var client = _app.CreateClient();
+        var tokens = _app.Get<ESignWeb.Requests.RecipientTokens>();
+        var copy = await client.GetAsync($"/copy/{s.RequestId}/{tokens.CopyToken(s.RequestId, "cc@example.com")}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, copy.StatusCode);
+        Assert.Equal(sealedPdf, await copy.Content.ReadAsByteArrayAsync());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound,
+            (await client.GetAsync($"/copy/{s.RequestId}/{tokens.CopyToken(s.RequestId, "stranger@example.com")}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Verification_detects_a_changed_audit_event_and_a_changed_sealed_file()
+    {
+        var s = await Sent(false, "vic@example.com");
+        await s.SignAsync("vic@example.com");
+        await s.WaitForStatusAsync(RequestStatus.Complete);
+        var verification = _app.Get<Verification>();
+        Assert.Empty(await verification.VerifyRequestAsync(s.RequestId));
+
+        await using (var db = await s.Db.CreateDbContextAsync())
+            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Ip = '10.9.9.9' WHERE RequestId = {0} AND Type = 'signed'", s.RequestId);
+        Assert.Contains(await verification.VerifyRequestAsync(s.RequestId), p => p.StartsWith("Audit chain"));
+
+        var signed = (await s.Requests.GetDetailAsync(s.Owner, s.RequestId)).SignedFile!;
+        var path = Path.Combine(_app.DataDir, "blobs", signed.BlobKey[..2], signed.BlobKey);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, bytes);
+        Assert.Contains(await verification.VerifyRequestAsync(s.RequestId), p => p.Contains("sealed file's SHA-256"));
+        Assert.NotNull((await s.Requests.GetDetailAsync(s.Owner, s.RequestId)).ChainProblem);
     }
 
     [Fact]

@@ -80,6 +80,18 @@ public static class ESignApplicationExtensions
             return signed is { } s ? Results.File(s.Content, "application/pdf", s.Name) : Results.NotFound();
         });
 
+        // A CC's copy of a completed request's signed document (the token is derived from the CC's address).
+        app.MapGet("/copy/{requestId:int}/{token}", async (int requestId, string token, Requests.RecipientTokens tokens,
+            Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext> dbFactory, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var request = await db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
+            if (request is null || !tokens.IsCopyToken(requestId, request.Cc, token)) return Results.NotFound();
+            http.Response.Headers.CacheControl = "private, no-store";
+            var (content, name) = await files.OpenForRequestAsync(request.OwnerId, requestId, auditTrail: false, ct);
+            return Results.File(content, "application/pdf", name);
+        });
+
         // Signed files (from requests or self-signing) of the signed-in user.
         app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
             await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();

@@ -106,6 +106,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();
         services.AddSingleton<SignedFileService>();
+        services.AddSingleton<Audit.Verification>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 
         // Mail, through the outbox.

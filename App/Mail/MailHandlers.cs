@@ -166,9 +166,11 @@ public sealed class CompletedNoticeHandler(
                      ?? throw new PermanentOutboxFailure("The request has no signed file.");
         var baseUrl = (request.LinkBaseUrl ?? "").TrimEnd('/');
         var recipient = p.RecipientId is { } rid ? request.Recipients.SingleOrDefault(x => x.Id == rid) : null;
-        string? link = recipient is not null && tokens.TokenFor(recipient) is { } token ? $"{baseUrl}/sign/{token}"
-            : p.RecipientId is null && p.Email == (await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerId).Select(u => u.Email).SingleAsync(ct))
-                ? $"{baseUrl}/requests/{request.Id}" : null;
+        var ownerEmail = await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerId).Select(u => u.Email).SingleAsync(ct);
+        // Signers: their own link (it offers the signed copy now); the sender: the request page; CCs: a copy link.
+        var link = recipient is not null && tokens.TokenFor(recipient) is { } token ? $"{baseUrl}/sign/{token}"
+            : p.Email == ownerEmail ? $"{baseUrl}/requests/{request.Id}"
+            : $"{baseUrl}/copy/{request.Id}/{tokens.CopyToken(request.Id, p.Email)}";
         var attachments = new List<(string, byte[])>();
         if (blobs.Length(signed.BlobKey) + blobs.Length(signed.AuditTrailBlobKey) <= MaxAttachmentBytes)
         {

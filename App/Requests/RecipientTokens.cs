@@ -46,6 +46,18 @@ public sealed class RecipientTokens
     public string? TokenFor(Recipient r) =>
         r.TokenNonce is null ? null : Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("sign:" + r.TokenNonce)));
 
+    /// <summary>
+    /// The token of a read-only link to a completed request's signed copy, for one address (used for CCs, who have
+    /// neither an account nor a signing link). Derived like signing tokens; nothing is stored.
+    /// </summary>
+    public string CopyToken(int requestId, string email) =>
+        Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"copy:{requestId}:{email.Trim().ToLowerInvariant()}")));
+
+    /// <summary>Whether <paramref name="token"/> is the copy token of one of <paramref name="emails"/> (constant time).</summary>
+    public bool IsCopyToken(int requestId, IEnumerable<string> emails, string token) =>
+        LooksValid(token) && emails.Any(e => CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(CopyToken(requestId, e)), Encoding.ASCII.GetBytes(token)));
+
     /// <summary>The look-up hash of a token presented in a link. Malformed tokens hash too (and match nothing).</summary>
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -28,6 +28,7 @@ public sealed record RequestDetail(
 public sealed class RequestService(
     IDbContextFactory<AppDbContext> dbFactory,
     RecipientTokens tokens,
+    Verification verification,
     OutboxSignal outboxSignal,
     TimeProvider clock,
     ILogger<RequestService> log)
@@ -256,8 +257,9 @@ public sealed class RequestService(
         var payload = System.Text.Json.JsonSerializer.Serialize(new SealRequest(r.Id), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
         var seal = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Seal && m.Payload == payload)
             .OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
+        var problems = await verification.VerifyRequestAsync(r.Id, ct);
         return new RequestDetail(ToSummary(r), r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
-            RequestWorkflow.InOrder(r).ToList(), events, signed, AuditLog.Verify(events),
+            RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
             seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed));
     }
 
