@@ -35,24 +35,25 @@ public sealed class RequestService(
 {
     public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var doc = await db.Documents.AsNoTracking()
+        Document doc;
+        await using (var read = await dbFactory.CreateDbContextAsync(ct))
+            doc = await read.Documents.AsNoTracking()
                       .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
                   ?? throw AppException.NotFound("The document");
-        var now = clock.GetUtcNow();
-        var request = new SignatureRequest
+        return await dbFactory.WriteAsync(async db =>
         {
-            OwnerId = ownerId, DocumentId = doc.Id, Name = Path.GetFileNameWithoutExtension(doc.Name),
-            IsOrdered = true, CreatedAt = now, ModifiedAt = now,
-        };
-        if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Requests.Add(request);
-        await db.SaveChangesAsync(ct);
-        await AuditLog.AppendAsync(db, request.Id, "created", actor, now, new { document = doc.Name, document_sha256 = doc.Sha256 }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return request.Id;
+            var now = clock.GetUtcNow();
+            var request = new SignatureRequest
+            {
+                OwnerId = ownerId, DocumentId = doc.Id, Name = Path.GetFileNameWithoutExtension(doc.Name),
+                IsOrdered = true, CreatedAt = now, ModifiedAt = now,
+            };
+            if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
+            db.Requests.Add(request);
+            await db.SaveChangesAsync(ct);
+            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, new { document = doc.Name, document_sha256 = doc.Sha256 }, ct);
+            return request.Id;
+        }, ct);
     }
 
     /// <summary>Loads a draft for the prepare page. Refuses requests that were already sent.</summary>
@@ -163,38 +164,32 @@ public sealed class RequestService(
     /// </summary>
     public async Task SendAsync(string ownerId, int requestId, string baseUrl, Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
         var draft = await LoadDraftAsync(ownerId, requestId, ct);
         var problems = DraftEditor.ProblemsBeforeSend(draft);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
-        var now = clock.GetUtcNow();
-        var outcome = RequestWorkflow.Send(r, now);
-        r.LinkBaseUrl = baseUrl;
-        foreach (var recipient in r.Recipients) tokens.Issue(recipient);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
+        var sent = await dbFactory.WriteAsync(async db =>
         {
-            is_ordered = r.IsOrdered,
-            recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
-            cc = r.Cc,
-            fields = r.Fields.Count,
+            var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+            var now = clock.GetUtcNow();
+            var outcome = RequestWorkflow.Send(r, now); // refuses a request sent meanwhile (another tab)
+            r.LinkBaseUrl = baseUrl;
+            foreach (var recipient in r.Recipients) tokens.Issue(recipient);
+            await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
+            {
+                is_ordered = r.IsOrdered,
+                recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
+                cc = r.Cc,
+                fields = r.Fields.Count,
+            }, ct);
+            if (!r.EmbeddedSigning)
+                foreach (var who in outcome.Notify)
+                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, baseUrl), $"Signing invitation → {who.Email}", ownerId, now);
+            foreach (var cc in r.Cc)
+                OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc, baseUrl), $"CC notice → {cc}", ownerId, now);
+            return r;
         }, ct);
-        foreach (var who in outcome.Notify)
-            OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, baseUrl), $"Signing invitation → {who.Email}", ownerId, now);
-        foreach (var cc in r.Cc)
-            OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc, baseUrl), $"CC notice → {cc}", ownerId, now);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw AppException.BadRequest("This request was changed at the same time (perhaps sent from another tab). Reload it and try again.");
-        }
-        log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", r.Id, r.Recipients.Count, r.IsOrdered);
+        log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", sent.Id, sent.Recipients.Count, sent.IsOrdered);
         outboxSignal.Notify();
     }
 

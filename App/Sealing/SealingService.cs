@@ -105,8 +105,9 @@ public sealed class SealingService(
             signed.AuditTrailBlobKey = await blobs.PutAsync(new MemoryStream(trail), ct);
 
             OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, owner.Email ?? "", null), $"Signed copy → {owner.Email}", request.OwnerId, now);
-            foreach (var who in request.Recipients.Where(x => !request.EmbeddedSigning))
-                OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
+            if (!request.EmbeddedSigning)
+                foreach (var who in request.Recipients)
+                    OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
             foreach (var cc in request.Cc)
                 OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, cc, null), $"Signed copy → {cc} (CC)", request.OwnerId, now);
             return signed.Id;
