@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.AddESign();
 var app = builder.Build();
+if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
 app.UseESign();
 await app.RunAsync();
 return 0;

@@ -12,12 +12,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Field> Fields => Set<Field>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SignedFile> SignedFiles => Set<SignedFile>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<ApplicationUser>().HasIndex(u => u.ApiNumber).IsUnique().HasFilter("ApiNumber IS NOT NULL");
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)

@@ -11,5 +11,10 @@ public class ApplicationUser : IdentityUser
     [PersonalData]
     public string LastName { get; set; } = "";
 
+    /// <summary>The user's integer id on the API (the seed's user <c>id</c>); assigned when the first API key is made.</summary>
+    public int? ApiNumber { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email ?? UserName ?? "";
 }

@@ -85,6 +85,20 @@ internal sealed class SignedFileConfiguration : IEntityTypeConfiguration<SignedF
     }
 }
 
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(100);
+        e.Property(x => x.Prefix).IsRequired().HasMaxLength(16);
+        e.Property(x => x.KeyHash).IsRequired().HasMaxLength(64);
+        e.HasIndex(x => x.KeyHash).IsUnique();
+        e.HasIndex(x => x.OwnerId);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
 {
     public void Configure(EntityTypeBuilder<AuditEvent> e)

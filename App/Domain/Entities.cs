@@ -107,6 +107,20 @@ public class Field
     public PdfRect Rect => new(X, Y, Width, Height);
 }
 
+/// <summary>An API key: shown once when created, stored only as its SHA-256.</summary>
+public class ApiKey
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>The first characters of the key, to recognise it in a list (not enough to use it).</summary>
+    public string Prefix { get; set; } = "";
+    public string KeyHash { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
 /// <summary>A sealed, digitally signed PDF (SignEasy "signed file").</summary>
 public class SignedFile
 {

@@ -17,19 +17,27 @@ public static class ESignApplicationExtensions
         // PDFsharp finds no system fonts on Linux: give it the app's own (wwwroot/lib/fonts, from npm).
         Sealing.SealingFonts.Install(app.Environment.WebRootFileProvider);
 
-        using (var scope = app.Services.CreateScope())
-        {
-            using var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
-            db.Database.Migrate();
-            // WAL lets the outbox processor write while pages read.
-            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-        }
+        app.Services.MigrateDatabase();
 
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // API paths answer with and without a trailing slash (SignEasy clients send both).
+        app.Use(async (ctx, next) =>
+        {
+            var path = ctx.Request.Path.Value;
+            if (path is { Length: > 4 } && path.EndsWith('/') && (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal)))
+                ctx.Request.Path = path.TrimEnd('/');
+            await next();
+        });
+        app.UseRequestDecompression();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Status-code pages are for people; the API answers in JSON.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/v1") && !ctx.Request.Path.StartsWithSegments("/v2"),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.Use(async (ctx, next) =>
         {
             var h = ctx.Response.Headers;
@@ -54,7 +62,17 @@ public static class ESignApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);
+        Api.ApiEndpoints.MapESignApi(app);
         return app;
+    }
+
+    /// <summary>Applies EF Core migrations (at start-up, and before command-line commands).</summary>
+    public static void MigrateDatabase(this IServiceProvider services)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        db.Database.Migrate();
+        // WAL lets the outbox processor write while pages read.
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
     }
 
     private static void MapSigningEndpoints(WebApplication app)

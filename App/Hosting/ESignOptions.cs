@@ -64,3 +64,12 @@ public sealed class SmtpOptions
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }
+
+/// <summary>The <c>Api</c> section.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Requests a minute allowed per API key.</summary>
+    public int RateLimitPerMinute { get; set; } = 100;
+}

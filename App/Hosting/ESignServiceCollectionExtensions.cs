@@ -68,7 +68,10 @@ public static class ESignServiceCollectionExtensions
                 o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
-        services.AddAuthorization();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Api.ApiKeyAuthenticationHandler>(Api.ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(Api.ApiEndpoints.Policy, p =>
+            p.AddAuthenticationSchemes(Api.ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()));
         services.AddIdentityCore<ApplicationUser>(o =>
             {
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
@@ -106,6 +109,15 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();
         services.AddSingleton<SignedFileService>();
+        services.AddSingleton<Api.ApiKeyService>();
+        services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
+            .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
+        services.AddSingleton<Api.ApiRateLimits>();
+        services.AddRequestDecompression();
+        // Uploads over the API may be as large as ESign:MaxUploadMegabytes (plus multipart overhead).
+        var maxUpload = builder.Configuration.GetValue($"{ESignOptions.Section}:MaxUploadMegabytes", 50);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (long)(maxUpload + 5) * 1024 * 1024);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = (long)(maxUpload + 5) * 1024 * 1024);
         services.AddSingleton<Audit.Verification>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 

@@ -1,0 +1,159 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using ESignWeb.Data;
+using ESignWeb.Documents;
+using ESignWeb.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Api;
+
+/// <summary>The REST API in the SignEasy v1 shape (see docs/api.md). Paths work with and without a trailing slash.</summary>
+public static class ApiEndpoints
+{
+    public const string Policy = "api";
+
+    public static void MapESignApi(this WebApplication app)
+    {
+        var v1 = app.MapGroup("/v1")
+            .RequireAuthorization(Policy)
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
+            .DisableAntiforgery()
+            .WithTags("SignEasy v1");
+
+        v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
+
+        var original = v1.MapGroup("/files/original").WithTags("Original files");
+        original.MapGet("", ListOriginalsAsync).WithSummary("All original files of the user.");
+        original.MapPost("", ImportAsync).WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
+        original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
+        original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");
+        original.MapGet("/{id:int}/download", DownloadOriginalAsync).WithSummary("The original PDF.");
+    }
+
+    private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+
+    private static async Task<IResult> GetUserAsync(ClaimsPrincipal principal, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = Owner(principal);
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
+        var imported = await db.Documents.CountAsync(d => d.OwnerId == id, ct);
+        var signed = await db.SignedFiles.CountAsync(f => f.OwnerId == id, ct);
+        return ApiJson.Ok(new UserDto(
+            AccountType: 0, ActivationTime: user.EmailConfirmed ? ApiJson.Epoch(user.CreatedAt) : null, IsAutoRenew: 0, Company: null,
+            CompanySize: null, CreatedTime: ApiJson.Epoch(user.CreatedAt), DocumentCredits: 0, Email: user.Email ?? "",
+            FirstName: user.FirstName, Id: user.ApiNumber ?? 0, IsPaid: 0, LastName: user.LastName,
+            LastModifiedTime: ApiJson.Epoch(user.CreatedAt), ReferrerCode: null, ReferrerPromoLeft: 0, SubscriptionExpiryTime: null,
+            ImportedFileCount: imported, SignedFileCount: signed, CardLast4: null, CardBrand: null, Status: 1,
+            EmailVerified: user.EmailConfirmed ? 1 : 0));
+    }
+
+    private static async Task<IResult> ListOriginalsAsync(ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    {
+        var files = (await documents.ListAsync(Owner(user), ct)).Select(OriginalDto.Of).ToList();
+        return ApiJson.Ok(new { count = files.Count, files });
+    }
+
+    private static async Task<IResult> GetOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    {
+        try { return ApiJson.Ok(OriginalDto.Of(await documents.GetAsync(Owner(user), id, ct))); }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> DeleteOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    {
+        try
+        {
+            await documents.DeleteAsync(Owner(user), id, ct);
+            return ApiJson.Ok(new { });
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> DownloadOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    {
+        try
+        {
+            var doc = await documents.GetAsync(Owner(user), id, ct);
+            var (content, name) = await documents.OpenOriginalAsync(Owner(user), doc.Id, ct);
+            return Results.File(content, "application/pdf", name);
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    /// <summary>
+    /// Multipart <c>name</c>, <c>file</c>, <c>rename_if_exists</c>. A gzip body (<c>Content-Encoding: gzip</c>) is
+    /// decompressed by the request decompression middleware; a gzip-compressed file part is accepted too.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return ApiJson.Error("bad_request", "Send multipart/form-data with the fields name and file.");
+        IFormCollection form;
+        try { form = await request.ReadFormAsync(ct); }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message);
+        }
+        var file = form.Files.GetFile("file");
+        if (file is null) return ApiJson.Error("bad_request", "The field file is required.");
+        var name = form["name"].ToString();
+        if (string.IsNullOrWhiteSpace(name)) name = file.FileName;
+        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
+        if (!TryParseBool(form["rename_if_exists"].ToString(), out var rename))
+            return ApiJson.Error("bad_request", "rename_if_exists must be true or false.");
+        try
+        {
+            await using var raw = file.OpenReadStream();
+            await using var content = await MaybeGunzipAsync(raw, ct);
+            var doc = await documents.ImportAsync(Owner(user), name, content, rename, ct);
+            return ApiJson.Ok(OriginalDto.Of(doc));
+        }
+        catch (AppException ex) when (ex.Code == "filename_exists")
+        {
+            return ApiJson.Error("filename_exists", "There is already a file with the same name. Please use a different name.");
+        }
+        catch (AppException ex) when (ex.Code is "empty_file" or "file_password_protected")
+        {
+            return ApiJson.Error("file_conversion_failure", ex.Message); // the seed's code, with our specific reason
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+        catch (InvalidDataException)
+        {
+            return ApiJson.Error("file_conversion_failure", "The file looks gzip-compressed but cannot be decompressed.");
+        }
+    }
+
+    private static async Task<Stream> MaybeGunzipAsync(Stream raw, CancellationToken ct)
+    {
+        var head = new byte[2];
+        var n = await raw.ReadAtLeastAsync(head, 2, throwOnEndOfStream: false, ct);
+        if (raw.CanSeek) raw.Seek(0, SeekOrigin.Begin);
+        return n == 2 && head[0] == 0x1F && head[1] == 0x8B ? new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true) : raw;
+    }
+
+    internal static bool TryParseBool(string? value, out bool result)
+    {
+        result = false;
+        if (string.IsNullOrWhiteSpace(value)) return true;
+        switch (value.Trim().ToLowerInvariant())
+        {
+            case "true" or "1" or "yes" or "on": result = true; return true;
+            case "false" or "0" or "no" or "off": return true;
+            default: return false;
+        }
+    }
+}
+
+/// <summary>Seed: the user object.</summary>
+public sealed record UserDto(
+    int AccountType, long? ActivationTime, int IsAutoRenew, string? Company, string? CompanySize, long CreatedTime,
+    int DocumentCredits, string Email, string FirstName, int Id, int IsPaid, string LastName, long LastModifiedTime,
+    string? ReferrerCode, int ReferrerPromoLeft, long? SubscriptionExpiryTime, int ImportedFileCount, int SignedFileCount,
+    int? CardLast4, string? CardBrand, int Status, int EmailVerified);
+
+/// <summary>Seed: the original file object.</summary>
+public sealed record OriginalDto(long CreatedTime, int Id, long LastModifiedTime, string Name)
+{
+    public static OriginalDto Of(Document d) => new(ApiJson.Epoch(d.CreatedAt), d.Id, ApiJson.Epoch(d.ModifiedAt), d.Name);
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Api;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c>, or Basic with the key as user name and an empty password (as Dropbox Sign
+/// accepts). Missing or bad credentials answer 401 in the seed's error shape.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string KeyIdClaim = "esign:api_key_id";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header)) return AuthenticateResult.NoResult();
+        string? presented = null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) presented = header[7..].Trim();
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                presented = decoded.Split(':', 2)[0];
+            }
+            catch (FormatException)
+            {
+                return AuthenticateResult.Fail("Malformed Basic credentials.");
+            }
+        }
+        if (string.IsNullOrEmpty(presented)) return AuthenticateResult.Fail("Unsupported authorization.");
+        var who = await keys.AuthenticateAsync(presented, Context.RequestAborted);
+        if (who is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, who.Value.OwnerId), new Claim(KeyIdClaim, who.Value.KeyId.ToString())], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Response.WriteAsJsonAsync(new ApiError("invalid_token", "Your API key is missing, incorrect or revoked."), ApiJson.Options);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await Response.WriteAsJsonAsync(new ApiError("unauthorized_resource", "Unauthorized"), ApiJson.Options);
+    }
+}

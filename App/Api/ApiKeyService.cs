@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Api;
+
+/// <summary>A key as listed (never the key itself).</summary>
+public sealed record ApiKeyInfo(int Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Creates, lists, revokes and checks API keys. A key is 256 random bits, shown once, stored as SHA-256.</summary>
+public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public const string KeyPrefix = "esk_";
+
+    /// <summary>Makes a key for the user and returns it (the only time it is ever visible).</summary>
+    public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string ownerId, string name, CancellationToken ct = default)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length == 0) throw AppException.BadRequest("Give the key a name (what will use it?).");
+        if (name.Length > 100) throw AppException.BadRequest("The name is too long (at most 100 characters).");
+        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return await dbFactory.WriteAsync(async db =>
+        {
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == ownerId, ct) ?? throw AppException.NotFound("The user");
+            // The seed's user id is an integer: give the user one the first time they use the API.
+            user.ApiNumber ??= (await db.Users.MaxAsync(u => u.ApiNumber, ct) ?? 0) + 1;
+            var entity = new ApiKey { OwnerId = ownerId, Name = name, Prefix = key[..12], KeyHash = Hash(key), CreatedAt = clock.GetUtcNow() };
+            db.ApiKeys.Add(entity);
+            await db.SaveChangesAsync(ct);
+            return (key, Info(entity));
+        }, ct);
+    }
+
+    public async Task<List<ApiKeyInfo>> ListAsync(string ownerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.ApiKeys.AsNoTracking().Where(k => k.OwnerId == ownerId).OrderByDescending(k => k.Id).ToListAsync(ct)).Select(Info).ToList();
+    }
+
+    public async Task RevokeAsync(string ownerId, int keyId, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.OwnerId == ownerId, ct) ?? throw AppException.NotFound("The key");
+            key.RevokedAt ??= clock.GetUtcNow();
+        }, ct);
+
+    /// <summary>The owner and key id of a presented key, or null when it is unknown or revoked.</summary>
+    public async Task<(string OwnerId, int KeyId)?> AuthenticateAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return null;
+        var hash = Hash(presented);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct);
+        if (key is null) return null;
+        var now = clock.GetUtcNow();
+        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1)) // at most one write a minute per key
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        return (key.OwnerId, key.Id);
+    }
+
+    /// <summary>For automation: <c>ESignWeb apikey create --email user@example.com [--name …]</c>, creating the user if absent.</summary>
+    public async Task<string> CreateForEmailAsync(UserManager<ApplicationUser> users, string email, string name, CancellationToken ct = default)
+    {
+        if (!EmailAddress.IsValid(email)) throw AppException.BadRequest($"\"{email}\" is not a valid e-mail address.");
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, FirstName = email.Split('@')[0] };
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded) throw AppException.BadRequest(string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        return (await CreateAsync(user.Id, name, ct)).Key;
+    }
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static ApiKeyInfo Info(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
+}
