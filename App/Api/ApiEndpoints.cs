@@ -28,6 +28,8 @@ public static class ApiEndpoints
         original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
         original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");
         original.MapGet("/{id:int}/download", DownloadOriginalAsync).WithSummary("The original PDF.");
+
+        v1.MapSignedFiles();
     }
 
     private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;

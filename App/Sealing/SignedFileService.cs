@@ -15,6 +15,56 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
             .OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
     }
 
+    /// <summary>A signed file the caller owns (also a deleted one when <paramref name="includeDeleted"/>), with its request.</summary>
+    public async Task<(SignedFile File, SignatureRequest? Request)> GetAsync(string ownerId, int id, bool includeDeleted = false, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var f = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId && (includeDeleted || x.DeletedAt == null), ct)
+                ?? throw AppException.NotFound("The signed file");
+        var r = f.RequestId is { } rid ? await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).SingleOrDefaultAsync(x => x.Id == rid, ct) : null;
+        return (f, r);
+    }
+
+    /// <summary>The caller's signed files with their requests (for the API list).</summary>
+    public async Task<List<(SignedFile File, SignatureRequest? Request)>> ListWithRequestsAsync(string ownerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var files = await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null).OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
+        var ids = files.Where(f => f.RequestId != null).Select(f => f.RequestId!.Value).ToList();
+        var requests = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        return files.Select(f => (f, f.RequestId is { } rid ? requests.GetValueOrDefault(rid) : null)).ToList();
+    }
+
+    /// <summary>Renames a signed file; a name another of the caller's signed files has is refused (filename_exists).</summary>
+    public async Task<SignedFile> RenameAsync(string ownerId, int id, string newName, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var name = ESignWeb.Documents.FileNames.Clean(newName);
+            var f = await db.SignedFiles.SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId && x.DeletedAt == null, ct)
+                    ?? throw AppException.NotFound("The signed file");
+            if (await db.SignedFiles.AnyAsync(x => x.OwnerId == ownerId && x.DeletedAt == null && x.Id != id && x.Name.ToLower() == name.ToLower(), ct))
+                throw new AppException("filename_exists", "There is already a file with the same name. Please use a different name.");
+            f.Name = name;
+            f.ModifiedAt = DateTimeOffset.UtcNow;
+            return f;
+        }, ct);
+
+    /// <summary>Removes a signed file from the caller's list. Its blobs stay: the audit trail remains available.</summary>
+    public async Task DeleteAsync(string ownerId, int id, CancellationToken ct = default) =>
+        await dbFactory.WriteAsync(async db =>
+        {
+            var f = await db.SignedFiles.SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId && x.DeletedAt == null, ct)
+                    ?? throw AppException.NotFound("The signed file");
+            f.DeletedAt = DateTimeOffset.UtcNow;
+        }, ct);
+
+    /// <summary>The audit trail PDF of a signed file the caller owns, even after the file was deleted (seed).</summary>
+    public async Task<(Stream Content, string Name)> OpenAuditTrailAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        var (f, _) = await GetAsync(ownerId, id, includeDeleted: true, ct);
+        return (blobs.OpenRead(f.AuditTrailBlobKey), Path.GetFileNameWithoutExtension(f.Name) + " - audit trail.pdf");
+    }
+
     public Task<(Stream Content, string Name)> OpenAsync(string ownerId, int signedFileId, bool auditTrail, CancellationToken ct = default) =>
         OpenWhereAsync(ownerId, f => f.Id == signedFileId, auditTrail, ct);
 

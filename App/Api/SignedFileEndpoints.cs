@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Sealing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Api;
+
+/// <summary>Signed files and their audit trails (seed: "The signed file object", "Download the audit trail").</summary>
+public static class SignedFileEndpoints
+{
+    public static void MapSignedFiles(this RouteGroupBuilder v1)
+    {
+        var signed = v1.MapGroup("/files/signed").WithTags("Signed files");
+        signed.MapGet("", ListAsync).WithSummary("All signed files of the user.");
+        signed.MapGet("/{id:int}", GetAsync).WithSummary("One signed file, with its pending file (null when self-signed).");
+        signed.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a signed file (form or JSON: name).");
+        signed.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a signed file (its audit trail stays available).");
+        signed.MapGet("/{id:int}/download", DownloadAsync).WithSummary("The sealed PDF.");
+        v1.MapGet("/audit-trail/{id:int}", AuditTrailAsync).WithTags("Signed files").WithSummary("The audit trail PDF of a signed file, also after it was deleted.");
+    }
+
+    private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+
+    private static async Task<ApplicationUser> OwnerAsync(IDbContextFactory<AppDbContext> dbFactory, string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, SignedFileService files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        var owner = await OwnerAsync(dbFactory, Owner(user), ct);
+        var list = (await files.ListWithRequestsAsync(owner.Id, ct)).Select(x => SignedFileDto.Of(x.File, x.Request, owner)).ToList();
+        return ApiJson.Ok(new { count = list.Count, files = list });
+    }
+
+    private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, SignedFileService files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        try
+        {
+            var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
+            return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> RenameAsync(int id, HttpRequest request, ClaimsPrincipal user, SignedFileService files,
+        IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        var name = await ApiInput.ReadFieldAsync(request, "name", ct);
+        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
+        try
+        {
+            await files.RenameAsync(Owner(user), id, name, ct);
+            var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
+            return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
+    {
+        try
+        {
+            await files.DeleteAsync(Owner(user), id, ct);
+            return ApiJson.Ok(new { });
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> DownloadAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
+    {
+        try
+        {
+            await files.GetAsync(Owner(user), id, ct: ct); // not deleted
+            var (content, name) = await files.OpenAsync(Owner(user), id, auditTrail: false, ct);
+            return Results.File(content, "application/pdf", name);
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    /// <summary>Seed error shape for this endpoint: <c>error_code</c>, <c>error_details</c>, <c>msg</c>.</summary>
+    private static async Task<IResult> AuditTrailAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
+    {
+        try
+        {
+            var (content, name) = await files.OpenAuditTrailAsync(Owner(user), id, ct);
+            return Results.File(content, "application/pdf", name);
+        }
+        catch (AppException)
+        {
+            return Results.Json(new AuditTrailError("audit_trial_generation_failed", "You do not have permission to view this file.",
+                "Failed to generate audit trail."), ApiJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+        }
+    }
+}
+
+/// <summary>The audit-trail endpoint's own error shape, exactly as the seed writes it (including its spelling).</summary>
+public sealed record AuditTrailError(string ErrorCode, string ErrorDetails, string Msg);
