@@ -30,6 +30,7 @@ public static class ApiEndpoints
         original.MapGet("/{id:int}/download", DownloadOriginalAsync).WithSummary("The original PDF.");
 
         v1.MapSignedFiles();
+        v1.MapPendingFiles();
     }
 
     private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;

@@ -46,6 +46,8 @@ public sealed class RequestDraft
     public IReadOnlyList<PageGeometry> Pages { get; set; } = [];
     public string Name { get; set; } = "";
     public bool IsOrdered { get; set; } = true;
+    /// <summary>Seed embedded_signing: signers are not mailed (they sign in the integrator's page).</summary>
+    public bool EmbeddedSigning { get; set; }
     public string? Message { get; set; }
     public List<string> Cc { get; set; } = [];
     /// <summary>Signers in signing order.</summary>

@@ -67,7 +67,7 @@ public sealed class RequestService(
         return new RequestDraft
         {
             RequestId = r.Id, DocumentId = r.DocumentId, DocumentName = r.Document!.Name, Pages = r.Document.Pages,
-            Name = r.Name, IsOrdered = r.IsOrdered, Message = r.Message, Cc = [.. r.Cc],
+            Name = r.Name, IsOrdered = r.IsOrdered, EmbeddedSigning = r.EmbeddedSigning, Message = r.Message, Cc = [.. r.Cc],
             Signers = RequestWorkflow.InOrder(r).Select(x => new DraftSigner
             {
                 Id = x.Id, Key = keys[x.Id], Email = x.Email, FirstName = x.FirstName, LastName = x.LastName,
@@ -98,6 +98,7 @@ public sealed class RequestService(
         var now = clock.GetUtcNow();
         r.Name = draft.Name.Trim();
         r.IsOrdered = draft.IsOrdered;
+        r.EmbeddedSigning = draft.EmbeddedSigning;
         r.Message = draft.Message;
         r.Cc = [.. draft.Cc];
         r.ModifiedAt = now;
@@ -191,6 +192,70 @@ public sealed class RequestService(
         }, ct);
         log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", sent.Id, sent.Recipients.Count, sent.IsOrdered);
         outboxSignal.Notify();
+    }
+
+    /// <summary>
+    /// Creates and sends a request in one go (the API's path): <paramref name="prepare"/> fills a draft built on the
+    /// document and returns the first problem, if any. Nothing is created unless the whole request is valid; a failure
+    /// after the draft was made removes it again.
+    /// </summary>
+    public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare, string baseUrl,
+        Actor actor, CancellationToken ct = default)
+    {
+        Document doc;
+        await using (var read = await dbFactory.CreateDbContextAsync(ct))
+            doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                  ?? throw AppException.NotFound("The original file");
+        if (actor.Email is null)
+        {
+            await using var users = await dbFactory.CreateDbContextAsync(ct);
+            actor = actor with { Email = await users.Users.Where(u => u.Id == ownerId).Select(u => u.Email).SingleAsync(ct) };
+        }
+        var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages };
+        var error = prepare(probe);
+        if (error is not null) throw AppException.BadRequest(error);
+        var problems = DraftEditor.ProblemsBeforeSend(probe);
+        if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
+
+        var id = await CreateDraftAsync(ownerId, documentId, actor, ct);
+        try
+        {
+            var draft = await LoadDraftAsync(ownerId, id, ct);
+            prepare(draft);
+            await SaveDraftAsync(ownerId, draft, ct);
+            await SendAsync(ownerId, id, baseUrl, actor, ct);
+            return id;
+        }
+        catch
+        {
+            try { await DeleteDraftAsync(ownerId, id, CancellationToken.None); } catch (AppException) { /* already sent: keep */ }
+            throw;
+        }
+    }
+
+    /// <summary>Requests the user owns or is a recipient of (any status but draft), for the API.</summary>
+    public async Task<List<(SignatureRequest Request, Data.ApplicationUser Owner)>> ListVisibleAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.NormalizedEmail).SingleAsync(ct);
+        var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields)
+            .Where(r => r.Status != RequestStatus.Draft && (r.OwnerId == userId || r.Recipients.Any(x => x.Email.ToUpper() == email)))
+            .OrderByDescending(r => r.Id).Take(1000).ToListAsync(ct);
+        var ownerIds = requests.Select(r => r.OwnerId).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        return requests.Select(r => (r, owners[r.OwnerId])).ToList();
+    }
+
+    /// <summary>One request the user owns or is a recipient of (not a draft).</summary>
+    public async Task<(SignatureRequest Request, Data.ApplicationUser Owner)> GetVisibleAsync(string userId, int requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.NormalizedEmail).SingleAsync(ct);
+        var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields)
+                    .SingleOrDefaultAsync(x => x.Id == requestId && x.Status != RequestStatus.Draft &&
+                                               (x.OwnerId == userId || x.Recipients.Any(y => y.Email.ToUpper() == email)), ct)
+                ?? throw AppException.NotFound("The pending file");
+        return (r, await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct));
     }
 
     public static readonly TimeSpan ReminderInterval = TimeSpan.FromHours(1);

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ESignWeb.Audit;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Requests;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Api;
+
+/// <summary>
+/// Signature requests over the API (seed: "pending files"): create (free-fill or with fields), list, get, remind,
+/// cancel. Bodies may be JSON, or form fields whose arrays are JSON strings.
+/// </summary>
+public static class PendingFileEndpoints
+{
+    public static void MapPendingFiles(this RouteGroupBuilder v1)
+    {
+        var pending = v1.MapGroup("/files/pending").WithTags("Pending files");
+        pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, IOptions<ESignOptions> o, CancellationToken ct) => CreateAsync(r, u, s, o, withFields: false, ct))
+            .WithSummary("Create a free-fill signature request.");
+        pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, IOptions<ESignOptions> o, CancellationToken ct) => CreateAsync(r, u, s, o, withFields: true, ct))
+            .WithSummary("Create a signature request with fields (fields_payload).");
+        pending.MapGet("", ListAsync).WithSummary("Requests the user owns or is a recipient of, any status.");
+        pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
+        pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
+        pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");
+    }
+
+    private static string User(ClaimsPrincipal u) => u.FindFirstValue(ClaimTypes.NameIdentifier)!;
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, RequestService requests,
+        IOptions<ESignOptions> options, bool withFields, CancellationToken ct)
+    {
+        JsonObject body;
+        try { body = await ReadBodyAsync(request, ct); }
+        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
+        PendingInput input;
+        try { input = PendingInput.Parse(body, withFields); }
+        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
+        var baseUrl = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)
+            ? $"{request.Scheme}://{request.Host}{request.PathBase}/" : options.Value.PublicBaseUrl;
+        try
+        {
+            var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare, baseUrl,
+                new Actor(user.FindFirstValue(ClaimTypes.Email), request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString()), ct);
+            return ApiJson.Ok(new { pending_file_id = id });
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    {
+        var files = (await requests.ListVisibleAsync(User(user), ct)).Select(x => PendingFileDto.Of(x.Request, x.Owner)).ToList();
+        return ApiJson.Ok(new { count = files.Count, files });
+    }
+
+    private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    {
+        try
+        {
+            var (r, owner) = await requests.GetVisibleAsync(User(user), id, ct);
+            return ApiJson.Ok(PendingFileDto.Of(r, owner));
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> RemindAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    {
+        try
+        {
+            await requests.RemindAsync(User(user), id, new Actor(null), ct);
+            return Results.Ok(); // seed: no response body on success
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static async Task<IResult> CancelAsync(int id, HttpRequest request, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    {
+        var message = await ApiInput.ReadFieldAsync(request, "message", ct);
+        try
+        {
+            await requests.VoidAsync(User(user), id, message, new Actor(null), ct);
+            return Results.Ok(); // seed: no response body on success
+        }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    /// <summary>A JSON body as is; a form body as an object whose array-valued fields are parsed from their JSON text.</summary>
+    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            var o = new JsonObject();
+            foreach (var (key, value) in form)
+            {
+                var text = value.ToString().Trim();
+                o[key] = text.StartsWith('[') || text.StartsWith('{') ? JsonNode.Parse(text) : JsonValue.Create(text);
+            }
+            return o;
+        }
+        var node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        return node as JsonObject ?? throw new JsonException("Expected a JSON object.");
+    }
+}
+
+/// <summary>A parsed create request (seed fields), and how it fills a draft.</summary>
+public sealed record PendingInput(
+    int OriginalFileId, string Name, bool IsOrdered, string? Message, IReadOnlyList<string> Cc,
+    IReadOnlyList<(string Email, string FirstName, string LastName)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning)
+{
+    public static PendingInput Parse(JsonObject body, bool withFields)
+    {
+        var originalFileId = Int(body, "original_file_id") ?? throw new FormatException("original_file_id is required.");
+        var name = Str(body, "name");
+        if (string.IsNullOrWhiteSpace(name)) throw new FormatException("name is required.");
+        var recipients = (body["recipients"] as JsonArray ?? throw new FormatException("recipients is required (an array of {email, first_name, last_name})."))
+            .Select(n => n as JsonObject ?? throw new FormatException("Each recipient is an object with email, first_name, last_name."))
+            .Select(o => (Str(o, "email") ?? "", Str(o, "first_name") ?? "", Str(o, "last_name") ?? "")).ToList();
+        var cc = (body["cc"] as JsonArray ?? [])
+            .Select(n => n is JsonObject o ? Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();
+        var fields = new List<PendingField>();
+        if (withFields)
+        {
+            var payload = body["fields_payload"] as JsonArray ?? throw new FormatException("fields_payload is required (an array of fields).");
+            var i = 0;
+            foreach (var n in payload)
+            {
+                i++;
+                var o = n as JsonObject ?? throw new FormatException($"fields_payload[{i}] is not an object.");
+                string Need(string key) => Str(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required.");
+                double Num(string key) => Dbl(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required and must be a number.");
+                var info = o["additional_info"] switch
+                {
+                    JsonObject obj => obj,
+                    JsonValue v when v.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetValue<string>()) =>
+                        JsonNode.Parse(v.GetValue<string>()) as JsonObject ?? new JsonObject(),
+                    _ => new JsonObject(),
+                };
+                fields.Add(new PendingField(i, Need("email"), Need("type"), Bool(o, "required") ?? true, (int)Num("page_number"),
+                    Num("x"), Num("y"), Num("width"), Num("height"), info["format"]?.GetValue<string>()));
+            }
+        }
+        return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, Str(body, "message"), cc, recipients, fields,
+            Bool(body, "embedded_signing") ?? false);
+    }
+
+    /// <summary>Fills a draft with exactly these values; returns the first problem (seed rules), or null.</summary>
+    public string? Prepare(RequestDraft d)
+    {
+        if (DraftEditor.SetName(d, Name) is { } e1) return e1;
+        if (DraftEditor.SetMessage(d, Message) is { } e2) return e2;
+        d.IsOrdered = IsOrdered;
+        d.EmbeddedSigning = EmbeddedSigning;
+        d.Signers.Clear();
+        d.Fields.Clear();
+        foreach (var (email, first, last) in Recipients)
+            if (DraftEditor.AddSigner(d, email, first, last) is { } e3) return $"recipients: {e3}";
+        if (DraftEditor.SetCc(d, Cc) is { } e4) return $"cc: {e4}";
+        foreach (var f in Fields)
+        {
+            var signer = d.Signers.FirstOrDefault(s => EmailAddress.Normalize(s.Email) == EmailAddress.Normalize(f.Email));
+            if (signer is null) return $"fields_payload[{f.Index}]: {f.Email} is not one of the recipients.";
+            if (!WireNames.TryParseFieldType(f.Type, out var type))
+                return $"fields_payload[{f.Index}]: type must be one of text, signature, date, initials, email, name, checkbox.";
+            var page = f.PageNumber == -1 ? d.PageCount : f.PageNumber;
+            var rect = new PdfRect(f.X, f.Y, f.Width, f.Height);
+            var geometry = page >= 1 && page <= d.PageCount ? d.Pages[page - 1] : null;
+            if (FieldRules.Validate(rect, geometry, page, d.PageCount) is { } e5) return $"fields_payload[{f.Index}]: {e5}";
+            if (type == FieldType.Date && f.DateFormat is { } fmt && !FieldRules.DateFormats.Contains(fmt))
+                return $"fields_payload[{f.Index}]: date format {fmt} is not supported ({string.Join(", ", FieldRules.DateFormats)}).";
+            d.Fields.Add(new DraftField
+            {
+                SignerKey = signer.Key, Type = type, Required = f.Required, PageNumber = page, Rect = rect,
+                DateFormat = type == FieldType.Date ? f.DateFormat ?? FieldRules.DefaultDateFormat : null,
+            });
+        }
+        return null;
+    }
+
+    private static string? Str(JsonObject o, string key) => o[key] switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+        _ => null,
+    };
+
+    private static int? Int(JsonObject o, string key) =>
+        Dbl(o, key) is { } d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
+        : o[key] is null ? null : throw new FormatException($"{key} must be an integer.");
+
+    private static double? Dbl(JsonObject o, string key) => o[key] switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        null => null,
+        _ => throw new FormatException($"{key} must be a number."),
+    };
+
+    private static bool? Bool(JsonObject o, string key) => o[key] switch
+    {
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String =>
+            ApiEndpoints.TryParseBool(v.GetValue<string>(), out var b) ? b : throw new FormatException($"{key} must be true or false."),
+        null => null,
+        _ => throw new FormatException($"{key} must be true or false."),
+    };
+}
+
+public sealed record PendingField(int Index, string Email, string Type, bool Required, int PageNumber, double X, double Y, double Width,
+    double Height, string? DateFormat);
