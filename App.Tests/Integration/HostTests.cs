@@ -59,3 +59,25 @@ public class HostTests : IClassFixture<ESignAppFactory>
         Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow.AddMinutes(14));
     }
 }
+
+public class OpenApiTests : IClassFixture<ESignAppFactory>
+{
+    private readonly ESignAppFactory _app;
+
+    public OpenApiTests(ESignAppFactory app) => _app = app;
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_api_and_scalar_serves_it()
+    {
+        var client = _app.CreateClient();
+        var doc = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var expected in new[] { "/v1/user", "/v1/files/original", "/v1/files/original/{id}", "/v1/files/signed", "/v1/audit-trail/{id}",
+                     "/v1/files/pending", "/v1/files/pending/fields", "/v1/files/pending/{id}/remind", "/v1/files/pending/{id}/cancel" })
+            Assert.Contains(expected, paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/sign/") || p.StartsWith("/documents/"));
+        var scalar = await client.GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        Assert.Contains("openapi/v1.json", await scalar.Content.ReadAsStringAsync());
+    }
+}

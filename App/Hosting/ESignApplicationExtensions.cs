@@ -63,6 +63,8 @@ public static class ESignApplicationExtensions
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);
         Api.ApiEndpoints.MapESignApi(app);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o => o.OpenApiRoutePattern = "/openapi/{documentName}.json");
         return app;
     }
 

@@ -114,6 +114,17 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
         services.AddRequestDecompression();
+        services.AddOpenApi("v1", o =>
+        {
+            // Only the REST API belongs in the document (not the app's own page endpoints).
+            o.ShouldInclude = d => d.RelativePath is { } p && (p.StartsWith("v1/", StringComparison.Ordinal) || p.StartsWith("v2/", StringComparison.Ordinal));
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "ESignWeb API (SignEasy v1 compatible)";
+                doc.Info.Description = "Authenticate with Authorization: Bearer <API key> (Settings page or `apikey create`). See docs/api.md.";
+                return Task.CompletedTask;
+            });
+        });
         // Uploads over the API may be as large as ESign:MaxUploadMegabytes (plus multipart overhead).
         var maxUpload = builder.Configuration.GetValue($"{ESignOptions.Section}:MaxUploadMegabytes", 50);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (long)(maxUpload + 5) * 1024 * 1024);
