@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Claims;
+using ESignWeb.Components.Shared;
 using ESignWeb.Data;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -17,6 +18,7 @@ public static class ApiEndpoints
         var v1 = app.MapGroup("/v1")
             .RequireAuthorization(Policy)
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
+            .AddEndpointFilter(RefusalsAsErrors)
             .DisableAntiforgery()
             .WithTags("SignEasy v1");
 
@@ -33,7 +35,14 @@ public static class ApiEndpoints
         v1.MapPendingFiles();
     }
 
-    private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    /// <summary>A service refusal (<see cref="AppException"/>) becomes the seed's error shape; nothing else is caught.</summary>
+    private static async ValueTask<object?> RefusalsAsErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try { return await next(context); }
+        catch (AppException ex) { return ApiJson.From(ex); }
+    }
+
+    private static string Owner(ClaimsPrincipal user) => user.UserId();
 
     private static async Task<IResult> GetUserAsync(ClaimsPrincipal principal, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
@@ -57,31 +66,20 @@ public static class ApiEndpoints
         return ApiJson.Ok(new { count = files.Count, files });
     }
 
-    private static async Task<IResult> GetOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
-    {
-        try { return ApiJson.Ok(OriginalDto.Of(await documents.GetAsync(Owner(user), id, ct))); }
-        catch (AppException ex) { return ApiJson.From(ex); }
-    }
+    private static async Task<IResult> GetOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
+        ApiJson.Ok(OriginalDto.Of(await documents.GetAsync(Owner(user), id, ct)));
 
     private static async Task<IResult> DeleteOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
     {
-        try
-        {
-            await documents.DeleteAsync(Owner(user), id, ct);
-            return ApiJson.Ok(new { });
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await documents.DeleteAsync(Owner(user), id, ct);
+        return ApiJson.Ok(new { });
     }
 
     private static async Task<IResult> DownloadOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
     {
-        try
-        {
-            var doc = await documents.GetAsync(Owner(user), id, ct);
-            var (content, name) = await documents.OpenOriginalAsync(Owner(user), doc.Id, ct);
-            return Results.File(content, "application/pdf", name);
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        var doc = await documents.GetAsync(Owner(user), id, ct); // live documents only (OpenOriginal also serves removed ones)
+        var (content, name) = await documents.OpenOriginalAsync(Owner(user), doc.Id, ct);
+        return Results.File(content, "application/pdf", name);
     }
 
     /// <summary>
@@ -120,7 +118,6 @@ public static class ApiEndpoints
         {
             return ApiJson.Error("file_conversion_failure", ex.Message); // the seed's code, with our specific reason
         }
-        catch (AppException ex) { return ApiJson.From(ex); }
         catch (InvalidDataException)
         {
             return ApiJson.Error("file_conversion_failure", "The file looks gzip-compressed but cannot be decompressed.");

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ESignWeb.Audit;
+using ESignWeb.Components.Shared;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using ESignWeb.Requests;
@@ -29,7 +30,7 @@ public static class PendingFileEndpoints
         pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");
     }
 
-    private static string User(ClaimsPrincipal u) => u.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    private static string User(ClaimsPrincipal u) => u.UserId();
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, RequestService requests,
         IOptions<ESignOptions> options, bool withFields, CancellationToken ct)
@@ -42,13 +43,9 @@ public static class PendingFileEndpoints
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
         var baseUrl = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)
             ? $"{request.Scheme}://{request.Host}{request.PathBase}/" : options.Value.PublicBaseUrl;
-        try
-        {
-            var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare, baseUrl,
-                new Actor(user.FindFirstValue(ClaimTypes.Email), request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString()), ct);
-            return ApiJson.Ok(new { pending_file_id = id });
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare, baseUrl,
+            new Actor(null, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString()), ct);
+        return ApiJson.Ok(new { pending_file_id = id });
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, CancellationToken ct)
@@ -59,33 +56,21 @@ public static class PendingFileEndpoints
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
     {
-        try
-        {
-            var (r, owner) = await requests.GetVisibleAsync(User(user), id, ct);
-            return ApiJson.Ok(PendingFileDto.Of(r, owner));
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        var (r, owner) = await requests.GetVisibleAsync(User(user), id, ct);
+        return ApiJson.Ok(PendingFileDto.Of(r, owner));
     }
 
     private static async Task<IResult> RemindAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
     {
-        try
-        {
-            await requests.RemindAsync(User(user), id, new Actor(null), ct);
-            return Results.Ok(); // seed: no response body on success
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await requests.RemindAsync(User(user), id, new Actor(null), ct);
+        return Results.Ok(); // seed: no response body on success
     }
 
     private static async Task<IResult> CancelAsync(int id, HttpRequest request, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
     {
         var message = await ApiInput.ReadFieldAsync(request, "message", ct);
-        try
-        {
-            await requests.VoidAsync(User(user), id, message, new Actor(null), ct);
-            return Results.Ok(); // seed: no response body on success
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await requests.VoidAsync(User(user), id, message, new Actor(null), ct);
+        return Results.Ok(); // seed: no response body on success
     }
 
     /// <summary>A JSON body as is; a form body as an object whose array-valued fields are parsed from their JSON text.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ESignWeb.Components.Shared;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Sealing;
@@ -20,7 +21,7 @@ public static class SignedFileEndpoints
         v1.MapGet("/audit-trail/{id:int}", AuditTrailAsync).WithTags("Signed files").WithSummary("The audit trail PDF of a signed file, also after it was deleted.");
     }
 
-    private static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    private static string Owner(ClaimsPrincipal user) => user.UserId();
 
     private static async Task<ApplicationUser> OwnerAsync(IDbContextFactory<AppDbContext> dbFactory, string id, CancellationToken ct)
     {
@@ -37,12 +38,8 @@ public static class SignedFileEndpoints
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, SignedFileService files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
-        try
-        {
-            var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
-            return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
+        return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
     }
 
     private static async Task<IResult> RenameAsync(int id, HttpRequest request, ClaimsPrincipal user, SignedFileService files,
@@ -50,34 +47,22 @@ public static class SignedFileEndpoints
     {
         var name = await ApiInput.ReadFieldAsync(request, "name", ct);
         if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
-        try
-        {
-            await files.RenameAsync(Owner(user), id, name, ct);
-            var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
-            return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await files.RenameAsync(Owner(user), id, name, ct);
+        var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
+        return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
     }
 
     private static async Task<IResult> DeleteAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
     {
-        try
-        {
-            await files.DeleteAsync(Owner(user), id, ct);
-            return ApiJson.Ok(new { });
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await files.DeleteAsync(Owner(user), id, ct);
+        return ApiJson.Ok(new { });
     }
 
     private static async Task<IResult> DownloadAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
     {
-        try
-        {
-            await files.GetAsync(Owner(user), id, ct: ct); // not deleted
-            var (content, name) = await files.OpenAsync(Owner(user), id, auditTrail: false, ct);
-            return Results.File(content, "application/pdf", name);
-        }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        await files.GetAsync(Owner(user), id, ct: ct); // not deleted
+        var (content, name) = await files.OpenAsync(Owner(user), id, auditTrail: false, ct);
+        return Results.File(content, "application/pdf", name);
     }
 
     /// <summary>Seed error shape for this endpoint: <c>error_code</c>, <c>error_details</c>, <c>msg</c>.</summary>
