@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ESignWeb.Api;
+using ESignWeb.Domain;
+
+namespace ESignWeb.Tests.Integration;
+
+/// <summary>
+/// Object-level authorisation: every API endpoint that takes an id (in the path or the body) is called with a second
+/// user's key over the first user's objects, and answers 401 unauthorized_resource (as for a missing id), leaking
+/// nothing and changing nothing.
+/// </summary>
+public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
+{
+    private readonly ESignAppFactory _app;
+
+    public ApiIdorWalkTests(ESignAppFactory app)
+    {
+        _app = app;
+        _ = app.Server;
+    }
+
+    private async Task<HttpClient> ClientForAsync(string owner)
+    {
+        var (key, _) = await _app.Get<ApiKeyService>().CreateAsync(owner, "walk");
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    [Fact]
+    public async Task A_second_users_key_gets_unauthorized_resource_on_every_endpoint_and_changes_nothing()
+    {
+        // The victim: an original file, a request out for signature, a completed request with its signed file.
+        var open = await new SigningScenario(_app).SendAsync(false, "w1@example.com");
+        var done = await new SigningScenario(_app).SendAsync(false, "w2@example.com");
+        await done.SignAsync("w2@example.com");
+        var completed = await done.WaitForStatusAsync(RequestStatus.Complete);
+        var victim = await ClientForAsync(open.Owner);
+        var doneOwner = await ClientForAsync(done.Owner);
+        var originalId = JsonDocument.Parse(await victim.GetStringAsync("/v1/files/original/")).RootElement.GetProperty("files")[0].GetProperty("id").GetInt32();
+        var signedId = completed.SignedFileId!.Value;
+
+        var attacker = await ClientForAsync(await _app.CreateUserAsync($"attacker-{Guid.NewGuid():N}@example.com"));
+        var calls = new (HttpMethod Method, string Path, HttpContent? Body)[]
+        {
+            (HttpMethod.Get, $"/v1/files/original/{originalId}/", null),
+            (HttpMethod.Get, $"/v1/files/original/{originalId}/download/", null),
+            (HttpMethod.Delete, $"/v1/files/original/{originalId}/", null),
+            (HttpMethod.Get, $"/v1/files/signed/{signedId}/", null),
+            (HttpMethod.Get, $"/v1/files/signed/{signedId}/download/", null),
+            (HttpMethod.Put, $"/v1/files/signed/{signedId}/", new FormUrlEncodedContent([new("name", "stolen.pdf")])),
+            (HttpMethod.Delete, $"/v1/files/signed/{signedId}/", null),
+            (HttpMethod.Get, $"/v1/files/pending/{open.RequestId}/", null),
+            (HttpMethod.Post, $"/v1/files/pending/{open.RequestId}/remind/", null),
+            (HttpMethod.Post, $"/v1/files/pending/{open.RequestId}/cancel/", null),
+            (HttpMethod.Get, $"/v1/files/pending/{done.RequestId}/", null),
+            // Ids in bodies: the victim's original file as the document of a new request.
+            (HttpMethod.Post, "/v1/files/pending/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } } })),
+            (HttpMethod.Post, "/v1/files/pending/fields/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } }, fields_payload = Array.Empty<object>() })),
+        };
+        foreach (var (method, path, body) in calls)
+        {
+            var r = await attacker.SendAsync(new HttpRequestMessage(method, path) { Content = body });
+            Assert.True(r.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)r.StatusCode}");
+            var e = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("unauthorized_resource", e.GetProperty("error_code").GetString());
+        }
+        // The audit trail endpoint answers in its own seed shape.
+        var trail = await attacker.GetAsync($"/v1/audit-trail/{signedId}");
+        Assert.Equal(HttpStatusCode.Unauthorized, trail.StatusCode);
+        Assert.Equal("audit_trial_generation_failed", JsonDocument.Parse(await trail.Content.ReadAsStringAsync()).RootElement.GetProperty("error_code").GetString());
+
+        // Lists show nothing of the victim's.
+        foreach (var list in new[] { "/v1/files/original/", "/v1/files/signed/", "/v1/files/pending/" })
+            Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync(list)).RootElement.GetProperty("count").GetInt32());
+
+        // Nothing changed for the victims.
+        Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync($"/v1/files/original/{originalId}/")).StatusCode);
+        Assert.Equal("incomplete", JsonDocument.Parse(await victim.GetStringAsync($"/v1/files/pending/{open.RequestId}/")).RootElement.GetProperty("status").GetString());
+        var signed = JsonDocument.Parse(await doneOwner.GetStringAsync($"/v1/files/signed/{signedId}/")).RootElement;
+        Assert.NotEqual("stolen.pdf", signed.GetProperty("name").GetString());
+        Assert.Null((await open.LoadAsync()).LastRemindedAt);
+    }
+}
