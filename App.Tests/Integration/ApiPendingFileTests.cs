@@ -111,6 +111,22 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
     }
 
     [Fact]
+    public async Task Embedded_signing_never_mails_signers_even_when_the_next_one_is_due()
+    {
+        var (owner, client, fileId) = await SenderAsync();
+        var id = (await JsonAsync(await client.PostAsJsonAsync("/v1/files/pending/fields/", Body(fileId,
+            [Field("jack@company.com", "signature", 1, 72, 72, 160, 48), Field("arsene@company.com", "signature", 1, 72, 200, 160, 48)],
+            embedded: true, ordered: true)))).GetProperty("pending_file_id").GetInt32();
+        var scenario = new SigningScenario(_app) { Owner = owner, RequestId = id };
+        await scenario.SignAsync("jack@company.com"); // the second signer is now due
+        await Task.Delay(500);
+        await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.DoesNotContain(await db.Outbox.Where(m => m.OwnerId == owner).Select(m => m.Kind).ToListAsync(), k => k == OutboxKinds.SignerInvite);
+        var events = await db.AuditEvents.Where(e => e.RequestId == id).Select(e => e.Type).ToListAsync();
+        Assert.DoesNotContain("mail_delivered", events);
+    }
+
+    [Fact]
     public async Task Invalid_requests_get_specific_errors_and_create_nothing()
     {
         var (owner, client, fileId) = await SenderAsync();
@@ -127,6 +143,8 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
             (Body(fileId, [Field("jack@company.com", "date", 1, 72, 72, 100, 32, new { format = "YY" })]), "bad_request", "not supported"),
             (Body(foreignFile, [Field("jack@company.com", "text", 1, 72, 72)]), "unauthorized_resource", "Unauthorized"),
             (new { original_file_id = fileId, name = "x" }, "bad_request", "recipients is required"),
+            (Body(fileId, [Field("jack@company.com", "date", 1, 72, 72, 100, 32, "{not json")]), "bad_request", "additional_info is not valid JSON"),
+            (Body(fileId, [Field("jack@company.com", "date", 1, 72, 72, 100, 32, new { format = 5 })]), "bad_request", "format must be a string"),
             (new { name = "x", recipients = Array.Empty<object>() }, "bad_request", "original_file_id is required"),
         };
         foreach (var (body, code, message) in cases)

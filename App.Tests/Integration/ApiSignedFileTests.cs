@@ -76,6 +76,7 @@ public class ApiSignedFileTests : IClassFixture<ESignAppFactory>
 
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/v1/files/signed/{id}/")).StatusCode);
         Assert.Equal("unauthorized_resource", (await JsonAsync(await client.GetAsync($"/v1/files/signed/{id}/"))).GetProperty("error_code").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/v1/files/signed/{id}/download/")).StatusCode);
         // The audit trail still answers after the signed file was deleted.
         var trail = await client.GetAsync($"/v1/audit-trail/{id}");
         Assert.Equal(HttpStatusCode.OK, trail.StatusCode);

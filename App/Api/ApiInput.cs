@@ -9,8 +9,15 @@ public static class ApiInput
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
-            return form[field].ToString();
+            try
+            {
+                var form = await request.ReadFormAsync(ct);
+                return form[field].ToString();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                return null; // an unreadable form: treated as a missing field (callers answer bad_request when it is required)
+            }
         }
         if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
         {

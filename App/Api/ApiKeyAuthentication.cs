@@ -38,9 +38,16 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrEmpty(presented)) return AuthenticateResult.Fail("Unsupported authorization.");
         var who = await keys.AuthenticateAsync(presented, Context.RequestAborted);
         if (who is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, who.Value.OwnerId), new Claim(KeyIdClaim, who.Value.KeyId.ToString())], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, who.Value.OwnerId), new Claim(KeyIdClaim, who.Value.KeyId.ToString()),
+            new Claim(ClaimTypes.Email, who.Value.Email ?? "")], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>Who is acting, for audit events: the key's user, from the request's address and user agent.</summary>
+    public static Audit.Actor ActorOf(HttpContext http) => new(
+        http.User.FindFirstValue(ClaimTypes.Email) is { Length: > 0 } e ? e : null,
+        http.Connection.RemoteIpAddress?.ToString(),
+        http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -48,7 +48,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }, ct);
 
     /// <summary>The owner and key id of a presented key, or null when it is unknown or revoked.</summary>
-    public async Task<(string OwnerId, int KeyId)?> AuthenticateAsync(string presented, CancellationToken ct = default)
+    public async Task<(string OwnerId, int KeyId, string? Email)?> AuthenticateAsync(string presented, CancellationToken ct = default)
     {
         if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return null;
         var hash = Hash(presented);
@@ -58,7 +58,8 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
         var now = clock.GetUtcNow();
         if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1)) // at most one write a minute per key
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
-        return (key.OwnerId, key.Id);
+        var email = await db.Users.Where(u => u.Id == key.OwnerId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        return (key.OwnerId, key.Id, email);
     }
 
     /// <summary>For automation: <c>ESignWeb apikey create --email user@example.com [--name …]</c>, creating the user if absent.</summary>

@@ -41,10 +41,9 @@ public static class PendingFileEndpoints
         PendingInput input;
         try { input = PendingInput.Parse(body, withFields); }
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
-        var baseUrl = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)
-            ? $"{request.Scheme}://{request.Host}{request.PathBase}/" : options.Value.PublicBaseUrl;
+        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
         var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare, baseUrl,
-            new Actor(null, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString()), ct);
+            ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
         return ApiJson.Ok(new { pending_file_id = id });
     }
 
@@ -60,16 +59,16 @@ public static class PendingFileEndpoints
         return ApiJson.Ok(PendingFileDto.Of(r, owner));
     }
 
-    private static async Task<IResult> RemindAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    private static async Task<IResult> RemindAsync(int id, HttpContext http, RequestService requests, CancellationToken ct)
     {
-        await requests.RemindAsync(User(user), id, new Actor(null), ct);
+        await requests.RemindAsync(User(http.User), id, ApiKeyAuthenticationHandler.ActorOf(http), ct);
         return Results.Ok(); // seed: no response body on success
     }
 
     private static async Task<IResult> CancelAsync(int id, HttpRequest request, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
     {
         var message = await ApiInput.ReadFieldAsync(request, "message", ct);
-        await requests.VoidAsync(User(user), id, message, new Actor(null), ct);
+        await requests.VoidAsync(User(user), id, message, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
         return Results.Ok(); // seed: no response body on success
     }
 
@@ -118,15 +117,29 @@ public sealed record PendingInput(
                 var o = n as JsonObject ?? throw new FormatException($"fields_payload[{i}] is not an object.");
                 string Need(string key) => Str(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required.");
                 double Num(string key) => Dbl(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required and must be a number.");
-                var info = o["additional_info"] switch
+                JsonObject info;
+                try
                 {
-                    JsonObject obj => obj,
-                    JsonValue v when v.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetValue<string>()) =>
-                        JsonNode.Parse(v.GetValue<string>()) as JsonObject ?? new JsonObject(),
-                    _ => new JsonObject(),
+                    info = o["additional_info"] switch
+                    {
+                        JsonObject obj => obj,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetValue<string>()) =>
+                            JsonNode.Parse(v.GetValue<string>()) as JsonObject ?? new JsonObject(),
+                        _ => new JsonObject(),
+                    };
+                }
+                catch (JsonException)
+                {
+                    throw new FormatException($"fields_payload[{i}].additional_info is not valid JSON.");
+                }
+                var format = info["format"] switch
+                {
+                    null => null,
+                    JsonValue f when f.GetValueKind() == JsonValueKind.String => f.GetValue<string>(),
+                    _ => throw new FormatException($"fields_payload[{i}].additional_info.format must be a string such as \"DD/MM/YYYY\"."),
                 };
                 fields.Add(new PendingField(i, Need("email"), Need("type"), Bool(o, "required") ?? true, (int)Num("page_number"),
-                    Num("x"), Num("y"), Num("width"), Num("height"), info["format"]?.GetValue<string>()));
+                    Num("x"), Num("y"), Num("width"), Num("height"), format));
             }
         }
         return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, Str(body, "message"), cc, recipients, fields,

@@ -60,7 +60,6 @@ public static class SignedFileEndpoints
 
     private static async Task<IResult> DownloadAsync(int id, ClaimsPrincipal user, SignedFileService files, CancellationToken ct)
     {
-        await files.GetAsync(Owner(user), id, ct: ct); // not deleted
         var (content, name) = await files.OpenAsync(Owner(user), id, auditTrail: false, ct);
         return Results.File(content, "application/pdf", name);
     }

@@ -120,6 +120,8 @@ public sealed class DocumentService(
                   ?? throw AppException.NotFound("The document");
         var drafts = await db.Requests.Where(r => r.DocumentId == id && r.Status == RequestStatus.Draft).ToListAsync(ct);
         var sent = await db.Requests.CountAsync(r => r.DocumentId == id && r.Status != RequestStatus.Draft, ct);
+        var draftIds = drafts.Select(r => r.Id).ToList();
+        db.AuditEvents.RemoveRange(db.AuditEvents.Where(e => draftIds.Contains(e.RequestId)));
         db.Requests.RemoveRange(drafts);
         if (sent == 0 && drafts.Count == 0) db.Documents.Remove(doc);
         else doc.DeletedAt = clock.GetUtcNow();

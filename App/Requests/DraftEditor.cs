@@ -150,11 +150,12 @@ public static class DraftEditor
         d.Signers.Where(s => d.Fields.All(f => f.SignerKey != s.Key));
 
     /// <summary>Every reason the draft cannot be sent as it is (empty when it can).</summary>
-    public static List<string> ProblemsBeforeSend(RequestDraft d)
+    /// <param name="requireSigners">False while editing: a draft may be saved before it has signers.</param>
+    public static List<string> ProblemsBeforeSend(RequestDraft d, bool requireSigners = true)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(d.Name)) problems.Add("The request needs a name.");
-        if (d.Signers.Count == 0) problems.Add("Add at least one signer.");
+        if (requireSigners && d.Signers.Count == 0) problems.Add("Add at least one signer.");
         foreach (var s in d.Signers)
         {
             var e = CheckSigner(d, s.Key, s.Email, s.FirstName, s.LastName);

@@ -91,8 +91,7 @@ public sealed class RequestService(
         if (!RequestWorkflow.IsEditable(r))
             throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
         draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
-        var problems = DraftEditor.ProblemsBeforeSend(draft)
-            .Where(p => !p.StartsWith("Add at least one signer", StringComparison.Ordinal)).ToList();
+        var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
         var now = clock.GetUtcNow();
@@ -206,11 +205,6 @@ public sealed class RequestService(
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
             doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
                   ?? throw AppException.NotFound("The original file");
-        if (actor.Email is null)
-        {
-            await using var users = await dbFactory.CreateDbContextAsync(ct);
-            actor = actor with { Email = await users.Users.Where(u => u.Id == ownerId).Select(u => u.Email).SingleAsync(ct) };
-        }
         var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages };
         var error = prepare(probe);
         if (error is not null) throw AppException.BadRequest(error);

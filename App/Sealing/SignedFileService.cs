@@ -76,7 +76,8 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
         bool auditTrail, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var f = await db.SignedFiles.AsNoTracking().Where(x => x.OwnerId == ownerId).Where(which).SingleOrDefaultAsync(ct)
+        var f = await db.SignedFiles.AsNoTracking().Where(x => x.OwnerId == ownerId && (auditTrail || x.DeletedAt == null)).Where(which)
+                    .SingleOrDefaultAsync(ct)
                 ?? throw AppException.NotFound("The signed file");
         return auditTrail
             ? (blobs.OpenRead(f.AuditTrailBlobKey), Path.GetFileNameWithoutExtension(f.Name) + " - audit trail.pdf")

@@ -154,7 +154,7 @@ public sealed class SigningService(
                 name = who.FullName,
                 fields = mine.Select(f => new { f.Id, type = WireNames.Of(f.Type), f.PageNumber, source = f.ValueSource, value_sha256 = Sha(f.Value) }),
             }, ct);
-            foreach (var next in outcome.Notify)
+            foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
                 OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id, ""), $"Signing invitation → {next.Email}", r.OwnerId, now);
             if (outcome.SealNow)
                 OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
