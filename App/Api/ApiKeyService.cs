@@ -76,7 +76,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return (await CreateAsync(user.Id, name, ct)).Key;
     }
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    public static string Hash(string key) => Requests.RecipientTokens.Hash(key);
 
     private static ApiKeyInfo Info(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
 }

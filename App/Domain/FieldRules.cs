@@ -28,6 +28,22 @@ public static class FieldRules
     public static string DefaultAdditionalInfo(FieldType type) =>
         type == FieldType.Date ? $$"""{"format":"{{DefaultDateFormat}}"}""" : "{}";
 
+    /// <summary>The date format in a date field's additional_info (<c>{"format": …}</c>); the default when absent or unreadable.</summary>
+    public static string DateFormatOf(string? additionalInfo)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(string.IsNullOrWhiteSpace(additionalInfo) ? "{}" : additionalInfo);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                   doc.RootElement.TryGetProperty("format", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String &&
+                   v.GetString() is { Length: > 0 } s ? s : DefaultDateFormat;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return DefaultDateFormat;
+        }
+    }
+
     /// <summary>Checks a field rectangle against a page; returns null when valid, else a message for the sender.</summary>
     public static string? Validate(PdfRect rect, PageGeometry? page, int pageNumber, int pageCount)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ESignWeb.Components;
+using ESignWeb.Components.Shared;
 using ESignWeb.Data;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -128,15 +129,15 @@ public static class ESignApplicationExtensions
 
         // Signed files (from requests or self-signing) of the signed-in user.
         app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();
+            await OwnedFile(() => files.OpenAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
         app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: true, ct))).RequireAuthorization();
+            await OwnedFile(() => files.OpenAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
 
         // The sender's downloads of a completed request.
         app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenForRequestAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: false, ct))).RequireAuthorization();
+            await OwnedFile(() => files.OpenForRequestAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
         app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenForRequestAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, id, auditTrail: true, ct))).RequireAuthorization();
+            await OwnedFile(() => files.OpenForRequestAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
     }
 
     private static async Task<IResult> OwnedFile(Func<Task<(Stream Content, string Name)>> open)
@@ -158,7 +159,7 @@ public static class ESignApplicationExtensions
         app.MapGet("/documents/{id:int}/file", async (int id, bool? download, ClaimsPrincipal user, DocumentService documents,
             HttpContext http, CancellationToken ct) =>
         {
-            var ownerId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+            var ownerId = user.UserId();
             try
             {
                 var (content, name) = await documents.OpenOriginalAsync(ownerId, id, ct);

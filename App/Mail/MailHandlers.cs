@@ -3,6 +3,7 @@ using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
 using ESignWeb.Requests;
+using ESignWeb.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -176,19 +177,12 @@ public sealed class CompletedNoticeHandler(
         var attachments = new List<(string, byte[])>();
         if (blobs.Length(signed.BlobKey) + blobs.Length(signed.AuditTrailBlobKey) <= MaxAttachmentBytes)
         {
-            attachments.Add((signed.Name, await ReadAsync(signed.BlobKey, ct)));
-            attachments.Add((Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf", await ReadAsync(signed.AuditTrailBlobKey, ct)));
+            attachments.Add((signed.Name, await blobs.ReadAllBytesAsync(signed.BlobKey, ct)));
+            attachments.Add((Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf", await blobs.ReadAllBytesAsync(signed.AuditTrailBlobKey, ct)));
         }
         var content = composer.Completed(p.Email, recipient?.FullName, request.Name,
             request.Recipients.OrderBy(x => x.OrderId).Select(x => x.FullName), link, attachments.Count > 0);
         return await transport.SendAsync(composer.ToMime(content, attachments), ct);
     }
 
-    private async Task<byte[]> ReadAsync(string key, CancellationToken ct)
-    {
-        await using var s = blobs.OpenRead(key);
-        using var ms = new MemoryStream();
-        await s.CopyToAsync(ms, ct);
-        return ms.ToArray();
-    }
 }

@@ -367,19 +367,7 @@ public sealed class RequestService(
         RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status)).ToList(),
         RequestWorkflow.Next(r)?.Id);
 
-    private static string? DateFormatOf(Field f)
-    {
-        if (f.Type != FieldType.Date) return null;
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(f.AdditionalInfo);
-            return doc.RootElement.TryGetProperty("format", out var v) ? v.GetString() : FieldRules.DefaultDateFormat;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return FieldRules.DefaultDateFormat;
-        }
-    }
+    private static string? DateFormatOf(Field f) => f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null;
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

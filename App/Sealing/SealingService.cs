@@ -73,7 +73,7 @@ public sealed class SealingService(
         var publicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var images = new Dictionary<string, byte[]>();
         foreach (var key in r.Fields.Where(f => f.Type is FieldType.Signature or FieldType.Initials && f.Value is { Length: 64 }).Select(f => f.Value!).Distinct())
-            images[key] = await ReadBlobAsync(key, ct);
+            images[key] = await blobs.ReadAllBytesAsync(key, ct);
         var info = Info(r, owner, events, images, publicId, sealedSha: null, product);
 
         byte[] sealedPdf;
@@ -141,14 +141,6 @@ public sealed class SealingService(
         FieldType.Signature or FieldType.Initials => new StampItem(f.PageNumber, f.Rect, f.Type, Image: images.GetValueOrDefault(f.Value!)),
         _ => new StampItem(f.PageNumber, f.Rect, f.Type, f.Value),
     };
-
-    private async Task<byte[]> ReadBlobAsync(string key, CancellationToken ct)
-    {
-        await using var s = blobs.OpenRead(key);
-        using var ms = new MemoryStream();
-        await s.CopyToAsync(ms, ct);
-        return ms.ToArray();
-    }
 
     internal static string SignedName(string name) =>
         Path.GetFileNameWithoutExtension(name) + " (signed).pdf";

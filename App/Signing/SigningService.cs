@@ -29,15 +29,22 @@ public sealed class SigningService(
     {
         if (!RecipientTokens.LooksValid(token)) return Unknown();
         var hash = RecipientTokens.Hash(token!);
-        await dbFactory.WriteAsync(async db =>
-        {
-            var (r, who) = await LoadAsync(db, hash, ct);
-            if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
-            RequestWorkflow.View(r, who, clock.GetUtcNow());
-            await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, clock.GetUtcNow(), null, ct);
-        }, ct);
         await using var read = await dbFactory.CreateDbContextAsync(ct);
         var (request, recipient) = await LoadAsync(read, hash, ct);
+        if (request is not null && recipient is not null && recipient.Status == RecipientStatus.NotViewed && RequestWorkflow.MaySign(request, recipient))
+        {
+            // First visit: record it (write lock only now; re-checked inside the transaction).
+            await dbFactory.WriteAsync(async db =>
+            {
+                var (r, who) = await LoadAsync(db, hash, ct);
+                if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
+                RequestWorkflow.View(r, who, clock.GetUtcNow());
+                await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, clock.GetUtcNow(), null, ct);
+            }, ct);
+            read.ChangeTracker.Clear();
+            (request, recipient) = await LoadAsync(read, hash, ct);
+        }
+
         if (request is null || recipient is null) return Unknown();
         var owner = await read.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var state = StateOf(request, recipient, out var message);
@@ -207,10 +214,7 @@ public sealed class SigningService(
         if (who is null) return null;
         var field = await db.Fields.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct);
         if (field is not { Type: FieldType.Signature or FieldType.Initials, Value: { Length: 64 } key }) return null;
-        await using var s = blobs.OpenRead(key);
-        using var ms = new MemoryStream();
-        await s.CopyToAsync(ms, ct);
-        return ms.ToArray();
+        return await blobs.ReadAllBytesAsync(key, ct);
     }
 
     private static SignerField ToView(Field f, int recipientId)
@@ -242,19 +246,7 @@ public sealed class SigningService(
         }
     }
 
-    internal static string? DateFormat(Field f)
-    {
-        if (f.Type != FieldType.Date) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(f.AdditionalInfo);
-            return doc.RootElement.TryGetProperty("format", out var v) && v.GetString() is { Length: > 0 } s ? s : FieldRules.DefaultDateFormat;
-        }
-        catch (JsonException)
-        {
-            return FieldRules.DefaultDateFormat;
-        }
-    }
+    internal static string? DateFormat(Field f) => f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null;
 
     private static SigningState StateOf(SignatureRequest r, Recipient who, out string message)
     {

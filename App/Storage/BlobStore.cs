@@ -17,6 +17,18 @@ public interface IBlobStore
     long Length(string key);
 }
 
+public static class BlobStoreExtensions
+{
+    /// <summary>A whole blob in memory (for small ones: signature images, PDFs to attach).</summary>
+    public static async Task<byte[]> ReadAllBytesAsync(this IBlobStore blobs, string key, CancellationToken ct = default)
+    {
+        await using var s = blobs.OpenRead(key);
+        using var ms = new MemoryStream();
+        await s.CopyToAsync(ms, ct);
+        return ms.ToArray();
+    }
+}
+
 /// <summary>
 /// Blobs under <c>&lt;DataPath&gt;/blobs/ab/abcdef…</c>. Content is written to a temp file first and renamed into
 /// place, so a database row never points at a half-written file; identical content is stored once.
