@@ -22,13 +22,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         _ = app.Server;
     }
 
-    private async Task<HttpClient> ClientForAsync(string owner)
-    {
-        var (key, _) = await _app.Get<ApiKeyService>().CreateAsync(owner, "walk");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private async Task<HttpClient> ClientForAsync(string owner) => (await _app.ApiClientAsync(owner, "walk")).Client;
 
     [Fact]
     public async Task A_second_users_key_gets_unauthorized_resource_on_every_endpoint_and_changes_nothing()

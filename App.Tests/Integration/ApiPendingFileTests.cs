@@ -26,9 +26,7 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
     private async Task<(string Owner, HttpClient Client, int DocumentId)> SenderAsync(string? email = null)
     {
         var owner = await _app.CreateUserAsync(email ?? $"sender-{Guid.NewGuid():N}@example.com", "Shannon", "Adams");
-        var (key, _) = await _app.Get<ApiKeyService>().CreateAsync(owner, "tests");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (client, _) = await _app.ApiClientAsync(owner);
         var doc = await _app.Get<DocumentService>().ImportAsync(owner, "NDA.pdf", new MemoryStream(TestPdf.Pages(3)), false);
         return (owner, client, doc.Id);
     }

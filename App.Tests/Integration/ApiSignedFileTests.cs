@@ -22,13 +22,7 @@ public class ApiSignedFileTests : IClassFixture<ESignAppFactory>
         _ = app.Server;
     }
 
-    private async Task<HttpClient> ClientForAsync(string owner)
-    {
-        var (key, _) = await _app.Get<ApiKeyService>().CreateAsync(owner, "tests");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private async Task<HttpClient> ClientForAsync(string owner) => (await _app.ApiClientAsync(owner)).Client;
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
 

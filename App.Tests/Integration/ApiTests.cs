@@ -22,9 +22,7 @@ public class ApiTests : IClassFixture<ESignAppFactory>
     private async Task<(string Owner, HttpClient Client, string Key)> ClientAsync(string? email = null)
     {
         var owner = await _app.CreateUserAsync(email ?? $"api-{Guid.NewGuid():N}@example.com", "Ada", "Api");
-        var (key, _) = await _app.Get<ApiKeyService>().CreateAsync(owner, "tests");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (client, key) = await _app.ApiClientAsync(owner);
         return (owner, client, key);
     }
 
@@ -186,9 +184,7 @@ public class ApiRateLimitTests
         await using var app = new ESignAppFactory { Settings = new() { ["Api:RateLimitPerMinute"] = "3" } };
         _ = app.Server;
         var owner = await app.CreateUserAsync("limited@example.com");
-        var (key, _) = await app.Get<ApiKeyService>().CreateAsync(owner, "limited");
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (client, _) = await app.ApiClientAsync(owner, "limited");
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         for (var i = 0; i < 3; i++)
         {
@@ -207,9 +203,7 @@ public class ApiRateLimitTests
         Assert.Equal("rate_limit_exceeded", e.GetProperty("error_code").GetString());
 
         // Another key has its own budget.
-        var (other, _) = await app.Get<ApiKeyService>().CreateAsync(owner, "second");
-        var second = app.CreateClient();
-        second.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", other);
+        var (second, _) = await app.ApiClientAsync(owner, "second");
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/v1/user/")).StatusCode);
     }
 }

@@ -41,6 +41,15 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         return user.Id;
     }
 
+    /// <summary>A new API key for the user and an HTTP client that sends it as a Bearer token.</summary>
+    public async Task<(HttpClient Client, string Key)> ApiClientAsync(string ownerId, string keyName = "tests")
+    {
+        var (key, _) = await Get<ESignWeb.Api.ApiKeyService>().CreateAsync(ownerId, keyName);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return (client, key);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
