@@ -28,6 +28,14 @@ public static class AuditLog
             .Select(e => e.Entity).OrderBy(e => e.Seq).LastOrDefault();
         var last = pending ?? await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId)
             .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
+        var ev = Next(last, requestId, type, actor, at, data);
+        db.AuditEvents.Add(ev);
+        return ev;
+    }
+
+    /// <summary>The event that follows <paramref name="last"/> (null: the first) in a chain, hashed; stores nothing.</summary>
+    public static AuditEvent Next(AuditEvent? last, int requestId, string type, Actor actor, DateTimeOffset at, object? data = null)
+    {
         var ev = new AuditEvent
         {
             RequestId = requestId,
@@ -41,7 +49,6 @@ public static class AuditLog
             PrevHash = last?.Hash ?? Genesis,
         };
         ev.Hash = ComputeHash(ev);
-        db.AuditEvents.Add(ev);
         return ev;
     }
 

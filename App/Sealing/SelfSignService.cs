@@ -41,10 +41,12 @@ public sealed class SelfSignService(
         var now = clock.GetUtcNow();
         var publicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var who = actor with { Email = owner.Email };
-        var events = Chain(
-            ("created", who, openedAt, (object?)new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true }),
-            ("consented", who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text }),
-            ("signed", who, now, new { fields = items.Count }));
+        // No request rows exist to hold them: the chain is built here, in the same form AuditLog stores.
+        var events = new List<AuditEvent>();
+        void Add(string type, Actor by, DateTimeOffset at, object data) => events.Add(AuditLog.Next(events.LastOrDefault(), 0, type, by, at, data));
+        Add("created", who, openedAt, new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true });
+        Add("consented", who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text });
+        Add("signed", who, now, new { fields = items.Count });
         var signature = items.FirstOrDefault(i => i.Type == FieldType.Signature)?.Image;
         AuditTrailInfo Info(IReadOnlyList<AuditEvent> e, string? sealedSha) => new(doc.Name, 0, publicId, owner.DisplayName, owner.Email ?? "",
             doc.Sha256, sealedSha, [new AuditSigner(owner.DisplayName, owner.Email ?? "", "finalized", now, actor.Ip, actor.UserAgent, signature)],
@@ -54,8 +56,7 @@ public sealed class SelfSignService(
         await using (var original = blobs.OpenRead(doc.BlobKey))
             sealedPdf = sealing.SealPdf(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
-        events = Chain([.. events.Select(e => (e.Type, new Actor(e.ActorEmail, e.Ip, e.UserAgent), e.At, (object?)System.Text.Json.JsonSerializer.Deserialize<object>(e.Data))),
-            ("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId })]);
+        Add("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
         var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
 
         await using var write = await dbFactory.CreateDbContextAsync(ct);
@@ -95,25 +96,5 @@ public sealed class SelfSignService(
             }
         }
         return items;
-    }
-
-    private static List<AuditEvent> Chain(params (string Type, Actor Actor, DateTimeOffset At, object? Data)[] entries)
-    {
-        var list = new List<AuditEvent>();
-        var prev = AuditLog.Genesis;
-        var seq = 1;
-        foreach (var (type, actor, at, data) in entries)
-        {
-            var e = new AuditEvent
-            {
-                RequestId = 0, Seq = seq++, Type = type, ActorEmail = actor.Email, Ip = actor.Ip, UserAgent = actor.UserAgent,
-                At = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero),
-                Data = data is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(data), PrevHash = prev,
-            };
-            e.Hash = AuditLog.ComputeHash(e);
-            prev = e.Hash;
-            list.Add(e);
-        }
-        return list;
     }
 }
