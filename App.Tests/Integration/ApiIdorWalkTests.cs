@@ -37,6 +37,11 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         var originalId = JsonDocument.Parse(await victim.GetStringAsync("/v1/files/original/")).RootElement.GetProperty("files")[0].GetProperty("id").GetInt32();
         var signedId = completed.SignedFileId!.Value;
 
+        var hook = "https://hooks.example.com/victim";
+        var register = new HttpRequestMessage(HttpMethod.Post, "/v1/callback/urls/") { Content = new FormUrlEncodedContent([new("urls", hook)]) };
+        register.Headers.Add("X-Client-ID", "shared-client");
+        Assert.Equal(HttpStatusCode.OK, (await victim.SendAsync(register)).StatusCode);
+
         var attacker = await ClientForAsync(await _app.CreateUserAsync($"attacker-{Guid.NewGuid():N}@example.com"));
         var calls = new (HttpMethod Method, string Path, HttpContent? Body)[]
         {
@@ -66,6 +71,20 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         var trail = await attacker.GetAsync($"/v1/audit-trail/{signedId}");
         Assert.Equal(HttpStatusCode.Unauthorized, trail.StatusCode);
         Assert.Equal("audit_trial_generation_failed", JsonDocument.Parse(await trail.Content.ReadAsStringAsync()).RootElement.GetProperty("error_code").GetString());
+
+        // Callback URLs (no ids: scoped by the caller): the same client id shows and removes nothing of the victim's.
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Delete })
+        {
+            var m = new HttpRequestMessage(method, "/v1/callback/urls/");
+            m.Headers.Add("X-Client-ID", "shared-client");
+            if (method == HttpMethod.Delete) m.Content = new FormUrlEncodedContent([new("urls", hook)]);
+            var r = await attacker.SendAsync(m);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal(0, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("callback_urls").GetArrayLength());
+        }
+        var mine = new HttpRequestMessage(HttpMethod.Get, "/v1/callback/urls/");
+        mine.Headers.Add("X-Client-ID", "shared-client");
+        Assert.Equal(hook, JsonDocument.Parse(await (await victim.SendAsync(mine)).Content.ReadAsStringAsync()).RootElement.GetProperty("callback_urls")[0].GetString());
 
         // Lists show nothing of the victim's.
         foreach (var list in new[] { "/v1/files/original/", "/v1/files/signed/", "/v1/files/pending/" })

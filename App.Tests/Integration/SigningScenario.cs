@@ -17,13 +17,14 @@ public sealed class SigningScenario(ESignAppFactory app)
     public SigningService Signing => app.Get<SigningService>();
     public IDbContextFactory<AppDbContext> Db => app.Get<IDbContextFactory<AppDbContext>>();
 
+    /// <summary>The sender; set it before <see cref="SendAsync"/> to send as an existing user (else one is made).</summary>
     public string Owner { get; set; } = "";
     public int RequestId { get; set; }
 
     /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
     public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
     {
-        Owner = await app.CreateUserAsync($"owner-{Guid.NewGuid():N}@example.com", "Olga", "Owner");
+        if (Owner.Length == 0) Owner = await app.CreateUserAsync($"owner-{Guid.NewGuid():N}@example.com", "Olga", "Owner");
         var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(TestPdf.Pages(2)), false);
         RequestId = await Requests.CreateDraftAsync(Owner, doc.Id, new Actor("owner@example.com"));
         var draft = await Requests.LoadDraftAsync(Owner, RequestId);

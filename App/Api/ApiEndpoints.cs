@@ -33,6 +33,7 @@ public static class ApiEndpoints
 
         v1.MapSignedFiles();
         v1.MapPendingFiles();
+        Webhooks.CallbackUrlEndpoints.MapCallbackUrls(v1);
     }
 
     /// <summary>A service refusal (<see cref="AppException"/>) becomes the seed's error shape; nothing else is caught.</summary>

@@ -47,7 +47,12 @@ public sealed class ApiKeyAuthenticationHandler(
     public static Audit.Actor ActorOf(HttpContext http) => new(
         http.User.FindFirstValue(ClaimTypes.Email) is { Length: > 0 } e ? e : null,
         http.Connection.RemoteIpAddress?.ToString(),
-        http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null);
+        http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null,
+        ClientIdOf(http));
+
+    /// <summary>The caller's <c>X-Client-ID</c> header (the seed's OAuth client id), trimmed; null when absent.</summary>
+    public static string? ClientIdOf(HttpContext http) =>
+        http.Request.Headers["X-Client-ID"].ToString().Trim() is { Length: > 0 } id ? (id.Length > 200 ? id[..200] : id) : null;
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

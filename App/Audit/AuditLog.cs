@@ -8,8 +8,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Audit;
 
-/// <summary>Who did something, from where (for the audit trail).</summary>
-public sealed record Actor(string? Email, string? Ip = null, string? UserAgent = null);
+/// <summary>Who did something, from where (for the audit trail); <paramref name="ClientId"/>: the API caller's
+/// <c>X-Client-ID</c>, passed on to webhooks (not part of the audit record).</summary>
+public sealed record Actor(string? Email, string? Ip = null, string? UserAgent = null, string? ClientId = null);
 
 /// <summary>
 /// Append-only, hash-chained audit events. <c>Hash = SHA-256(PrevHash ‖ canonical JSON of the event)</c>, so changing,

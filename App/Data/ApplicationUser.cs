@@ -14,6 +14,9 @@ public class ApplicationUser : IdentityUser
     /// <summary>The user's integer id on the API (the seed's user <c>id</c>); assigned when the first API key is made.</summary>
     public int? ApiNumber { get; set; }
 
+    /// <summary>The secret that signs this user's webhook deliveries, encrypted with ASP.NET Core Data Protection.</summary>
+    public string? WebhookSecretProtected { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email ?? UserName ?? "";

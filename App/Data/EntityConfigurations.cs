@@ -119,5 +119,35 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         e.Property(x => x.Kind).IsRequired().HasMaxLength(64);
         e.HasIndex(x => new { x.DoneAt, x.NextAttemptAt });
         e.HasIndex(x => x.OwnerId);
+        e.Property(x => x.Partition).HasMaxLength(2048);
+    }
+}
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> e)
+    {
+        e.Property(x => x.UserId).IsRequired();
+        e.Property(x => x.ClientId).IsRequired().HasMaxLength(200);
+        e.Property(x => x.Url).IsRequired().HasMaxLength(2048);
+        e.HasIndex(x => new { x.UserId, x.ClientId, x.Url }).IsUnique();
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> e)
+    {
+        e.Property(x => x.EventId).IsRequired().HasMaxLength(64);
+        e.Property(x => x.EventType).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Url).IsRequired().HasMaxLength(2048);
+        e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        e.HasIndex(x => new { x.UserId, x.Id });
+        e.HasOne(x => x.Outbox).WithMany().HasForeignKey(x => x.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
+        e.HasIndex(x => x.EventId);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        // A removed callback URL keeps its delivery history; its pending deliveries stop.
+        e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.SetNull);
     }
 }

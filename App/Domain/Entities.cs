@@ -178,4 +178,43 @@ public class OutboxMessage
     public string? LastError { get; set; }
     /// <summary>Where the result went: an .eml path in the outbox folder, or "smtp".</summary>
     public string? DeliveredTo { get; set; }
+    /// <summary>Messages with the same partition run one after another in id order (webhooks: per callback URL).</summary>
+    public string? Partition { get; set; }
+}
+
+/// <summary>A SignEasy callback URL: where a user's events are POSTed. Registered per user and API client id.</summary>
+public class WebhookEndpoint
+{
+    public int Id { get; set; }
+    public string UserId { get; set; } = "";
+    /// <summary>The <c>X-Client-ID</c> it was registered under ("" from the web app).</summary>
+    public string ClientId { get; set; } = "";
+    public string Url { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum WebhookDeliveryStatus { Pending, Delivered, Failed }
+
+/// <summary>One event sent to one callback URL: the body is fixed when the event happens, attempts are counted here.</summary>
+public class WebhookDelivery
+{
+    public long Id { get; set; }
+    /// <summary>Stable across retries and redeliveries (<c>X-ESign-Event-Id</c>); shared by every URL the event went to.</summary>
+    public string EventId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public int? EndpointId { get; set; }
+    public string Url { get; set; } = "";
+    public string EventType { get; set; } = "";
+    public string Body { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the current run of attempts began (creation, or the last manual redelivery): retries stop 3 days later.</summary>
+    public DateTimeOffset RetryWindowStart { get; set; }
+    public WebhookDeliveryStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? LastAttemptAt { get; set; }
+    public int? LastStatusCode { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>The outbox message that runs the current attempts.</summary>
+    public long? OutboxMessageId { get; set; }
+    public OutboxMessage? Outbox { get; set; }
 }

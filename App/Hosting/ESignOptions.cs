@@ -73,3 +73,21 @@ public sealed class ApiOptions
     /// <summary>Requests a minute allowed per API key.</summary>
     public int RateLimitPerMinute { get; set; } = 100;
 }
+
+/// <summary>The <c>Webhooks</c> section: how callback URLs are called.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>
+    /// Allow callback URLs on loopback, private, link-local and other non-public addresses. Off by default, so a
+    /// webhook cannot be used to reach the server's own network (SSRF); turn on for tests or an intranet receiver.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Seconds a receiver has to answer before the attempt counts as failed.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long a failing delivery is retried (exponential backoff) before it is marked failed.</summary>
+    public int RetryForHours { get; set; } = 72;
+}

@@ -145,8 +145,23 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, DeclinedNoticeHandler>();
         services.AddSingleton<IOutboxHandler, VoidNoticeHandler>();
         services.AddSingleton<IOutboxHandler, CompletedNoticeHandler>();
-        services.AddSingleton<OutboxProcessor>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxProcessor>());
+        // Two processors of the same type (one per lane): AddHostedService would keep only the first.
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.Work));
+
+        // Webhooks: callback URLs, signed deliveries through their own outbox lane.
+        services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.TimeoutSeconds is > 0 and <= 60, "Webhooks:TimeoutSeconds must be between 1 and 60.")
+            .Validate(o => o.RetryForHours is > 0 and <= 24 * 30, "Webhooks:RetryForHours must be between 1 and 720.")
+            .ValidateOnStart();
+        services.AddSingleton<Webhooks.WebhookSecrets>();
+        services.AddSingleton<Webhooks.CallbackUrlService>();
+        services.AddSingleton<Webhooks.WebhookDeliveryService>();
+        services.AddHttpClient(Webhooks.WebhookDeliveryHandler.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => Webhooks.CallbackDestination.CreateHandler(
+                sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks))
+            .ConfigureHttpClient((sp, c) => c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.TimeoutSeconds));
+        services.AddSingleton<IOutboxHandler, Webhooks.WebhookDeliveryHandler>();
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.WebhookDeliveries));
 
         return builder;
     }

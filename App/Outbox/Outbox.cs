@@ -27,6 +27,9 @@ public static class OutboxKinds
 
     /// <summary>The signed document is ready (to the sender, a signer or a CC). Payload: <see cref="CompletedNotice"/>.</summary>
     public const string CompletedNotice = "mail.completed";
+
+    /// <summary>POST one webhook event to one callback URL. Payload: <see cref="Webhooks.WebhookDeliveryJob"/>.</summary>
+    public const string Webhook = "webhook.deliver";
 }
 
 /// <param name="BaseUrl">Where links point; empty: the request's own link base (recorded when it was sent).</param>
@@ -78,6 +81,12 @@ public interface IOutboxHandler
 
     /// <summary>Does the work; returns where it went (for the Outbox page), e.g. an .eml path or "smtp".</summary>
     Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct);
+
+    /// <summary>How many attempts before the message is marked failed.</summary>
+    int MaxAttempts => OutboxProcessor.MaxAttempts;
+
+    /// <summary>How long to wait after the given number of failed attempts.</summary>
+    TimeSpan RetryDelay(int attempts) => OutboxProcessor.Backoff(attempts);
 }
 
 /// <summary>A message whose work can never succeed (e.g. its recipient was deleted): do not retry it.</summary>

@@ -16,7 +16,7 @@ public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, Dat
     public async Task<List<OutboxRow>> ListAsync(string ownerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Outbox.AsNoTracking().Where(m => m.OwnerId == ownerId)
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.OwnerId == ownerId && m.Kind != OutboxKinds.Webhook) // webhooks: their own page
             .OrderByDescending(m => m.Id).Take(200).ToListAsync(ct);
         return rows.Select(m => new OutboxRow(m.Id, m.Kind, m.Summary, m.CreatedAt, m.DoneAt, m.Failed, m.Attempts, m.LastError,
             IsInOutbox(m.DeliveredTo))).ToList();

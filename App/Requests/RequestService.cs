@@ -2,6 +2,7 @@ using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
+using ESignWeb.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Requests;
@@ -182,6 +183,7 @@ public sealed class RequestService(
                 cc = r.Cc,
                 fields = r.Fields.Count,
             }, ct);
+            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Initiated, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in outcome.Notify)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, baseUrl), $"Signing invitation → {who.Email}", ownerId, now);
@@ -265,6 +267,7 @@ public sealed class RequestService(
             RequestWorkflow.Void(r, now);
             r.VoidMessage = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
             await AuditLog.AppendAsync(db, r.Id, "voided", actor, now, new { message = r.VoidMessage }, ct);
+            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Voided, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized))
                     OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
@@ -292,6 +295,7 @@ public sealed class RequestService(
             r.LastRemindedAt = now;
             r.ModifiedAt = now;
             await AuditLog.AppendAsync(db, r.Id, "reminded", actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
+            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Reminded, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in targets)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, "", Reminder: true), $"Reminder → {who.Email}", ownerId, now);

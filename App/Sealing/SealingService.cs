@@ -103,6 +103,7 @@ public sealed class SealingService(
             var trail = AuditTrailPdf.Render(Info(r, owner, [.. await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct), completed],
                 images, publicId, sealedKey, product));
             signed.AuditTrailBlobKey = await blobs.PutAsync(new MemoryStream(trail), ct);
+            await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
 
             OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, owner.Email ?? "", null), $"Signed copy → {owner.Email}", request.OwnerId, now);
             if (!request.EmbeddedSigning)

@@ -23,6 +23,7 @@ public sealed class SelfSignService(
     IDbContextFactory<AppDbContext> dbFactory,
     IBlobStore blobs,
     SealingService sealing,
+    Outbox.OutboxSignal outboxSignal,
     IOptions<ESignOptions> options,
     TimeProvider clock)
 {
@@ -59,15 +60,20 @@ public sealed class SelfSignService(
         Add("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
         var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
 
-        await using var write = await dbFactory.CreateDbContextAsync(ct);
-        var signed = new SignedFile
+        var signed = await dbFactory.WriteAsync(async write =>
         {
-            OwnerId = ownerId, RequestId = null, DocumentId = doc.Id, Name = SealingService.SignedName(doc.Name), BlobKey = sealedKey,
-            Checksum = sealedKey, OriginalChecksum = doc.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = trailKey,
-            CreatedAt = now, ModifiedAt = now,
-        };
-        write.SignedFiles.Add(signed);
-        await write.SaveChangesAsync(ct);
+            var signed = new SignedFile
+            {
+                OwnerId = ownerId, RequestId = null, DocumentId = doc.Id, Name = SealingService.SignedName(doc.Name), BlobKey = sealedKey,
+                Checksum = sealedKey, OriginalChecksum = doc.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = trailKey,
+                CreatedAt = now, ModifiedAt = now,
+            };
+            write.SignedFiles.Add(signed);
+            await write.SaveChangesAsync(ct); // its id goes into the event
+            await Webhooks.WebhookEvents.RaiseDocumentSignedAsync(write, signed, who, now, ct);
+            return signed;
+        }, ct);
+        outboxSignal.Notify();
         return signed;
     }
 

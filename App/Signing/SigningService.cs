@@ -3,6 +3,7 @@ using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
+using ESignWeb.Webhooks;
 using ESignWeb.Requests;
 using ESignWeb.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -38,9 +39,12 @@ public sealed class SigningService(
             {
                 var (r, who) = await LoadAsync(db, hash, ct);
                 if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
-                RequestWorkflow.View(r, who, clock.GetUtcNow());
-                await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, clock.GetUtcNow(), null, ct);
+                var now = clock.GetUtcNow();
+                RequestWorkflow.View(r, who, now);
+                await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, now, null, ct);
+                await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Viewed, actor with { Email = who.Email }, now, ct);
             }, ct);
+            outboxSignal.Notify();
             read.ChangeTracker.Clear();
             (request, recipient) = await LoadAsync(read, hash, ct);
         }
@@ -161,6 +165,7 @@ public sealed class SigningService(
                 name = who.FullName,
                 fields = mine.Select(f => new { f.Id, type = WireNames.Of(f.Type), f.PageNumber, source = f.ValueSource, value_sha256 = Sha(f.Value) }),
             }, ct);
+            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Signed, actor with { Email = who.Email }, now, ct);
             foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
                 OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id, ""), $"Signing invitation → {next.Email}", r.OwnerId, now);
             if (outcome.SealNow)
@@ -179,6 +184,7 @@ public sealed class SigningService(
             var now = clock.GetUtcNow();
             RequestWorkflow.Decline(r, who, reason, now);
             await AuditLog.AppendAsync(db, r.Id, "declined", actor with { Email = who.Email }, now, new { recipient_id = who.Id, reason = who.DeclineReason }, ct);
+            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Declined, actor with { Email = who.Email }, now, ct, who.DeclineReason);
             OutboxWriter.Enqueue(db, OutboxKinds.DeclinedNotice, new DeclinedNotice(r.Id, who.Id), $"Declined by {who.Email} → sender", r.OwnerId, now);
         }, ct);
         outboxSignal.Notify();
