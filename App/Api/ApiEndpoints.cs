@@ -53,10 +53,10 @@ public static class ApiEndpoints
         var imported = await db.Documents.CountAsync(d => d.OwnerId == id, ct);
         var signed = await db.SignedFiles.CountAsync(f => f.OwnerId == id, ct);
         return ApiJson.Ok(new UserDto(
-            AccountType: 0, ActivationTime: user.EmailConfirmed ? ApiJson.Epoch(user.CreatedAt) : null, IsAutoRenew: 0, Company: null,
+            AccountType: 0, ActivationTime: user.EmailConfirmed ? ApiJson.Epoch(user.CreatedAt) : null, IsAutoRenew: 0, Company: "",
             CompanySize: null, CreatedTime: ApiJson.Epoch(user.CreatedAt), DocumentCredits: 0, Email: user.Email ?? "",
             FirstName: user.FirstName, Id: user.ApiNumber ?? 0, IsPaid: 0, LastName: user.LastName,
-            LastModifiedTime: ApiJson.Epoch(user.CreatedAt), ReferrerCode: null, ReferrerPromoLeft: 0, SubscriptionExpiryTime: null,
+            LastModifiedTime: ApiJson.Epoch(user.CreatedAt), ReferrerCode: "", ReferrerPromoLeft: 0, SubscriptionExpiryTime: null,
             ImportedFileCount: imported, SignedFileCount: signed, CardLast4: null, CardBrand: null, Status: 1,
             EmailVerified: user.EmailConfirmed ? 1 : 0));
     }
@@ -146,11 +146,11 @@ public static class ApiEndpoints
     }
 }
 
-/// <summary>Seed: the user object.</summary>
+/// <summary>Seed: the user object. <c>company</c> and <c>referrer_code</c> are strings in the seed; we have neither, so "" (not null).</summary>
 public sealed record UserDto(
-    int AccountType, long? ActivationTime, int IsAutoRenew, string? Company, string? CompanySize, long CreatedTime,
+    int AccountType, long? ActivationTime, int IsAutoRenew, string Company, string? CompanySize, long CreatedTime,
     int DocumentCredits, string Email, string FirstName, int Id, int IsPaid, string LastName, long LastModifiedTime,
-    string? ReferrerCode, int ReferrerPromoLeft, long? SubscriptionExpiryTime, int ImportedFileCount, int SignedFileCount,
+    string ReferrerCode, int ReferrerPromoLeft, long? SubscriptionExpiryTime, int ImportedFileCount, int SignedFileCount,
     int? CardLast4, string? CardBrand, int Status, int EmailVerified);
 
 /// <summary>Seed: the original file object.</summary>

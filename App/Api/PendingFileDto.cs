@@ -3,15 +3,15 @@ using ESignWeb.Domain;
 
 namespace ESignWeb.Api;
 
-/// <summary>Seed: the pending file object (a signature request).</summary>
+/// <summary>Seed: the pending file object (a signature request). <c>logo</c> is null (no white labelling, as in the seed's list example).</summary>
 public sealed record PendingFileDto(
     long CreatedTime, int Id, int IsOrdered, long LastModifiedTime, string? Logo, string Name, int? Next,
-    string OwnerEmail, string OwnerFirstName, string OwnerLastName, string? OwnerCompany, int HasMarkers,
+    string OwnerEmail, string OwnerFirstName, string OwnerLastName, string OwnerCompany, int HasMarkers,
     IReadOnlyList<RecipientDto> Recipients, string Status)
 {
     public static PendingFileDto Of(SignatureRequest r, ApplicationUser owner) => new(
         ApiJson.Epoch(r.SentAt ?? r.CreatedAt), r.Id, r.IsOrdered ? 1 : 0, ApiJson.Epoch(r.ModifiedAt), null, r.Name,
-        RequestWorkflow.Next(r)?.Id, owner.Email ?? "", owner.FirstName, owner.LastName, null,
+        RequestWorkflow.Next(r)?.Id, owner.Email ?? "", owner.FirstName, owner.LastName, "", // owner_company: a string in the seed; we keep none
         r.Fields.Any(f => !f.AddedBySigner) ? 1 : 0,
         RequestWorkflow.InOrder(r).Select(x => new RecipientDto(ApiJson.Epoch(x.CreatedAt), x.Email, x.FirstName, x.LastName,
             ApiJson.Epoch(x.ModifiedAt), x.OrderId, x.Id, WireNames.Of(x.Status))).ToList(),
