@@ -116,3 +116,9 @@ export function widthOf(selector) {
     const el = document.querySelector(selector);
     return el ? el.clientWidth : window.innerWidth;
 }
+
+// The text an input holds right now (the server's bound copy can lag a fast typist by a keystroke).
+export function inputValue(id) {
+    const el = document.getElementById(id);
+    return el ? el.value : null;
+}
