@@ -116,6 +116,7 @@ public static class ESignServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
+        services.AddSingleton<Api.ApiResponseCache>();
         services.AddRequestDecompression();
         services.AddOpenApi("v1", o =>
         {
