@@ -51,6 +51,17 @@ Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, .NE
 Reproduce: `dotnet run -c Release --project bench` (writes this file); `-- --parts` prints a quick stopwatch
 breakdown (bare, full, seal only, audit trail only) without BenchmarkDotNet.
 """;
-File.WriteAllText(Path.Combine(root, "docs", "benchmarks.md"), md + "\n");
+// Only this section is rewritten: the others (bench/wrk/run.sh writes the API one) are kept.
+var path = Path.Combine(root, "docs", "benchmarks.md");
+File.WriteAllText(path, WithSealingSection(File.Exists(path) ? File.ReadAllText(path) : "", md));
 Console.WriteLine(md);
 return 0;
+
+static string WithSealingSection(string existing, string md)
+{
+    var section = md[md.IndexOf("## Sealing", StringComparison.Ordinal)..];
+    var start = existing.IndexOf("## Sealing", StringComparison.Ordinal);
+    if (start < 0) return existing.Length == 0 ? md + "\n" : existing.TrimEnd('\n') + "\n\n" + section + "\n";
+    var end = existing.IndexOf("\n## ", start, StringComparison.Ordinal);
+    return existing[..start] + section + "\n" + (end < 0 ? "" : existing[end..]);
+}

@@ -182,6 +182,35 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
     }
 
     [Fact]
+    public async Task The_list_is_never_stale_after_a_change_even_one_made_with_another_users_key()
+    {
+        // The list is kept per user until the next write (ApiResponseCache): every write must be seen at once.
+        var (_, sender, fileId) = await SenderAsync();
+        var (_, recipient, _) = await SenderAsync($"jack-{Guid.NewGuid():N}@company.com");
+        var recipientEmail = (await JsonAsync(await recipient.GetAsync("/v1/user/"))).GetProperty("email").GetString()!;
+        async Task<JsonElement> ListAsync(HttpClient c) => await JsonAsync(await c.GetAsync("/v1/files/pending/"));
+        Assert.Equal(0, (await ListAsync(sender)).GetProperty("count").GetInt32());
+        Assert.Equal(0, (await ListAsync(recipient)).GetProperty("count").GetInt32());
+
+        var created = await sender.PostAsJsonAsync("/v1/files/pending/", new
+        {
+            original_file_id = fileId, name = "Kept and rebuilt", is_ordered = true,
+            recipients = new[] { new { email = recipientEmail, first_name = "Jack", last_name = "W" } },
+        });
+        var id = (await JsonAsync(created)).GetProperty("pending_file_id").GetInt32();
+        foreach (var c in new[] { sender, recipient })
+        {
+            var file = Assert.Single((await ListAsync(c)).GetProperty("files").EnumerateArray());
+            Assert.Equal(id, file.GetProperty("id").GetInt32());
+            Assert.Equal("incomplete", file.GetProperty("status").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await sender.PostAsync($"/v1/files/pending/{id}/cancel/", null)).StatusCode);
+        foreach (var c in new[] { sender, recipient })
+            Assert.Equal("canceled", Assert.Single((await ListAsync(c)).GetProperty("files").EnumerateArray()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Remind_and_cancel_answer_with_no_body_and_refuse_when_they_no_longer_apply()
     {
         var (_, client, fileId) = await SenderAsync();

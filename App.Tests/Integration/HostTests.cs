@@ -58,6 +58,34 @@ public class HostTests : IClassFixture<ESignAppFactory>
         Assert.True(await users.IsLockedOutAsync(user));
         Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow.AddMinutes(14));
     }
+
+    [Fact]
+    public async Task The_benchmark_endpoint_is_not_mapped_by_default()
+    {
+        var response = await _app.CreateClient().GetAsync("/bench/fixed-json?bytes=1000");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
+
+public class BenchmarkEndpointTests
+{
+    [Fact]
+    public async Task With_the_setting_it_answers_fixed_json_of_exactly_the_requested_size_without_a_key()
+    {
+        await using var app = new ESignAppFactory { Settings = new() { ["ESign:Testing:BenchmarkEndpoint"] = "true" } };
+        var client = app.CreateClient();
+        foreach (var size in new[] { 1000, 54321, 1000 })
+        {
+            var response = await client.GetAsync($"/bench/fixed-json?bytes={size}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(size, body.Length);
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/bench/fixed-json?bytes=3")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/bench/fixed-json")).StatusCode);
+    }
 }
 
 public class OpenApiTests : IClassFixture<ESignAppFactory>

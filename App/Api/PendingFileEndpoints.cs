@@ -47,11 +47,13 @@ public static class PendingFileEndpoints
         return ApiJson.Ok(new { pending_file_id = id });
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, CancellationToken ct)
-    {
-        var files = (await requests.ListVisibleAsync(User(user), ct)).Select(x => PendingFileDto.Of(x.Request, x.Owner)).ToList();
-        return ApiJson.Ok(new { count = files.Count, files });
-    }
+    /// <summary>Built once per user until the next write to the database (<see cref="ApiResponseCache"/>).</summary>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, CancellationToken ct) =>
+        cache.JsonAsync("pending:" + User(user), async token =>
+        {
+            var files = (await requests.ListVisibleAsync(User(user), token)).Select(x => PendingFileDto.Of(x.Request, x.Owner)).ToList();
+            return new { count = files.Count, files };
+        }, ct);
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
     {

@@ -65,6 +65,7 @@ public static class ESignApplicationExtensions
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);
         Api.ApiEndpoints.MapESignApi(app);
+        app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o => o.OpenApiRoutePattern = "/openapi/{documentName}.json");
         return app;

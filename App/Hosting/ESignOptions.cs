@@ -36,6 +36,12 @@ public sealed class TestingOptions
 {
     /// <summary>Makes the next N seals fail just before they commit (to test recovery). Default 0.</summary>
     public int FailSealsBeforeCommit { get; set; }
+
+    /// <summary>
+    /// Maps <c>GET /bench/fixed-json?bytes=N</c> (fixed JSON of N bytes, no authentication or rate limiting), the bare
+    /// baseline of <c>bench/wrk/run.sh</c>. Default false.
+    /// </summary>
+    public bool BenchmarkEndpoint { get; set; }
 }
 
 public sealed class CertificateOptions

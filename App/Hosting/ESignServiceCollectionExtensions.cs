@@ -54,9 +54,12 @@ public static class ESignServiceCollectionExtensions
                 new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().Keys, "dataprotection")),
                 sp.GetRequiredService<ILoggerFactory>())));
 
+        // Every committed write bumps DataVersion, which the API's caches check (see DataVersion).
+        services.AddSingleton<DataVersion>();
         services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
-            $"Data Source={sp.GetRequiredService<DataPaths>().Database};Cache=Shared;Pooling=True",
-            sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+                $"Data Source={sp.GetRequiredService<DataPaths>().Database};Cache=Shared;Pooling=True",
+                sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>())));
 
         // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
         services.AddCascadingAuthenticationState();
@@ -113,6 +116,7 @@ public static class ESignServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
+        services.AddSingleton<Api.ApiResponseCache>();
         services.AddRequestDecompression();
         services.AddOpenApi("v1", o =>
         {
