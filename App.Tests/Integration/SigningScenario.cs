@@ -53,9 +53,11 @@ public sealed class SigningScenario(ESignAppFactory app)
     }
 
     /// <summary>Opens, consents, fills every own field (drawn signature, today's date) and finishes.</summary>
-    public async Task SignAsync(string email)
+    public async Task SignAsync(string email) => await SignWithTokenAsync(await TokenOfAsync(email));
+
+    /// <summary>The same with any token that opens a signer's page (e.g. an embedded signing link's).</summary>
+    public async Task SignWithTokenAsync(string token)
     {
-        var token = await TokenOfAsync(email);
         var actor = new Actor(null, "127.0.0.1", "test-agent/1.0");
         var session = await Signing.OpenAsync(token, actor);
         Assert.Equal(SigningState.Ready, session.State);
@@ -67,7 +69,7 @@ public sealed class SigningScenario(ESignAppFactory app)
                 FieldType.Signature or FieldType.Initials => new FieldInput(Image: TestImages.SignaturePng(), Source: "draw"),
                 FieldType.Date => new FieldInput(Text: DateFormats.Format(new DateOnly(2026, 11, 22), f.DateFormat!)),
                 FieldType.Checkbox => new FieldInput(Checked: true),
-                _ => new FieldInput(Text: "Value " + email),
+                _ => new FieldInput(Text: "Value " + session.RecipientEmail),
             };
             await Signing.FillAsync(token, f.Id, input);
         }

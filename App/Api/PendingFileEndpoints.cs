@@ -28,6 +28,8 @@ public static class PendingFileEndpoints
         pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
         pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
         pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");
+        pending.MapPost("/{id:int}/signing/url", SigningUrlAsync)
+            .WithSummary("Embedded signing: a short-lived URL for one signer of a request created with embedded_signing (recipient_email, redirect_url).");
     }
 
     private static string User(ClaimsPrincipal u) => u.UserId();
@@ -65,6 +67,14 @@ public static class PendingFileEndpoints
     {
         await requests.RemindAsync(User(http.User), id, ApiKeyAuthenticationHandler.ActorOf(http), ct);
         return Results.Ok(); // seed: no response body on success
+    }
+
+    private static async Task<IResult> SigningUrlAsync(int id, HttpRequest request, ClaimsPrincipal user, Embedding.EmbeddedLinks links,
+        IOptions<ESignOptions> options, CancellationToken ct)
+    {
+        var input = await ApiInput.ReadFieldsAsync(request, ["recipient_email", "redirect_url"], ct);
+        var path = await links.CreateSigningLinkAsync(User(user), id, input["recipient_email"], input["redirect_url"], ct);
+        return ApiJson.Ok(new { url = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/") + path });
     }
 
     private static async Task<IResult> CancelAsync(int id, HttpRequest request, ClaimsPrincipal user, RequestService requests, CancellationToken ct)

@@ -17,6 +17,9 @@ public class ApplicationUser : IdentityUser
     /// <summary>The secret that signs this user's webhook deliveries, encrypted with ASP.NET Core Data Protection.</summary>
     public string? WebhookSecretProtected { get; set; }
 
+    /// <summary>Origins allowed to frame this user's embedded pages (space-separated, e.g. <c>https://crm.example.com</c>).</summary>
+    public string EmbedOrigins { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email ?? UserName ?? "";

@@ -151,3 +151,16 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.SetNull);
     }
 }
+
+internal sealed class EmbeddedLinkConfiguration : IEntityTypeConfiguration<EmbeddedLink>
+{
+    public void Configure(EntityTypeBuilder<EmbeddedLink> e)
+    {
+        e.Property(x => x.TokenHash).IsRequired().HasMaxLength(64);
+        e.HasIndex(x => x.TokenHash).IsUnique();
+        e.Property(x => x.Purpose).HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.RedirectUrl).HasMaxLength(2048);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<SignatureRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -195,6 +195,29 @@ public class WebhookEndpoint
 
 public enum WebhookDeliveryStatus { Pending, Delivered, Failed }
 
+public enum EmbeddedLinkPurpose { Sign, Send, SelfSign }
+
+/// <summary>
+/// A short-lived, single-purpose URL for use in an iframe (embedded signing of one signer's part of one request;
+/// later: embedded sending and self-signing). Only a hash of its token is stored.
+/// </summary>
+public class EmbeddedLink
+{
+    public long Id { get; set; }
+    public string TokenHash { get; set; } = "";
+    public EmbeddedLinkPurpose Purpose { get; set; }
+    /// <summary>The account the link acts for (the request's owner; the API key's user).</summary>
+    public string UserId { get; set; } = "";
+    public int? RequestId { get; set; }
+    public int? RecipientId { get; set; }
+    public int? DocumentId { get; set; }
+    /// <summary>Where the frame goes when the purpose is fulfilled, with <c>pending_file_id</c> added.</summary>
+    public string? RedirectUrl { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+}
+
 /// <summary>One event sent to one callback URL: the body is fixed when the event happens, attempts are counted here.</summary>
 public class WebhookDelivery
 {

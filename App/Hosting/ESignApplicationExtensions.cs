@@ -45,7 +45,19 @@ public static class ESignApplicationExtensions
             var h = ctx.Response.Headers;
             h[HeaderNames.XContentTypeOptions] = "nosniff";
             h["Referrer-Policy"] = "no-referrer"; // signing links carry their token in the path
-            h[HeaderNames.XFrameOptions] = "DENY";
+            // Framing: embedded pages only by their owner's allowed origins; everything else never (clickjacking).
+            if (ctx.Request.Path.StartsWithSegments("/embed/sign", out var rest) && HttpMethods.IsGet(ctx.Request.Method))
+            {
+                var origins = await ctx.RequestServices.GetRequiredService<Embedding.EmbeddedLinks>()
+                    .OriginsForAsync(rest.Value?.Trim('/'), ctx.RequestAborted);
+                h[HeaderNames.ContentSecurityPolicy] = Embedding.FramingPolicy.FrameAncestors(origins);
+                if (origins.Count == 0) h[HeaderNames.XFrameOptions] = "DENY";
+            }
+            else
+            {
+                h[HeaderNames.ContentSecurityPolicy] = "frame-ancestors 'none'";
+                h[HeaderNames.XFrameOptions] = "DENY";
+            }
             await next();
         });
         app.UseAntiforgery();
@@ -60,7 +72,9 @@ public static class ESignApplicationExtensions
         }).DisableHttpMetrics();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>()
+            // Framing is decided above (embedded pages: the owner's origins; all else: none), not by Blazor's default 'self'.
+            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);

@@ -54,10 +54,11 @@ public static class ESignServiceCollectionExtensions
                 new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().Keys, "dataprotection")),
                 sp.GetRequiredService<ILoggerFactory>())));
 
-        // Every committed write bumps DataVersion, which the API's caches check (see DataVersion).
+        // No shared cache: with WAL (set at start-up) readers never block writers; shared-cache table locks did
+        // ("database table is locked" under concurrent signing). Every committed write bumps DataVersion, which the API's caches check (see DataVersion).
         services.AddSingleton<DataVersion>();
         services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
-                $"Data Source={sp.GetRequiredService<DataPaths>().Database};Cache=Shared;Pooling=True",
+                $"Data Source={sp.GetRequiredService<DataPaths>().Database};Pooling=True",
                 sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>())));
 
@@ -93,6 +94,8 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // X-Frame-Options is set per page by UseESign (embedded pages may be framed by allowed origins).
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddHttpContextAccessor();
         services.AddScoped<ClientInfo>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientInfoCircuitHandler>();
@@ -157,6 +160,8 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.TimeoutSeconds is > 0 and <= 60, "Webhooks:TimeoutSeconds must be between 1 and 60.")
             .Validate(o => o.RetryForHours is > 0 and <= 24 * 30, "Webhooks:RetryForHours must be between 1 and 720.")
             .ValidateOnStart();
+        services.AddSingleton<Embedding.EmbeddedLinks>();
+        services.AddSingleton<Embedding.FramingPolicy>();
         services.AddSingleton<Webhooks.WebhookSecrets>();
         services.AddSingleton<Webhooks.CallbackUrlService>();
         services.AddSingleton<Webhooks.WebhookDeliveryService>();

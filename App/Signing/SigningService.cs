@@ -28,16 +28,15 @@ public sealed class SigningService(
     /// <summary>Opens a link. The first visit of a signer whose turn it is marks them viewed (audited).</summary>
     public async Task<SigningSession> OpenAsync(string? token, Actor actor, CancellationToken ct = default)
     {
-        if (!RecipientTokens.LooksValid(token)) return Unknown();
-        var hash = RecipientTokens.Hash(token!);
+        if (!LooksLikeToken(token)) return Unknown();
         await using var read = await dbFactory.CreateDbContextAsync(ct);
-        var (request, recipient) = await LoadAsync(read, hash, ct);
+        var (request, recipient) = await LoadAsync(read, token, ct);
         if (request is not null && recipient is not null && recipient.Status == RecipientStatus.NotViewed && RequestWorkflow.MaySign(request, recipient))
         {
             // First visit: record it (write lock only now; re-checked inside the transaction).
             await dbFactory.WriteAsync(async db =>
             {
-                var (r, who) = await LoadAsync(db, hash, ct);
+                var (r, who) = await LoadAsync(db, token, ct);
                 if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
                 var now = clock.GetUtcNow();
                 RequestWorkflow.View(r, who, now);
@@ -46,7 +45,7 @@ public sealed class SigningService(
             }, ct);
             outboxSignal.Notify();
             read.ChangeTracker.Clear();
-            (request, recipient) = await LoadAsync(read, hash, ct);
+            (request, recipient) = await LoadAsync(read, token, ct);
         }
 
         if (request is null || recipient is null) return Unknown();
@@ -193,9 +192,9 @@ public sealed class SigningService(
     /// <summary>The original PDF for the signer's page, while the link is usable (ready or waiting for others).</summary>
     public async Task<Stream?> OpenDocumentAsync(string token, CancellationToken ct = default)
     {
-        if (!RecipientTokens.LooksValid(token)) return null;
+        if (!LooksLikeToken(token)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        var (r, who) = await LoadAsync(db, token, ct);
         if (r is null || who is null || StateOf(r, who, out _) is not (SigningState.Ready or SigningState.AlreadySigned)) return null;
         return blobs.OpenRead(r.Document!.BlobKey);
     }
@@ -203,9 +202,9 @@ public sealed class SigningService(
     /// <summary>The sealed PDF, for a signer of a completed request.</summary>
     public async Task<(Stream Content, string Name)?> OpenSignedAsync(string token, CancellationToken ct = default)
     {
-        if (!RecipientTokens.LooksValid(token)) return null;
+        if (!LooksLikeToken(token)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        var (r, who) = await LoadAsync(db, token, ct);
         if (r is not { Status: RequestStatus.Complete, SignedFileId: { } id } || who is null) return null;
         var signed = await db.SignedFiles.AsNoTracking().SingleAsync(f => f.Id == id, ct);
         return (blobs.OpenRead(signed.BlobKey), signed.Name);
@@ -214,9 +213,9 @@ public sealed class SigningService(
     /// <summary>The stored image of one of this signer's own signature fields (for showing it back on their page).</summary>
     public async Task<byte[]?> MyImageAsync(string token, int fieldId, CancellationToken ct = default)
     {
-        if (!RecipientTokens.LooksValid(token)) return null;
+        if (!LooksLikeToken(token)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (_, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        var (_, who) = await LoadAsync(db, token, ct);
         if (who is null) return null;
         var field = await db.Fields.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct);
         if (field is not { Type: FieldType.Signature or FieldType.Initials, Value: { Length: 64 } key }) return null;
@@ -295,19 +294,37 @@ public sealed class SigningService(
         return SigningState.Ready;
     }
 
-    private static async Task<(SignatureRequest? Request, Recipient? Recipient)> LoadAsync(AppDbContext db, string hash, CancellationToken ct)
+    /// <summary>A signing link's token (mailed) or an embedded signing URL's token (short-lived, for an iframe).</summary>
+    private static bool LooksLikeToken(string? token) => RecipientTokens.LooksValid(token) || Embedding.EmbeddedLinks.LooksValid(token);
+
+    /// <summary>The request and recipient a token stands for; an embedded link only while it has not expired.</summary>
+    private async Task<(SignatureRequest? Request, Recipient? Recipient)> LoadAsync(AppDbContext db, string? token, CancellationToken ct)
     {
-        var who = await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash, ct);
+        if (!LooksLikeToken(token)) return (null, null);
+        var hash = RecipientTokens.Hash(token!);
+        int? recipientId;
+        if (RecipientTokens.LooksValid(token))
+        {
+            recipientId = await db.Recipients.Where(x => x.TokenHash == hash).Select(x => (int?)x.Id).SingleOrDefaultAsync(ct);
+        }
+        else
+        {
+            var now = clock.GetUtcNow();
+            recipientId = await db.EmbeddedLinks.Where(l => l.TokenHash == hash && l.Purpose == EmbeddedLinkPurpose.Sign && l.ExpiresAt > now)
+                .Select(l => l.RecipientId).SingleOrDefaultAsync(ct);
+        }
+        if (recipientId is null) return (null, null);
+        var who = await db.Recipients.SingleOrDefaultAsync(x => x.Id == recipientId, ct);
         if (who is null) return (null, null);
         var r = await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
             .AsSplitQuery().SingleAsync(x => x.Id == who.RequestId, ct);
         return (r, r.Recipients.Single(x => x.Id == who.Id));
     }
 
-    private static async Task<(SignatureRequest Request, Recipient Recipient)> LoadReadyAsync(AppDbContext db, string token, CancellationToken ct)
+    private async Task<(SignatureRequest Request, Recipient Recipient)> LoadReadyAsync(AppDbContext db, string token, CancellationToken ct)
     {
-        if (!RecipientTokens.LooksValid(token)) throw UnknownLinkError();
-        var (r, who) = await LoadAsync(db, RecipientTokens.Hash(token), ct);
+        if (!LooksLikeToken(token)) throw UnknownLinkError();
+        var (r, who) = await LoadAsync(db, token, ct);
         if (r is null || who is null) throw UnknownLinkError();
         var state = StateOf(r, who, out var message);
         if (state != SigningState.Ready) throw new AppException("bad_request", message);
