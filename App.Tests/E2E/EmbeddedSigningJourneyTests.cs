@@ -129,15 +129,19 @@ public class EmbeddedSigningJourneyTests(ITestOutputHelper output)
 
     private static async Task<JsonElement> WaitForEventAsync(IPage hostPage, string type, int requestId)
     {
+        var e = await WaitForEventAsync(hostPage, type);
+        Assert.Equal(requestId, e.GetProperty("pending_file_id").GetInt32());
+        return e;
+    }
+
+    /// <summary>The first message of that type the host page heard from the frame (waits up to 15 s).</summary>
+    internal static async Task<JsonElement> WaitForEventAsync(IPage hostPage, string type)
+    {
         for (var i = 0; i < 150; i++)
         {
             var events = JsonDocument.Parse(await hostPage.EvaluateAsync<string>("JSON.stringify(window.esignEvents)")).RootElement;
             foreach (var e in events.EnumerateArray())
-                if (e.GetProperty("event").GetString() == type)
-                {
-                    Assert.Equal(requestId, e.GetProperty("pending_file_id").GetInt32());
-                    return e;
-                }
+                if (e.GetProperty("event").GetString() == type) return e.Clone();
             await Task.Delay(100);
         }
         throw new TimeoutException($"The host page never heard \"{type}\".");

@@ -34,6 +34,14 @@ public static class ApiEndpoints
         v1.MapSignedFiles();
         v1.MapPendingFiles();
         Webhooks.CallbackUrlEndpoints.MapCallbackUrls(v1);
+
+        var v2 = app.MapGroup("/v2")
+            .RequireAuthorization(Policy)
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
+            .AddEndpointFilter(RefusalsAsErrors)
+            .DisableAntiforgery()
+            .WithTags("SignEasy v2");
+        v2.MapEmbeddedSending();
     }
 
     /// <summary>A service refusal (<see cref="AppException"/>) becomes the seed's error shape; nothing else is caught.</summary>

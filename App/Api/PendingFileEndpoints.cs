@@ -85,7 +85,7 @@ public static class PendingFileEndpoints
     }
 
     /// <summary>A JSON body as is; a form body as an object whose array-valued fields are parsed from their JSON text.</summary>
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
@@ -113,11 +113,8 @@ public sealed record PendingInput(
         var originalFileId = Int(body, "original_file_id") ?? throw new FormatException("original_file_id is required.");
         var name = Str(body, "name");
         if (string.IsNullOrWhiteSpace(name)) throw new FormatException("name is required.");
-        var recipients = (body["recipients"] as JsonArray ?? throw new FormatException("recipients is required (an array of {email, first_name, last_name})."))
-            .Select(n => n as JsonObject ?? throw new FormatException("Each recipient is an object with email, first_name, last_name."))
-            .Select(o => (Str(o, "email") ?? "", Str(o, "first_name") ?? "", Str(o, "last_name") ?? "")).ToList();
-        var cc = (body["cc"] as JsonArray ?? [])
-            .Select(n => n is JsonObject o ? Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();
+        var recipients = RecipientsOf(body, required: true);
+        var cc = CcOf(body);
         var fields = new List<PendingField>();
         if (withFields)
         {
@@ -191,14 +188,25 @@ public sealed record PendingInput(
         return null;
     }
 
-    private static string? Str(JsonObject o, string key) => o[key] switch
+    /// <summary>Seed <c>recipients</c>: [{email, first_name, last_name}].</summary>
+    internal static List<(string Email, string FirstName, string LastName)> RecipientsOf(JsonObject body, bool required) =>
+        (body["recipients"] as JsonArray ?? (required ? throw new FormatException("recipients is required (an array of {email, first_name, last_name}).") : []))
+            .Select(n => n as JsonObject ?? throw new FormatException("Each recipient is an object with email, first_name, last_name."))
+            .Select(o => (Str(o, "email") ?? "", Str(o, "first_name") ?? "", Str(o, "last_name") ?? "")).ToList();
+
+    /// <summary>Seed <c>cc</c>: [{email}] (plain strings accepted too).</summary>
+    internal static List<string> CcOf(JsonObject body) =>
+        (body["cc"] as JsonArray ?? [])
+            .Select(n => n is JsonObject o ? Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();
+
+    internal static string? Str(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
         _ => null,
     };
 
-    private static int? Int(JsonObject o, string key) =>
+    internal static int? Int(JsonObject o, string key) =>
         Dbl(o, key) is { } d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
         : o[key] is null ? null : throw new FormatException($"{key} must be an integer.");
 

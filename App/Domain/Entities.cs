@@ -213,6 +213,10 @@ public class EmbeddedLink
     public int? DocumentId { get; set; }
     /// <summary>Where the frame goes when the purpose is fulfilled, with <c>pending_file_id</c> added.</summary>
     public string? RedirectUrl { get; set; }
+    /// <summary>Embedded sending: what to fill in (JSON of <c>EmbedPrefill</c>: message, recipients, cc).</summary>
+    public string? Prefill { get; set; }
+    /// <summary>When the purpose was fulfilled (a request sent, a document signed): the link cannot do it again.</summary>
+    public DateTimeOffset? UsedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? OpenedAt { get; set; }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Requests;
@@ -9,7 +10,14 @@ namespace ESignWeb.Embedding;
 
 /// <summary>What an embedded page needs to know about its link.</summary>
 /// <param name="Valid">False for a link that exists but has expired (its page says so and tells the host page).</param>
-public sealed record EmbedContext(bool Valid, EmbeddedLinkPurpose Purpose, string UserId, int? RequestId, string? RedirectUrl, IReadOnlyList<string> Origins);
+/// <param name="Used">Its purpose was fulfilled (the request sent, the document signed).</param>
+public sealed record EmbedContext(bool Valid, EmbeddedLinkPurpose Purpose, string UserId, int? RequestId, int? DocumentId,
+    string? RedirectUrl, IReadOnlyList<string> Origins, bool Used, EmbedPrefill? Prefill, string OwnerEmail, string OwnerName);
+
+/// <summary>What embedded sending fills in on the prepare page (seed: message, recipients, cc).</summary>
+public sealed record EmbedPrefill(string? Message, IReadOnlyList<PrefillRecipient> Recipients, IReadOnlyList<string> Cc);
+
+public sealed record PrefillRecipient(string Email, string FirstName, string LastName);
 
 /// <summary>
 /// Short-lived, single-purpose URLs for iframes. A link is <c>emb_</c> + 256 random bits (only its SHA-256 is stored),
@@ -35,7 +43,7 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
         CancellationToken ct = default)
     {
         var redirect = CheckRedirect(redirectUrl);
-        var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         await dbFactory.WriteAsync(async db =>
         {
             var r = await db.Requests.Include(x => x.Recipients).AsNoTracking()
@@ -73,8 +81,10 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
                 link.OpenedAt = now;
                 link.ExpiresAt = now + SessionWindow;
             }
-            var origins = await db.Users.Where(u => u.Id == link.UserId).Select(u => u.EmbedOrigins).SingleAsync(ct);
-            return new EmbedContext(valid, link.Purpose, link.UserId, link.RequestId, link.RedirectUrl, FramingPolicy.Parse(origins));
+            var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == link.UserId, ct);
+            return new EmbedContext(valid, link.Purpose, link.UserId, link.RequestId, link.DocumentId, link.RedirectUrl,
+                FramingPolicy.Parse(owner.EmbedOrigins), link.UsedAt is not null,
+                link.Prefill is null ? null : JsonSerializer.Deserialize<EmbedPrefill>(link.Prefill, Json), owner.Email ?? "", owner.DisplayName);
         }, ct);
     }
 
@@ -90,9 +100,87 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
         return FramingPolicy.Parse(origins);
     }
 
+    /// <summary>
+    /// Seed: <c>POST /v2/signing/url/</c>. A link that opens the prepare page (<c>rs</c>, with the recipients, cc and
+    /// message filled in) or the self-signing page (<c>self_sign</c>) for one of the owner's original files, as the owner,
+    /// for that alone. Returns the path to open.
+    /// </summary>
+    public async Task<string> CreateSendingLinkAsync(string ownerId, int documentId, string? type, EmbedPrefill prefill, string? redirectUrl,
+        CancellationToken ct = default)
+    {
+        var purpose = (type ?? "rs").Trim().ToLowerInvariant() switch
+        {
+            "" or "rs" => EmbeddedLinkPurpose.Send,
+            "self_sign" => EmbeddedLinkPurpose.SelfSign,
+            _ => throw AppException.BadRequest($"type must be \"rs\" or \"self_sign\" (not \"{type}\")."),
+        };
+        var redirect = CheckRedirect(redirectUrl);
+        foreach (var (r, i) in prefill.Recipients.Select((r, i) => (r, i)))
+            if (!EmailAddress.IsValid(r.Email)) throw AppException.BadRequest($"recipients[{i}]: \"{r.Email}\" is not a valid e-mail address.");
+        foreach (var (c, i) in prefill.Cc.Select((c, i) => (c, i)))
+            if (!EmailAddress.IsValid(c)) throw AppException.BadRequest($"cc[{i}]: \"{c}\" is not a valid e-mail address.");
+        if (prefill.Recipients.Count > 50) throw AppException.BadRequest("At most 50 recipients.");
+        if (prefill.Message is { Length: > 5000 }) throw AppException.BadRequest("The message is too long (at most 5000 characters).");
+        var token = NewToken();
+        await dbFactory.WriteAsync(async db =>
+        {
+            if (!await db.Documents.AnyAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct))
+                throw AppException.NotFound("The original file");
+            var now = clock.GetUtcNow();
+            db.EmbeddedLinks.Add(new EmbeddedLink
+            {
+                TokenHash = RecipientTokens.Hash(token), Purpose = purpose, UserId = ownerId, DocumentId = documentId,
+                RedirectUrl = redirect, Prefill = purpose == EmbeddedLinkPurpose.Send ? JsonSerializer.Serialize(prefill, Json) : null,
+                CreatedAt = now, ExpiresAt = now + Lifetime,
+            });
+        }, ct);
+        return "embed/send/" + token;
+    }
+
+    /// <summary>Remembers the draft an embedded-sending link works on (the first one wins if two tabs raced); returns it.</summary>
+    public async Task<int> AttachDraftAsync(string token, int requestId, CancellationToken ct = default)
+    {
+        var hash = RecipientTokens.Hash(token);
+        return await dbFactory.WriteAsync(async db =>
+        {
+            var link = await db.EmbeddedLinks.SingleAsync(l => l.TokenHash == hash, ct);
+            link.RequestId ??= requestId;
+            return link.RequestId.Value;
+        }, ct);
+    }
+
+    /// <summary>The purpose is fulfilled: the link opens nothing more to change (its page says it is done).</summary>
+    public async Task MarkUsedAsync(string token, CancellationToken ct = default)
+    {
+        var hash = RecipientTokens.Hash(token);
+        var now = clock.GetUtcNow();
+        await dbFactory.WriteAsync(async db =>
+            await db.EmbeddedLinks.Where(l => l.TokenHash == hash && l.UsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct), ct);
+    }
+
+    /// <summary>The original file of a live, unused embedded-sending link (for its page's PDF viewer).</summary>
+    public async Task<(int DocumentId, string OwnerId)?> DocumentOfAsync(string? token, CancellationToken ct = default)
+    {
+        if (!LooksValid(token)) return null;
+        var hash = RecipientTokens.Hash(token!);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.EmbeddedLinks.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.TokenHash == hash && l.ExpiresAt > now && l.UsedAt == null && l.DocumentId != null, ct);
+        return link is null ? null : (link.DocumentId!.Value, link.UserId);
+    }
+
     /// <summary>The redirect after signing: the caller's URL with <c>pending_file_id</c> added.</summary>
-    public static string RedirectWith(string url, int requestId) =>
-        QueryHelpers.AddQueryString(url, "pending_file_id", requestId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static string RedirectWith(string url, int requestId) => RedirectWith(url, "pending_file_id", requestId);
+
+    public static string RedirectWith(string url, string name, int id) =>
+        QueryHelpers.AddQueryString(url, name, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static string NewToken() =>
+        Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string? CheckRedirect(string? url)
     {
@@ -103,3 +191,6 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
         return url;
     }
 }
+
+/// <summary>A page acting for an embedded link's owner (no sign-in cookie inside an iframe): who, and where its PDF is.</summary>
+public sealed record EmbeddedAs(string OwnerId, string OwnerEmail, string OwnerName, string DocumentSource);

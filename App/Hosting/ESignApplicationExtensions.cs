@@ -46,10 +46,11 @@ public static class ESignApplicationExtensions
             h[HeaderNames.XContentTypeOptions] = "nosniff";
             h["Referrer-Policy"] = "no-referrer"; // signing links carry their token in the path
             // Framing: embedded pages only by their owner's allowed origins; everything else never (clickjacking).
-            if (ctx.Request.Path.StartsWithSegments("/embed/sign", out var rest) && HttpMethods.IsGet(ctx.Request.Method))
+            if ((ctx.Request.Path.StartsWithSegments("/embed/sign", out var rest) || ctx.Request.Path.StartsWithSegments("/embed/send", out rest))
+                && HttpMethods.IsGet(ctx.Request.Method))
             {
                 var origins = await ctx.RequestServices.GetRequiredService<Embedding.EmbeddedLinks>()
-                    .OriginsForAsync(rest.Value?.Trim('/'), ctx.RequestAborted);
+                    .OriginsForAsync(rest.Value?.Trim('/').Split('/')[0], ctx.RequestAborted);
                 h[HeaderNames.ContentSecurityPolicy] = Embedding.FramingPolicy.FrameAncestors(origins);
                 if (origins.Count == 0) h[HeaderNames.XFrameOptions] = "DENY";
             }
@@ -170,6 +171,15 @@ public static class ESignApplicationExtensions
 
     private static void MapDocumentEndpoints(WebApplication app)
     {
+        // The PDF behind an embedded sending/self-signing link (the iframe has no sign-in cookie; the link is the key).
+        app.MapGet("/embed/send/{token}/document", async (string token, Embedding.EmbeddedLinks links, DocumentService documents,
+            HttpContext http, CancellationToken ct) =>
+        {
+            if (await links.DocumentOfAsync(token, ct) is not { } d) return Results.NotFound();
+            var (content, _) = await documents.OpenOriginalAsync(d.OwnerId, d.DocumentId, ct);
+            http.Response.Headers.CacheControl = "private, no-store";
+            return Results.Stream(content, "application/pdf");
+        });
         // The original PDF of a document the signed-in user owns: for PDF.js (inline) and for download.
         app.MapGet("/documents/{id:int}/file", async (int id, bool? download, ClaimsPrincipal user, DocumentService documents,
             HttpContext http, CancellationToken ct) =>

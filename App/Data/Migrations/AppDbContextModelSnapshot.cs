@@ -273,6 +273,9 @@ namespace ESignWeb.Data.Migrations
                     b.Property<long?>("OpenedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Prefill")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -292,6 +295,9 @@ namespace ESignWeb.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("UserId")
                         .IsRequired()

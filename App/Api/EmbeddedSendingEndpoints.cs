@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using ESignWeb.Components.Shared;
+using ESignWeb.Embedding;
+using ESignWeb.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Api;
+
+/// <summary>Seed: "Fetch embedded sending URL" — <c>POST /v2/signing/url/</c> (v2, as the seed insists).</summary>
+public static class EmbeddedSendingEndpoints
+{
+    public static void MapEmbeddedSending(this RouteGroupBuilder v2) =>
+        v2.MapPost("/signing/url", CreateAsync)
+            .WithTags("Embedded sending")
+            .WithSummary("A short-lived URL that opens the prepare page (type rs, with recipients, cc and message filled in) or the self-signing page (self_sign) for an original file.");
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, EmbeddedLinks links, IOptions<ESignOptions> options,
+        CancellationToken ct)
+    {
+        EmbedPrefill prefill;
+        int fileId;
+        string? type, redirect;
+        try
+        {
+            var body = await PendingFileEndpoints.ReadBodyAsync(request, ct);
+            fileId = PendingInput.Int(body, "file_id") ?? throw new FormatException("file_id is required (an original file's id).");
+            type = PendingInput.Str(body, "type");
+            redirect = PendingInput.Str(body, "redirect_url");
+            prefill = new EmbedPrefill(PendingInput.Str(body, "message"),
+                PendingInput.RecipientsOf(body, required: false).Select(r => new PrefillRecipient(r.Email.Trim(), r.FirstName.Trim(), r.LastName.Trim())).ToList(),
+                PendingInput.CcOf(body).Select(c => c.Trim()).ToList());
+        }
+        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
+        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
+
+        var path = await links.CreateSendingLinkAsync(user.UserId(), fileId, type, prefill, redirect, ct);
+        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
+        // The seed returns file_id as a string.
+        return ApiJson.Ok(new { url = baseUrl + path, file_id = fileId.ToString(CultureInfo.InvariantCulture) });
+    }
+}
