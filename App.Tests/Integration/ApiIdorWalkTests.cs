@@ -37,6 +37,13 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         var originalId = JsonDocument.Parse(await victim.GetStringAsync("/v1/files/original/")).RootElement.GetProperty("files")[0].GetProperty("id").GetInt32();
         var signedId = completed.SignedFileId!.Value;
 
+        // An embedded request of the victim's (so only ownership can refuse the attacker's signing-URL call).
+        var embedded = await victim.PostAsJsonAsync("/v1/files/pending/", new
+        {
+            original_file_id = originalId, name = "Embedded", embedded_signing = true,
+            recipients = new[] { new { email = "w3@example.com", first_name = "W", last_name = "Three" } },
+        });
+        var embeddedId = JsonDocument.Parse(await embedded.Content.ReadAsStringAsync()).RootElement.GetProperty("pending_file_id").GetInt32();
         var hook = "https://hooks.example.com/victim";
         var register = new HttpRequestMessage(HttpMethod.Post, "/v1/callback/urls/") { Content = new FormUrlEncodedContent([new("urls", hook)]) };
         register.Headers.Add("X-Client-ID", "shared-client");
@@ -56,6 +63,9 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             (HttpMethod.Post, $"/v1/files/pending/{open.RequestId}/remind/", null),
             (HttpMethod.Post, $"/v1/files/pending/{open.RequestId}/cancel/", null),
             (HttpMethod.Get, $"/v1/files/pending/{done.RequestId}/", null),
+            (HttpMethod.Post, $"/v1/files/pending/{embeddedId}/signing/url/", new FormUrlEncodedContent([new("recipient_email", "w3@example.com")])),
+            (HttpMethod.Post, "/v2/signing/url/", new FormUrlEncodedContent([new("file_id", originalId.ToString()), new("type", "rs")])),
+            (HttpMethod.Post, "/v2/signing/url/", new FormUrlEncodedContent([new("file_id", originalId.ToString()), new("type", "self_sign")])),
             // Ids in bodies: the victim's original file as the document of a new request.
             (HttpMethod.Post, "/v1/files/pending/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } } })),
             (HttpMethod.Post, "/v1/files/pending/fields/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } }, fields_payload = Array.Empty<object>() })),
@@ -96,5 +106,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         var signed = JsonDocument.Parse(await doneOwner.GetStringAsync($"/v1/files/signed/{signedId}/")).RootElement;
         Assert.NotEqual("stolen.pdf", signed.GetProperty("name").GetString());
         Assert.Null((await open.LoadAsync()).LastRemindedAt);
+        Assert.Equal(HttpStatusCode.OK, (await victim.PostAsync($"/v1/files/pending/{embeddedId}/signing/url/",
+            new FormUrlEncodedContent([new("recipient_email", "w3@example.com")]))).StatusCode);
     }
 }
