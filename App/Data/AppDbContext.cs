@@ -16,6 +16,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Templates.Template> Templates => Set<Templates.Template>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,5 @@
 using ESignWeb.Domain;
+using ESignWeb.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -149,5 +150,52 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         // A removed callback URL keeps its delivery history; its pending deliveries stop.
         e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class TemplateConfiguration : IEntityTypeConfiguration<Template>
+{
+    public void Configure(EntityTypeBuilder<Template> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255);
+        e.Property(x => x.Message).HasMaxLength(4000);
+        e.Property(x => x.DocumentName).IsRequired().HasMaxLength(255);
+        e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
+        e.HasIndex(x => x.OwnerId);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Roles).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Fields).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.MergeFields).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TemplateRoleConfiguration : IEntityTypeConfiguration<TemplateRole>
+{
+    public void Configure(EntityTypeBuilder<TemplateRole> e)
+    {
+        e.Property(x => x.Name).IsRequired().HasMaxLength(100);
+        e.Property(x => x.Color).IsRequired().HasMaxLength(40);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class TemplateFieldConfiguration : IEntityTypeConfiguration<TemplateField>
+{
+    public void Configure(EntityTypeBuilder<TemplateField> e)
+    {
+        e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class MergeFieldConfiguration : IEntityTypeConfiguration<MergeField>
+{
+    public void Configure(EntityTypeBuilder<MergeField> e)
+    {
+        e.Property(x => x.Label).IsRequired().HasMaxLength(100);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
     }
 }

@@ -34,12 +34,13 @@ public sealed class RequestService(
     TimeProvider clock,
     ILogger<RequestService> log)
 {
-    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default)
+    /// <param name="hiddenDocument">Also accept a document that is not in the library (a template's copy made for this request).</param>
+    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default, bool hiddenDocument = false)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
             doc = await read.Documents.AsNoTracking()
-                      .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                      .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && (hiddenDocument || d.DeletedAt == null), ct)
                   ?? throw AppException.NotFound("The document");
         return await dbFactory.WriteAsync(async db =>
         {
@@ -201,11 +202,11 @@ public sealed class RequestService(
     /// after the draft was made removes it again.
     /// </summary>
     public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare, string baseUrl,
-        Actor actor, CancellationToken ct = default)
+        Actor actor, CancellationToken ct = default, bool hiddenDocument = false)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
-            doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+            doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && (hiddenDocument || d.DeletedAt == null), ct)
                   ?? throw AppException.NotFound("The original file");
         var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages };
         var error = prepare(probe);
@@ -213,7 +214,7 @@ public sealed class RequestService(
         var problems = DraftEditor.ProblemsBeforeSend(probe);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
-        var id = await CreateDraftAsync(ownerId, documentId, actor, ct);
+        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument);
         try
         {
             var draft = await LoadDraftAsync(ownerId, id, ct);
