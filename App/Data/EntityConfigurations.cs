@@ -176,6 +176,7 @@ internal sealed class TemplateRoleConfiguration : IEntityTypeConfiguration<Templ
 {
     public void Configure(EntityTypeBuilder<TemplateRole> e)
     {
+        e.ToTable("TemplateRoles");
         e.Property(x => x.Name).IsRequired().HasMaxLength(100);
         e.Property(x => x.Color).IsRequired().HasMaxLength(40);
         e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
@@ -186,6 +187,7 @@ internal sealed class TemplateFieldConfiguration : IEntityTypeConfiguration<Temp
 {
     public void Configure(EntityTypeBuilder<TemplateField> e)
     {
+        e.ToTable("TemplateFields");
         e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
         e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
     }
@@ -195,6 +197,7 @@ internal sealed class MergeFieldConfiguration : IEntityTypeConfiguration<MergeFi
 {
     public void Configure(EntityTypeBuilder<MergeField> e)
     {
+        e.ToTable("MergeFields");
         e.Property(x => x.Label).IsRequired().HasMaxLength(100);
         e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
     }

@@ -728,7 +728,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("MergeField");
+                    b.ToTable("MergeFields", (string)null);
                 });
 
             modelBuilder.Entity("ESignWeb.Templates.Template", b =>
@@ -837,7 +837,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("TemplateField");
+                    b.ToTable("TemplateFields", (string)null);
                 });
 
             modelBuilder.Entity("ESignWeb.Templates.TemplateRole", b =>
@@ -867,7 +867,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("TemplateRole");
+                    b.ToTable("TemplateRoles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

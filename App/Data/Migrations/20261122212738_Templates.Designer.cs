@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ESignWeb.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122212640_Templates")]
+    [Migration("20261122212738_Templates")]
     partial class Templates
     {
         /// <inheritdoc />
@@ -731,7 +731,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("MergeField");
+                    b.ToTable("MergeFields", (string)null);
                 });
 
             modelBuilder.Entity("ESignWeb.Templates.Template", b =>
@@ -840,7 +840,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("TemplateField");
+                    b.ToTable("TemplateFields", (string)null);
                 });
 
             modelBuilder.Entity("ESignWeb.Templates.TemplateRole", b =>
@@ -870,7 +870,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("TemplateId", "Number")
                         .IsUnique();
 
-                    b.ToTable("TemplateRole");
+                    b.ToTable("TemplateRoles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -41,7 +41,7 @@ namespace ESignWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "MergeField",
+                name: "MergeFields",
                 columns: table => new
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
@@ -59,9 +59,9 @@ namespace ESignWeb.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_MergeField", x => x.Id);
+                    table.PrimaryKey("PK_MergeFields", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_MergeField_Templates_TemplateId",
+                        name: "FK_MergeFields_Templates_TemplateId",
                         column: x => x.TemplateId,
                         principalTable: "Templates",
                         principalColumn: "Id",
@@ -69,7 +69,7 @@ namespace ESignWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "TemplateField",
+                name: "TemplateFields",
                 columns: table => new
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
@@ -88,9 +88,9 @@ namespace ESignWeb.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_TemplateField", x => x.Id);
+                    table.PrimaryKey("PK_TemplateFields", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_TemplateField_Templates_TemplateId",
+                        name: "FK_TemplateFields_Templates_TemplateId",
                         column: x => x.TemplateId,
                         principalTable: "Templates",
                         principalColumn: "Id",
@@ -98,7 +98,7 @@ namespace ESignWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "TemplateRole",
+                name: "TemplateRoles",
                 columns: table => new
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
@@ -110,9 +110,9 @@ namespace ESignWeb.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_TemplateRole", x => x.Id);
+                    table.PrimaryKey("PK_TemplateRoles", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_TemplateRole_Templates_TemplateId",
+                        name: "FK_TemplateRoles_Templates_TemplateId",
                         column: x => x.TemplateId,
                         principalTable: "Templates",
                         principalColumn: "Id",
@@ -120,20 +120,20 @@ namespace ESignWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_MergeField_TemplateId_Number",
-                table: "MergeField",
+                name: "IX_MergeFields_TemplateId_Number",
+                table: "MergeFields",
                 columns: new[] { "TemplateId", "Number" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_TemplateField_TemplateId_Number",
-                table: "TemplateField",
+                name: "IX_TemplateFields_TemplateId_Number",
+                table: "TemplateFields",
                 columns: new[] { "TemplateId", "Number" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_TemplateRole_TemplateId_Number",
-                table: "TemplateRole",
+                name: "IX_TemplateRoles_TemplateId_Number",
+                table: "TemplateRoles",
                 columns: new[] { "TemplateId", "Number" },
                 unique: true);
 
@@ -147,13 +147,13 @@ namespace ESignWeb.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "MergeField");
+                name: "MergeFields");
 
             migrationBuilder.DropTable(
-                name: "TemplateField");
+                name: "TemplateFields");
 
             migrationBuilder.DropTable(
-                name: "TemplateRole");
+                name: "TemplateRoles");
 
             migrationBuilder.DropTable(
                 name: "Templates");
