@@ -75,7 +75,7 @@ public static class PendingFileEndpoints
     }
 
     /// <summary>A JSON body as is; a form body as an object whose array-valued fields are parsed from their JSON text.</summary>
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
@@ -181,18 +181,18 @@ public sealed record PendingInput(
         return null;
     }
 
-    private static string? Str(JsonObject o, string key) => o[key] switch
+    internal static string? Str(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
         _ => null,
     };
 
-    private static int? Int(JsonObject o, string key) =>
+    internal static int? Int(JsonObject o, string key) =>
         Dbl(o, key) is { } d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
         : o[key] is null ? null : throw new FormatException($"{key} must be an integer.");
 
-    private static double? Dbl(JsonObject o, string key) => o[key] switch
+    internal static double? Dbl(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
@@ -200,7 +200,7 @@ public sealed record PendingInput(
         _ => throw new FormatException($"{key} must be a number."),
     };
 
-    private static bool? Bool(JsonObject o, string key) => o[key] switch
+    internal static bool? Bool(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,

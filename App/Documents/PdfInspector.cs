@@ -23,13 +23,22 @@ public static class PdfInspector
             throw new AppException(ConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
 
         PdfDocument doc;
+        var encrypted = false;
         try
         {
-            doc = password is null ? PdfReader.Open(path, PdfDocumentOpenMode.Import) : PdfReader.Open(path, password, PdfDocumentOpenMode.Import);
+            doc = PdfReader.Open(path, PdfDocumentOpenMode.Import);
         }
         catch (PdfReaderException ex) when (IsPasswordProblem(ex) && password is not null)
         {
-            throw new AppException("file_password_protected", "The password does not open this PDF.");
+            try
+            {
+                doc = PdfReader.Open(path, password, PdfDocumentOpenMode.Import);
+                encrypted = true;
+            }
+            catch (PdfReaderException again) when (IsPasswordProblem(again))
+            {
+                throw new AppException("file_password_protected", "The password does not open this PDF.");
+            }
         }
         catch (PdfReaderException ex) when (IsPasswordProblem(ex))
         {
@@ -56,7 +65,7 @@ public static class PdfInspector
             }
             if (pages.Any(p => p.Width < 1 || p.Height < 1 || double.IsNaN(p.Width) || double.IsNaN(p.Height)))
                 throw new AppException(ConversionFailure, "This PDF has a page without a usable size.");
-            return new PdfInfo(doc.PageCount, pages, password is not null && doc.SecuritySettings.IsEncrypted);
+            return new PdfInfo(doc.PageCount, pages, encrypted);
         }
     }
 

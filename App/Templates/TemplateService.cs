@@ -295,11 +295,22 @@ public sealed class TemplateService(
 
         var bytes = await blobs.ReadAllBytesAsync(t.BlobKey, ct);
         using var output = new MemoryStream();
-        using (var doc = OpenTemplatePdf(t, bytes, use.FilePassword))
+        using (var source = OpenTemplatePdf(t, bytes, use.FilePassword))
         {
-            if (t.PasswordProtected) doc.SecurityHandler.SetEncryptionToNoneAndResetPasswords();
-            PdfStamper.Stamp(doc, items);
-            doc.Save(output);
+            if (t.PasswordProtected)
+            {
+                // A user password opens a PDF for reading only (PDFsharp wants the owner password to modify it): copy
+                // its pages into a new, unencrypted document, and stamp that.
+                using var copy = new PdfDocument();
+                foreach (var page in source.Pages) copy.AddPage(page);
+                PdfStamper.Stamp(copy, items);
+                copy.Save(output);
+            }
+            else
+            {
+                PdfStamper.Stamp(source, items);
+                source.Save(output);
+            }
         }
         output.Position = 0;
         return await blobs.PutAsync(output, ct);
@@ -312,7 +323,7 @@ public sealed class TemplateService(
             throw AppException.BadRequest("file_password is required: this template's PDF is password-protected.");
         try
         {
-            return PdfReader.Open(new MemoryStream(bytes), password, PdfDocumentOpenMode.Modify);
+            return PdfReader.Open(new MemoryStream(bytes), password, PdfDocumentOpenMode.Import);
         }
         catch (PdfReaderException ex) when (ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
         {
