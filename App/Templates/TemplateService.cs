@@ -37,6 +37,13 @@ public sealed class TemplateService(
         return await LoadOwnedAsync(db, ownerId, id, tracking: false, ct);
     }
 
+    /// <summary>The template's PDF exactly as stored (for the editor's viewer).</summary>
+    public async Task<(Stream Content, string Name)> OpenPdfAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        var t = await GetAsync(ownerId, id, ct);
+        return (blobs.OpenRead(t.BlobKey), t.DocumentName);
+    }
+
     /// <summary>A new template on a library document: one role ("Signer"), no fields yet.</summary>
     public async Task<int> CreateFromDocumentAsync(string ownerId, int documentId, CancellationToken ct = default)
     {
