@@ -115,7 +115,7 @@ public class TemplateRoleEditorTests : ComponentTestBase
         Assert.Equal("Merge field 2", merges[1].Label);
 
         cut.FindAll("div.merge-field .merge-required input")[1].Change(false);
-        Assert.False(merges[1].Required);
+        cut.WaitForAssertion(() => Assert.False(merges[1].Required)); // MudCheckBox applies the change asynchronously
 
         cut.FindAll("div.merge-field button.merge-remove")[0].Click();
         Assert.Equal(["Merge field 2"], d.MergeFields.Select(m => m.Label));

@@ -200,6 +200,17 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         }
         Assert.Equal(0, (await JsonAsync(await client.GetAsync("/v1/files/original/"), HttpStatusCode.OK)).GetProperty("count").GetInt32() - 1);
 
+        // The fields are the template's, at the same places; the audit chain records the template and the merge values.
+        var t = await Templates.GetAsync(owner, id);
+        Assert.Equal(t.Fields.OrderBy(f => f.Number).Select(f => (f.Type, f.PageNumber, f.X, f.Y, f.Width, f.Height)),
+            r.Fields.OrderBy(f => f.Id).Select(f => (f.Type, f.PageNumber, f.X, f.Y, f.Width, f.Height)));
+        var createdEvent = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.RequestId == requestId && e.Type == "created");
+        var data = JsonDocument.Parse(createdEvent.Data).RootElement;
+        Assert.Equal($"NDA Template (#{id})", data.GetProperty("template").GetString());
+        Assert.Equal("ACME Rockets Ltd", data.GetProperty("merge_fields").GetProperty("Company Name").GetString());
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("merge_fields").GetProperty("Client Name").ValueKind);
+        Assert.Equal(r.Document.Sha256, data.GetProperty("document_sha256").GetString());
+
         // Editing the template afterwards changes nothing in the request already sent.
         var d = await Templates.LoadDraftAsync(owner, id);
         DraftEditor.RemoveField(d.Layout, d.RoleFields.First().Key);

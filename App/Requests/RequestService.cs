@@ -35,7 +35,9 @@ public sealed class RequestService(
     ILogger<RequestService> log)
 {
     /// <param name="hiddenDocument">Also accept a document that is not in the library (a template's copy made for this request).</param>
-    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default, bool hiddenDocument = false)
+    /// <param name="createdDetails">More data for the "created" audit event (the template and merge values it was made with).</param>
+    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default, bool hiddenDocument = false,
+        IReadOnlyDictionary<string, object?>? createdDetails = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
@@ -53,7 +55,14 @@ public sealed class RequestService(
             if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
             db.Requests.Add(request);
             await db.SaveChangesAsync(ct);
-            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, new { document = doc.Name, document_sha256 = doc.Sha256 }, ct);
+            object data = new { document = doc.Name, document_sha256 = doc.Sha256 };
+            if (createdDetails is not null)
+            {
+                var all = new Dictionary<string, object?> { ["document"] = doc.Name, ["document_sha256"] = doc.Sha256 };
+                foreach (var (k, v) in createdDetails) all[k] = v;
+                data = all;
+            }
+            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, data, ct);
             return request.Id;
         }, ct);
     }
@@ -202,7 +211,7 @@ public sealed class RequestService(
     /// after the draft was made removes it again.
     /// </summary>
     public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare, string baseUrl,
-        Actor actor, CancellationToken ct = default, bool hiddenDocument = false)
+        Actor actor, CancellationToken ct = default, bool hiddenDocument = false, IReadOnlyDictionary<string, object?>? createdDetails = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
@@ -214,7 +223,7 @@ public sealed class RequestService(
         var problems = DraftEditor.ProblemsBeforeSend(probe);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
-        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument);
+        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument, createdDetails);
         try
         {
             var draft = await LoadDraftAsync(ownerId, id, ct);

@@ -249,7 +249,14 @@ public sealed class TemplateService(
         }
         try
         {
-            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, baseUrl, actor, ct, hiddenDocument: true);
+            var details = new Dictionary<string, object?>
+            {
+                ["template"] = $"{t.Name} (#{t.Id})",
+                ["template_sha256"] = t.Sha256,
+                ["merge_fields"] = t.MergeFields.OrderBy(m => m.Number)
+                    .ToDictionary(m => m.Label, m => MergeRules.ValueOf(use, m)?.Value?.Trim()),
+            };
+            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, baseUrl, actor, ct, hiddenDocument: true, details);
             log.LogInformation("Request {RequestId} sent from template {TemplateId}", id, t.Id);
             return id;
         }
