@@ -307,4 +307,33 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         using var pig = PdfDocument.Open(bytes);
         Assert.Contains("Umbrella Corp", string.Concat(pig.GetPage(1).Letters.Select(l => l.Value)));
     }
+
+    [Fact]
+    public async Task Save_as_template_turns_a_prepared_drafts_signers_into_roles_with_their_fields()
+    {
+        var owner = await _app.CreateUserAsync($"save-{Guid.NewGuid():N}@example.com");
+        var doc = await _app.Get<DocumentService>().ImportAsync(owner, "Lease.pdf", new MemoryStream(TestPdf.Pages(1)), false);
+        var requests = _app.Get<RequestService>();
+        var requestId = await requests.CreateDraftAsync(owner, doc.Id, new Audit.Actor("o@example.com"));
+        var draft = await requests.LoadDraftAsync(owner, requestId);
+        draft.IsOrdered = false;
+        DraftEditor.SetMessage(draft, "Sign please");
+        DraftEditor.AddSigner(draft, "a@example.com", "Ann", "A");
+        DraftEditor.AddSigner(draft, "b@example.com", "Ben", "B");
+        DraftEditor.AddField(draft, FieldType.Signature, draft.Signers[1].Key, 1, new PdfRect(100, 100, 160, 48));
+        DraftEditor.AddField(draft, FieldType.Date, draft.Signers[0].Key, 1, new PdfRect(300, 100, 110, 32));
+        await requests.SaveDraftAsync(owner, draft);
+
+        var id = await Templates.CreateFromRequestAsync(owner, requestId);
+        var t = await Templates.GetAsync(owner, id);
+        Assert.Equal(("Lease", false, "Sign please", doc.BlobKey), (t.Name, t.IsOrdered, t.Message, t.BlobKey));
+        Assert.Equal([(1, "Signer 1"), (2, "Signer 2")], t.Roles.OrderBy(r => r.Number).Select(r => (r.Number, r.Name)));
+        Assert.Equal([(FieldType.Signature, 2, 100.0), (FieldType.Date, 1, 300.0)],
+            t.Fields.OrderBy(f => f.Number).Select(f => (f.Type, f.RoleNumber, f.X)));
+        // The draft is untouched and the library document can go: the template keeps its own PDF.
+        Assert.Equal(2, (await requests.LoadDraftAsync(owner, requestId)).Signers.Count);
+        await _app.Get<DocumentService>().DeleteAsync(owner, doc.Id);
+        var (pdf, _) = await Templates.OpenPdfAsync(owner, id);
+        await using (pdf) Assert.Equal((byte)'%', (byte)pdf.ReadByte());
+    }
 }
