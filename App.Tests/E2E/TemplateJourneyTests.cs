@@ -136,4 +136,80 @@ public class TemplateJourneyTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    [Fact]
+    public async Task A_password_protected_template_is_shown_with_its_password_and_sent_unprotected()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = smtp.Port.ToString(), ["Smtp__Security"] = "None",
+            ["ESign__RequireConfirmedAccount"] = "false",
+        });
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        var page = browser.Page;
+        try
+        {
+            await Steps.RegisterAsync(page, Sender, "Tara", "Templates");
+            await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+            await page.GotoAsync("/templates");
+            await Steps.WaitInteractiveAsync(page);
+            var path = Path.Combine(app.DataDir, "Protected.pdf");
+            await File.WriteAllBytesAsync(path, TestPdf.PasswordProtected("s3cret", aes256: true)); // PDF.js opens it with the user password
+
+            // Without the password: refused, with the reason.
+            var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#template-upload"));
+            await chooser.SetFilesAsync(path);
+            await Assertions.Expect(page.Locator("#templates-error")).ToContainTextAsync("password-protected");
+
+            // With it: the editor asks for the password to show the pages (a wrong one asks again).
+            await page.FillAsync("#template-upload-password", "s3cret");
+            chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#template-upload"));
+            await chooser.SetFilesAsync(path);
+            await page.WaitForURLAsync(new Regex(@"/templates/\d+/edit"));
+            await Steps.WaitInteractiveAsync(page);
+            await page.FillAsync("#template-pdf-password", "wrong");
+            await page.ClickAsync("#template-pdf-open");
+            await Assertions.Expect(page.GetByText("That password does not open the PDF.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#template-password-form")).ToBeVisibleAsync();
+            await page.FillAsync("#template-pdf-password", "s3cret");
+            await page.ClickAsync("#template-pdf-open");
+            await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
+            await Steps.DragFieldAsync(page, "signature", 0, 0); // off the page: nothing is added
+            var target = page.Locator(".pdf-page[data-page='1']");
+            var box = (await target.BoundingBoxAsync())!;
+            await Steps.DragFieldAsync(page, "signature", box.X + box.Width * 0.4, box.Y + box.Height * 0.5);
+            await Assertions.Expect(page.Locator(".field-box")).ToHaveCountAsync(1);
+
+            // Use it: the password is asked again; a wrong one is refused with the reason.
+            await page.ClickAsync("#template-use");
+            await Steps.WaitInteractiveAsync(page);
+            var role = page.Locator(".use-role").First;
+            await role.Locator(".role-email input").FillAsync("pat@example.com");
+            await role.Locator(".role-first input").FillAsync("Pat");
+            await page.FillAsync("#use-password", "nope");
+            await page.ClickAsync("#use-send");
+            await Assertions.Expect(page.Locator("#use-error")).ToContainTextAsync("file_password is wrong");
+            await page.FillAsync("#use-password", "s3cret");
+            await page.ClickAsync("#use-send");
+            await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+
+            // The signer opens an unprotected copy.
+            var signer = await OpenLinkFromMailAsync(browser, smtp, "pat@example.com");
+            await ConsentAsync(signer);
+            await FillSignatureAsync(signer, draw: false);
+            await signer.ClickAsync("#finish-button");
+            var done = await smtp.WaitForMessageToAsync(Sender, m => (m.Subject ?? "").StartsWith("Completed"), 60);
+            var sealedPdf = Bytes(done.Attachments.OfType<MimePart>().First(a => !(a.FileName ?? "").Contains("audit")));
+            Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(sealedPdf));
+            await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        }
+        catch
+        {
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
+            output.WriteLine("App log:\n" + app.Log);
+            await browser.Shots.TakeAsync("template-password-failure");
+            throw;
+        }
+    }
 }
