@@ -97,74 +97,77 @@ public sealed class RequestService(
     /// </summary>
     public async Task SaveDraftAsync(string ownerId, RequestDraft draft, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
-        if (!RequestWorkflow.IsEditable(r))
-            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
-        draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
-        var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
-        if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
-
-        var now = clock.GetUtcNow();
-        r.Name = draft.Name.Trim();
-        r.IsOrdered = draft.IsOrdered;
-        r.EmbeddedSigning = draft.EmbeddedSigning;
-        r.Message = draft.Message;
-        r.Cc = [.. draft.Cc];
-        r.ModifiedAt = now;
-
-        // Signers: update by id, add new, remove missing (their fields go with them).
-        var byKey = new Dictionary<Guid, Recipient>();
-        var order = 1;
-        foreach (var s in draft.Signers)
+        // One transaction (BEGIN IMMEDIATE), retried when a concurrent reader holds a table lock of the shared cache.
+        var (byKey, fieldEntities) = await dbFactory.WriteAsync(async db =>
         {
-            var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
-            if (entity is null)
+            var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
+            if (!RequestWorkflow.IsEditable(r))
+                throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+            draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
+            var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
+            if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
+
+            var now = clock.GetUtcNow();
+            r.Name = draft.Name.Trim();
+            r.IsOrdered = draft.IsOrdered;
+            r.EmbeddedSigning = draft.EmbeddedSigning;
+            r.Message = draft.Message;
+            r.Cc = [.. draft.Cc];
+            r.ModifiedAt = now;
+
+            // Signers: update by id, add new, remove missing (their fields go with them).
+            var byKey = new Dictionary<Guid, Recipient>();
+            var order = 1;
+            foreach (var s in draft.Signers)
             {
-                entity = new Recipient { CreatedAt = now };
-                r.Recipients.Add(entity);
+                var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
+                if (entity is null)
+                {
+                    entity = new Recipient { CreatedAt = now };
+                    r.Recipients.Add(entity);
+                }
+                entity.Email = s.Email.Trim();
+                entity.FirstName = s.FirstName.Trim();
+                entity.LastName = s.LastName.Trim();
+                entity.OrderId = order++;
+                entity.ModifiedAt = now;
+                byKey[s.Key] = entity;
             }
-            entity.Email = s.Email.Trim();
-            entity.FirstName = s.FirstName.Trim();
-            entity.LastName = s.LastName.Trim();
-            entity.OrderId = order++;
-            entity.ModifiedAt = now;
-            byKey[s.Key] = entity;
-        }
-        var keptRecipients = byKey.Values.ToHashSet();
-        foreach (var gone in r.Recipients.Where(x => !keptRecipients.Contains(x)).ToList())
-        {
-            r.Recipients.Remove(gone);
-            db.Recipients.Remove(gone);
-        }
-
-        var fieldEntities = new Dictionary<Guid, Field>();
-        foreach (var f in draft.Fields)
-        {
-            var entity = f.Id != 0 ? r.Fields.SingleOrDefault(x => x.Id == f.Id) : null;
-            if (entity is null)
+            var keptRecipients = byKey.Values.ToHashSet();
+            foreach (var gone in r.Recipients.Where(x => !keptRecipients.Contains(x)).ToList())
             {
-                entity = new Field();
-                r.Fields.Add(entity);
+                r.Recipients.Remove(gone);
+                db.Recipients.Remove(gone);
             }
-            entity.Recipient = byKey[f.SignerKey];
-            entity.Type = f.Type;
-            entity.Required = f.Required;
-            entity.PageNumber = f.PageNumber;
-            (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
-            entity.AdditionalInfo = f.Type == FieldType.Date
-                ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
-                : "{}";
-            fieldEntities[f.Key] = entity;
-        }
-        var keptFields = fieldEntities.Values.ToHashSet();
-        foreach (var gone in r.Fields.Where(x => !keptFields.Contains(x)).ToList())
-        {
-            r.Fields.Remove(gone);
-            db.Fields.Remove(gone);
-        }
 
-        await db.SaveChangesAsync(ct);
+            var fieldEntities = new Dictionary<Guid, Field>();
+            foreach (var f in draft.Fields)
+            {
+                var entity = f.Id != 0 ? r.Fields.SingleOrDefault(x => x.Id == f.Id) : null;
+                if (entity is null)
+                {
+                    entity = new Field();
+                    r.Fields.Add(entity);
+                }
+                entity.Recipient = byKey[f.SignerKey];
+                entity.Type = f.Type;
+                entity.Required = f.Required;
+                entity.PageNumber = f.PageNumber;
+                (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
+                entity.AdditionalInfo = f.Type == FieldType.Date
+                    ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
+                    : "{}";
+                fieldEntities[f.Key] = entity;
+            }
+            var keptFields = fieldEntities.Values.ToHashSet();
+            foreach (var gone in r.Fields.Where(x => !keptFields.Contains(x)).ToList())
+            {
+                r.Fields.Remove(gone);
+                db.Fields.Remove(gone);
+            }
+
+            return (byKey, fieldEntities);
+        }, ct);
         foreach (var s in draft.Signers) s.Id = byKey[s.Key].Id;
         foreach (var f in draft.Fields) f.Id = fieldEntities[f.Key].Id;
     }

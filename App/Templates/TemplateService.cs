@@ -47,15 +47,18 @@ public sealed class TemplateService(
     /// <summary>A new template on a library document: one role ("Signer"), no fields yet.</summary>
     public async Task<int> CreateFromDocumentAsync(string ownerId, int documentId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var doc = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
-                  ?? throw AppException.NotFound("The document");
-        var t = NewTemplate(ownerId, doc);
-        t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
-        db.Templates.Add(t);
-        await db.SaveChangesAsync(ct);
-        log.LogInformation("Template {TemplateId} made from document {DocumentId}", t.Id, doc.Id);
-        return t.Id;
+        var id = await dbFactory.WriteAsync(async db =>
+        {
+            var doc = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                      ?? throw AppException.NotFound("The document");
+            var t = NewTemplate(ownerId, doc);
+            t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
+            db.Templates.Add(t);
+            await db.SaveChangesAsync(ct);
+            return t.Id;
+        }, ct);
+        log.LogInformation("Template {TemplateId} made from document {DocumentId}", id, documentId);
+        return id;
     }
 
     /// <summary>
@@ -85,17 +88,19 @@ public sealed class TemplateService(
             var key = await blobs.PutFileAsync(temp, ct);
             var now = clock.GetUtcNow();
             var baseName = Path.GetFileNameWithoutExtension(name);
-            var t = new Template
+            return await dbFactory.WriteAsync(async db =>
             {
-                OwnerId = ownerId, Name = baseName.Length > DraftEditor.MaxNameLength ? baseName[..DraftEditor.MaxNameLength] : baseName,
-                DocumentName = name, BlobKey = key, Sha256 = key, PageCount = info.PageCount, Pages = [.. info.Pages],
-                PasswordProtected = info.Encrypted, IsOrdered = true, CreatedAt = now, ModifiedAt = now,
-            };
-            t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            db.Templates.Add(t);
-            await db.SaveChangesAsync(ct);
-            return t.Id;
+                var t = new Template
+                {
+                    OwnerId = ownerId, Name = baseName.Length > DraftEditor.MaxNameLength ? baseName[..DraftEditor.MaxNameLength] : baseName,
+                    DocumentName = name, BlobKey = key, Sha256 = key, PageCount = info.PageCount, Pages = [.. info.Pages],
+                    PasswordProtected = info.Encrypted, IsOrdered = true, CreatedAt = now, ModifiedAt = now,
+                };
+                t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
+                db.Templates.Add(t);
+                await db.SaveChangesAsync(ct);
+                return t.Id;
+            }, ct);
         }
         finally
         {
@@ -107,21 +112,25 @@ public sealed class TemplateService(
     public async Task<int> CreateFromRequestAsync(string ownerId, int requestId, CancellationToken ct = default)
     {
         var draft = await requests.LoadDraftAsync(ownerId, requestId, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var doc = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == draft.DocumentId, ct);
-        var t = NewTemplate(ownerId, doc);
-        t.Name = draft.Name;
-        t.IsOrdered = draft.IsOrdered;
-        t.Message = draft.Message;
-        var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
-        foreach (var (_, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1) });
-        if (t.Roles.Count == 0) t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
-        var number = 1;
-        foreach (var f in draft.Fields.Where(f => roles.ContainsKey(f.SignerKey)))
-            t.Fields.Add(ToEntity(f, number++, roles[f.SignerKey]));
-        db.Templates.Add(t);
-        await db.SaveChangesAsync(ct);
-        return t.Id;
+        Document doc;
+        await using (var read = await dbFactory.CreateDbContextAsync(ct))
+            doc = await read.Documents.AsNoTracking().SingleAsync(d => d.Id == draft.DocumentId, ct);
+        return await dbFactory.WriteAsync(async db =>
+        {
+            var t = NewTemplate(ownerId, doc);
+            t.Name = draft.Name;
+            t.IsOrdered = draft.IsOrdered;
+            t.Message = draft.Message;
+            var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
+            foreach (var (_, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1) });
+            if (t.Roles.Count == 0) t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
+            var number = 1;
+            foreach (var f in draft.Fields.Where(f => roles.ContainsKey(f.SignerKey)))
+                t.Fields.Add(ToEntity(f, number++, roles[f.SignerKey]));
+            db.Templates.Add(t);
+            await db.SaveChangesAsync(ct);
+            return t.Id;
+        }, ct);
     }
 
     /// <summary>The template as the editor works on it.</summary>
@@ -233,8 +242,7 @@ public sealed class TemplateService(
         if (DraftEditor.ProblemsBeforeSend(probe) is { Count: > 0 } p2) throw AppException.BadRequest(p2[0]);
 
         var key = await RequestPdfAsync(t, use, ct);
-        int documentId;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        var documentId = await dbFactory.WriteAsync(async db =>
         {
             var now = clock.GetUtcNow();
             var doc = new Document
@@ -245,8 +253,8 @@ public sealed class TemplateService(
             };
             db.Documents.Add(doc);
             await db.SaveChangesAsync(ct);
-            documentId = doc.Id;
-        }
+            return doc.Id;
+        }, ct);
         try
         {
             var details = new Dictionary<string, object?>
