@@ -156,6 +156,8 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         Assert.Equal("Mutual NDA", renamed.GetProperty("name").GetString());
         renamed = await JsonAsync(await client.PutAsJsonAsync($"/v1/library/template/{id}", new { name = "Mutual NDA 2" }), HttpStatusCode.OK);
         Assert.Equal("Mutual NDA 2", renamed.GetProperty("name").GetString());
+        renamed = await JsonAsync(await client.PutAsync($"/v1/library/template/{id}/", new FormUrlEncodedContent([new("name", "\"Mutual \\u00e9 NDA\"")])), HttpStatusCode.OK);
+        Assert.Equal("Mutual é NDA", renamed.GetProperty("name").GetString()); // the seed types name "json"
         var empty = await JsonAsync(await client.PutAsync($"/v1/library/template/{id}/", new FormUrlEncodedContent([new("name", " ")])), HttpStatusCode.BadRequest);
         SeedShape.Assert(SeedBadRequest, empty);
         Assert.Contains("name is required", empty.GetProperty("message").GetString());

@@ -36,6 +36,12 @@ public static class TemplateEndpoints
     {
         await templates.GetAsync(user.UserId(), id, ct); // someone else's template: 401 before anything about the body
         var name = await ApiInput.ReadFieldAsync(request, "name", ct);
+        // The seed types this form field "json": a JSON string ("\"Mutual NDA\"") is accepted as well as plain text.
+        if (name is { Length: >= 2 } && name.Trim() is ['"', .., '"'] quoted)
+        {
+            try { name = JsonSerializer.Deserialize<string>(quoted) ?? name; }
+            catch (JsonException) { /* plain text that happens to be quoted */ }
+        }
         return ApiJson.Ok(TemplateDto.Of(await templates.RenameAsync(user.UserId(), id, name, ct)));
     }
 
