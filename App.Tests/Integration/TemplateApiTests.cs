@@ -338,4 +338,34 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         var (pdf, _) = await Templates.OpenPdfAsync(owner, id);
         await using (pdf) Assert.Equal((byte)'%', (byte)pdf.ReadByte());
     }
+
+    [Theory]
+    [InlineData("/templates")]
+    [InlineData("/templates/1/edit")]
+    [InlineData("/templates/1/use")]
+    [InlineData("/templates/1/file")]
+    public async Task Template_pages_and_the_template_pdf_require_login(string path)
+    {
+        var client = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", response.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task Another_users_template_is_not_found_by_any_service_call()
+    {
+        var (owner, _, id) = await NdaTemplateAsync();
+        var other = await _app.CreateUserAsync($"nosy-{Guid.NewGuid():N}@example.com");
+        var calls = new Func<Task>[]
+        {
+            () => Templates.GetAsync(other, id), () => Templates.LoadDraftAsync(other, id), () => Templates.OpenPdfAsync(other, id),
+            () => Templates.RenameAsync(other, id, "x"), () => Templates.DeleteAsync(other, id),
+            async () => { var d = await Templates.LoadDraftAsync(owner, id); await Templates.SaveDraftAsync(other, d); },
+            () => Templates.UseAsync(other, new TemplateUse { TemplateId = id, Name = "x" }, "http://127.0.0.1/", new Audit.Actor(null)),
+        };
+        foreach (var call in calls)
+            Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(call)).Code);
+        Assert.Equal("NDA Template", (await Templates.GetAsync(owner, id)).Name);
+    }
 }
