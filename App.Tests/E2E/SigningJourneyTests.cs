@@ -289,7 +289,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
         return requestId;
     }
 
-    private static async Task<IPage> OpenLinkFromMailAsync(BrowserSession browser, SmtpSink smtp, string email, bool consent = true)
+    internal static async Task<IPage> OpenLinkFromMailAsync(BrowserSession browser, SmtpSink smtp, string email, bool consent = true)
     {
         var invite = await smtp.WaitForMessageToAsync(email, m => (m.Subject ?? "").Contains("sent you"), 60);
         var link = Regex.Match(invite.TextBody ?? "", @"http://127\.0\.0\.1:\d+/sign/[A-Za-z0-9_-]{43}").Value;
@@ -301,14 +301,14 @@ public class SigningJourneyTests(ITestOutputHelper output)
         return page;
     }
 
-    private static async Task ConsentAsync(IPage page)
+    internal static async Task ConsentAsync(IPage page)
     {
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "I agree to use electronic records and signatures." }).CheckAsync();
         await page.ClickAsync("#consent-continue");
         await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
     }
 
-    private static async Task FillSignatureAsync(IPage page, bool draw)
+    internal static async Task FillSignatureAsync(IPage page, bool draw)
     {
         await page.Locator(".sign-field[data-field-type=signature]").First.ClickAsync();
         if (draw)
@@ -338,7 +338,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator($".sign-field[data-field-type={type}].filled")).ToBeVisibleAsync();
     }
 
-    private static byte[] Bytes(MimePart part)
+    internal static byte[] Bytes(MimePart part)
     {
         using var ms = new MemoryStream();
         part.Content!.DecodeTo(ms);
@@ -378,7 +378,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
         finally { File.Delete(path); }
     }
 
-    private static async Task<string> PdfTextAsync(byte[] pdf)
+    internal static async Task<string> PdfTextAsync(byte[] pdf)
     {
         var path = Path.Combine(Path.GetTempPath(), $"esign-trail-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(path, pdf);

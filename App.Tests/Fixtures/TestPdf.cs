@@ -73,11 +73,14 @@ public static class TestPdf
     public static byte[] NotAPdf() => Encoding.UTF8.GetBytes("Hello, this is a plain text file and not a PDF at all.\n");
 
     /// <summary>A PDF that needs a password to open, made with PDFsharp's own encryption.</summary>
-    public static byte[] PasswordProtected(string userPassword = "secret")
+    /// <param name="aes256">Encrypt with AES-256 (V5). PDFsharp 6.5's default (AES-128, V4) opens in PDFsharp, but Poppler and
+    /// PDF.js refuse its user password (they accept the owner password); V5 and RC4-128 files open everywhere.</param>
+    public static byte[] PasswordProtected(string userPassword = "secret", bool aes256 = false)
     {
         PdfSharp.PdfSharpLicense.SetAgplLicense();
         using var input = new MemoryStream(Pages(1));
         using var doc = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        if (aes256) doc.SecurityHandler.SetEncryptionToV5();
         doc.SecuritySettings.UserPassword = userPassword;
         doc.SecuritySettings.OwnerPassword = userPassword + "-owner";
         using var output = new MemoryStream();

@@ -36,6 +36,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         var doneOwner = await ClientForAsync(done.Owner);
         var originalId = JsonDocument.Parse(await victim.GetStringAsync("/v1/files/original/")).RootElement.GetProperty("files")[0].GetProperty("id").GetInt32();
         var signedId = completed.SignedFileId!.Value;
+        var templateId = await _app.Get<ESignWeb.Templates.TemplateService>().CreateFromDocumentAsync(open.Owner, originalId);
 
         // An embedded request of the victim's (so only ownership can refuse the attacker's signing-URL call).
         var embedded = await victim.PostAsJsonAsync("/v1/files/pending/", new
@@ -69,6 +70,11 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             // Ids in bodies: the victim's original file as the document of a new request.
             (HttpMethod.Post, "/v1/files/pending/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } } })),
             (HttpMethod.Post, "/v1/files/pending/fields/", JsonContent.Create(new { original_file_id = originalId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B" } }, fields_payload = Array.Empty<object>() })),
+            // Templates, and the victim's template as the template of a new request.
+            (HttpMethod.Get, $"/v1/library/template/{templateId}/", null),
+            (HttpMethod.Put, $"/v1/library/template/{templateId}/", new FormUrlEncodedContent([new("name", "stolen")])),
+            (HttpMethod.Delete, $"/v1/library/template/{templateId}/", null),
+            (HttpMethod.Post, "/v1/files/pending/template/", JsonContent.Create(new { template_file_id = templateId, name = "x", recipients = new[] { new { email = "a@example.com", first_name = "A", last_name = "B", role_id = 1 } } })),
         };
         foreach (var (method, path, body) in calls)
         {
@@ -97,6 +103,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         Assert.Equal(hook, JsonDocument.Parse(await (await victim.SendAsync(mine)).Content.ReadAsStringAsync()).RootElement.GetProperty("callback_urls")[0].GetString());
 
         // Lists show nothing of the victim's.
+        Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync("/v1/library/template/")).RootElement.GetArrayLength());
         foreach (var list in new[] { "/v1/files/original/", "/v1/files/signed/", "/v1/files/pending/" })
             Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync(list)).RootElement.GetProperty("count").GetInt32());
 
@@ -108,5 +115,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         Assert.Null((await open.LoadAsync()).LastRemindedAt);
         Assert.Equal(HttpStatusCode.OK, (await victim.PostAsync($"/v1/files/pending/{embeddedId}/signing/url/",
             new FormUrlEncodedContent([new("recipient_email", "w3@example.com")]))).StatusCode);
+        var template = JsonDocument.Parse(await victim.GetStringAsync($"/v1/library/template/{templateId}/")).RootElement;
+        Assert.NotEqual("stolen", template.GetProperty("name").GetString());
     }
 }

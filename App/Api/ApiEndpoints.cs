@@ -33,6 +33,7 @@ public static class ApiEndpoints
 
         v1.MapSignedFiles();
         v1.MapPendingFiles();
+        v1.MapTemplates();
         Webhooks.CallbackUrlEndpoints.MapCallbackUrls(v1);
 
         var v2 = app.MapGroup("/v2")

@@ -210,7 +210,7 @@ public sealed record PendingInput(
         Dbl(o, key) is { } d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
         : o[key] is null ? null : throw new FormatException($"{key} must be an integer.");
 
-    private static double? Dbl(JsonObject o, string key) => o[key] switch
+    internal static double? Dbl(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
@@ -218,7 +218,7 @@ public sealed record PendingInput(
         _ => throw new FormatException($"{key} must be a number."),
     };
 
-    private static bool? Bool(JsonObject o, string key) => o[key] switch
+    internal static bool? Bool(JsonObject o, string key) => o[key] switch
     {
         JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,

@@ -17,6 +17,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<EmbeddedLink> EmbeddedLinks => Set<EmbeddedLink>();
+    public DbSet<Templates.Template> Templates => Set<Templates.Template>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

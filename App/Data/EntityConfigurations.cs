@@ -1,4 +1,5 @@
 using ESignWeb.Domain;
+using ESignWeb.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -162,5 +163,55 @@ internal sealed class EmbeddedLinkConfiguration : IEntityTypeConfiguration<Embed
         e.Property(x => x.RedirectUrl).HasMaxLength(2048);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<SignatureRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TemplateConfiguration : IEntityTypeConfiguration<Template>
+{
+    public void Configure(EntityTypeBuilder<Template> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255);
+        e.Property(x => x.Message).HasMaxLength(4000);
+        e.Property(x => x.DocumentName).IsRequired().HasMaxLength(255);
+        e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
+        e.HasIndex(x => x.OwnerId);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Roles).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Fields).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.MergeFields).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TemplateRoleConfiguration : IEntityTypeConfiguration<TemplateRole>
+{
+    public void Configure(EntityTypeBuilder<TemplateRole> e)
+    {
+        e.ToTable("TemplateRoles");
+        e.Property(x => x.Name).IsRequired().HasMaxLength(100);
+        e.Property(x => x.Color).IsRequired().HasMaxLength(40);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class TemplateFieldConfiguration : IEntityTypeConfiguration<TemplateField>
+{
+    public void Configure(EntityTypeBuilder<TemplateField> e)
+    {
+        e.ToTable("TemplateFields");
+        e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class MergeFieldConfiguration : IEntityTypeConfiguration<MergeField>
+{
+    public void Configure(EntityTypeBuilder<MergeField> e)
+    {
+        e.ToTable("MergeFields");
+        e.Property(x => x.Label).IsRequired().HasMaxLength(100);
+        e.HasIndex(x => new { x.TemplateId, x.Number }).IsUnique();
     }
 }

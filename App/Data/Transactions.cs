@@ -40,6 +40,7 @@ public static class Transactions
     {
         DbUpdateConcurrencyException => true,
         DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } } => true, // UNIQUE (audit Seq)
+        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 5 or 6 } } => true, // busy / table locked (shared cache)
         SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy / locked
         _ => false,
     };

@@ -5,14 +5,16 @@ using PdfSharp.Pdf.IO;
 namespace ESignWeb.Documents;
 
 /// <summary>What an uploaded file turned out to be.</summary>
-public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages);
+/// <param name="Encrypted">The file needs a password to open (only accepted when the caller gave the password).</param>
+public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false);
 
 /// <summary>Opens a file with PDFsharp to decide whether it is a PDF we can send for signature.</summary>
 public static class PdfInspector
 {
     public const string ConversionFailure = "file_conversion_failure";
 
-    public static PdfInfo Inspect(string path)
+    /// <param name="password">Open a password-protected PDF with it (templates); without one such a PDF is refused.</param>
+    public static PdfInfo Inspect(string path, string? password = null)
     {
         var length = new FileInfo(path).Length;
         if (length == 0)
@@ -21,9 +23,22 @@ public static class PdfInspector
             throw new AppException(ConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
 
         PdfDocument doc;
+        var encrypted = false;
         try
         {
             doc = PdfReader.Open(path, PdfDocumentOpenMode.Import);
+        }
+        catch (PdfReaderException ex) when (IsPasswordProblem(ex) && password is not null)
+        {
+            try
+            {
+                doc = PdfReader.Open(path, password, PdfDocumentOpenMode.Import);
+                encrypted = true;
+            }
+            catch (PdfReaderException again) when (IsPasswordProblem(again))
+            {
+                throw new AppException("file_password_protected", "The password does not open this PDF.");
+            }
         }
         catch (PdfReaderException ex) when (IsPasswordProblem(ex))
         {
@@ -50,7 +65,7 @@ public static class PdfInspector
             }
             if (pages.Any(p => p.Width < 1 || p.Height < 1 || double.IsNaN(p.Width) || double.IsNaN(p.Height)))
                 throw new AppException(ConversionFailure, "This PDF has a page without a usable size.");
-            return new PdfInfo(doc.PageCount, pages);
+            return new PdfInfo(doc.PageCount, pages, encrypted);
         }
     }
 

@@ -180,6 +180,14 @@ public static class ESignApplicationExtensions
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.Stream(content, "application/pdf");
         });
+        // A template's PDF (as uploaded; PDF.js asks the editor for its password when it has one).
+        app.MapGet("/templates/{id:int}/file", async (int id, ClaimsPrincipal user, Templates.TemplateService templates,
+            HttpContext http, CancellationToken ct) =>
+        {
+            http.Response.Headers.CacheControl = "private, no-store";
+            return await OwnedFile(() => templates.OpenPdfAsync(user.UserId(), id, ct));
+        }).RequireAuthorization();
+
         // The original PDF of a document the signed-in user owns: for PDF.js (inline) and for download.
         app.MapGet("/documents/{id:int}/file", async (int id, bool? download, ClaimsPrincipal user, DocumentService documents,
             HttpContext http, CancellationToken ct) =>

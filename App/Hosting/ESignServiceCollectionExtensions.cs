@@ -108,6 +108,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<RecipientTokens>();
         services.AddSingleton<DocumentService>();
         services.AddSingleton<RequestService>();
+        services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();
         services.AddSingleton<SigningService>();
         services.AddSingleton<SigningCertificate>();

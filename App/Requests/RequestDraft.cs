@@ -29,6 +29,8 @@ public sealed class DraftField
     public double Height { get; set; }
     /// <summary>Date format for date fields (seed additional_info.format).</summary>
     public string? DateFormat { get; set; }
+    /// <summary>A template's merge field: its label (shown on the box instead of the type); null for signer fields.</summary>
+    public string? Label { get; set; }
 
     public PdfRect Rect
     {

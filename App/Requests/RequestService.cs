@@ -34,12 +34,15 @@ public sealed class RequestService(
     TimeProvider clock,
     ILogger<RequestService> log)
 {
-    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default)
+    /// <param name="hiddenDocument">Also accept a document that is not in the library (a template's copy made for this request).</param>
+    /// <param name="createdDetails">More data for the "created" audit event (the template and merge values it was made with).</param>
+    public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default, bool hiddenDocument = false,
+        IReadOnlyDictionary<string, object?>? createdDetails = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
             doc = await read.Documents.AsNoTracking()
-                      .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+                      .SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && (hiddenDocument || d.DeletedAt == null), ct)
                   ?? throw AppException.NotFound("The document");
         return await dbFactory.WriteAsync(async db =>
         {
@@ -52,7 +55,14 @@ public sealed class RequestService(
             if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
             db.Requests.Add(request);
             await db.SaveChangesAsync(ct);
-            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, new { document = doc.Name, document_sha256 = doc.Sha256 }, ct);
+            object data = new { document = doc.Name, document_sha256 = doc.Sha256 };
+            if (createdDetails is not null)
+            {
+                var all = new Dictionary<string, object?> { ["document"] = doc.Name, ["document_sha256"] = doc.Sha256 };
+                foreach (var (k, v) in createdDetails) all[k] = v;
+                data = all;
+            }
+            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, data, ct);
             return request.Id;
         }, ct);
     }
@@ -87,74 +97,77 @@ public sealed class RequestService(
     /// </summary>
     public async Task SaveDraftAsync(string ownerId, RequestDraft draft, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
-        if (!RequestWorkflow.IsEditable(r))
-            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
-        draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
-        var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
-        if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
-
-        var now = clock.GetUtcNow();
-        r.Name = draft.Name.Trim();
-        r.IsOrdered = draft.IsOrdered;
-        r.EmbeddedSigning = draft.EmbeddedSigning;
-        r.Message = draft.Message;
-        r.Cc = [.. draft.Cc];
-        r.ModifiedAt = now;
-
-        // Signers: update by id, add new, remove missing (their fields go with them).
-        var byKey = new Dictionary<Guid, Recipient>();
-        var order = 1;
-        foreach (var s in draft.Signers)
+        // One transaction (BEGIN IMMEDIATE), retried when a concurrent reader holds a table lock of the shared cache.
+        var (byKey, fieldEntities) = await dbFactory.WriteAsync(async db =>
         {
-            var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
-            if (entity is null)
+            var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
+            if (!RequestWorkflow.IsEditable(r))
+                throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+            draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
+            var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
+            if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
+
+            var now = clock.GetUtcNow();
+            r.Name = draft.Name.Trim();
+            r.IsOrdered = draft.IsOrdered;
+            r.EmbeddedSigning = draft.EmbeddedSigning;
+            r.Message = draft.Message;
+            r.Cc = [.. draft.Cc];
+            r.ModifiedAt = now;
+
+            // Signers: update by id, add new, remove missing (their fields go with them).
+            var byKey = new Dictionary<Guid, Recipient>();
+            var order = 1;
+            foreach (var s in draft.Signers)
             {
-                entity = new Recipient { CreatedAt = now };
-                r.Recipients.Add(entity);
+                var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
+                if (entity is null)
+                {
+                    entity = new Recipient { CreatedAt = now };
+                    r.Recipients.Add(entity);
+                }
+                entity.Email = s.Email.Trim();
+                entity.FirstName = s.FirstName.Trim();
+                entity.LastName = s.LastName.Trim();
+                entity.OrderId = order++;
+                entity.ModifiedAt = now;
+                byKey[s.Key] = entity;
             }
-            entity.Email = s.Email.Trim();
-            entity.FirstName = s.FirstName.Trim();
-            entity.LastName = s.LastName.Trim();
-            entity.OrderId = order++;
-            entity.ModifiedAt = now;
-            byKey[s.Key] = entity;
-        }
-        var keptRecipients = byKey.Values.ToHashSet();
-        foreach (var gone in r.Recipients.Where(x => !keptRecipients.Contains(x)).ToList())
-        {
-            r.Recipients.Remove(gone);
-            db.Recipients.Remove(gone);
-        }
-
-        var fieldEntities = new Dictionary<Guid, Field>();
-        foreach (var f in draft.Fields)
-        {
-            var entity = f.Id != 0 ? r.Fields.SingleOrDefault(x => x.Id == f.Id) : null;
-            if (entity is null)
+            var keptRecipients = byKey.Values.ToHashSet();
+            foreach (var gone in r.Recipients.Where(x => !keptRecipients.Contains(x)).ToList())
             {
-                entity = new Field();
-                r.Fields.Add(entity);
+                r.Recipients.Remove(gone);
+                db.Recipients.Remove(gone);
             }
-            entity.Recipient = byKey[f.SignerKey];
-            entity.Type = f.Type;
-            entity.Required = f.Required;
-            entity.PageNumber = f.PageNumber;
-            (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
-            entity.AdditionalInfo = f.Type == FieldType.Date
-                ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
-                : "{}";
-            fieldEntities[f.Key] = entity;
-        }
-        var keptFields = fieldEntities.Values.ToHashSet();
-        foreach (var gone in r.Fields.Where(x => !keptFields.Contains(x)).ToList())
-        {
-            r.Fields.Remove(gone);
-            db.Fields.Remove(gone);
-        }
 
-        await db.SaveChangesAsync(ct);
+            var fieldEntities = new Dictionary<Guid, Field>();
+            foreach (var f in draft.Fields)
+            {
+                var entity = f.Id != 0 ? r.Fields.SingleOrDefault(x => x.Id == f.Id) : null;
+                if (entity is null)
+                {
+                    entity = new Field();
+                    r.Fields.Add(entity);
+                }
+                entity.Recipient = byKey[f.SignerKey];
+                entity.Type = f.Type;
+                entity.Required = f.Required;
+                entity.PageNumber = f.PageNumber;
+                (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
+                entity.AdditionalInfo = f.Type == FieldType.Date
+                    ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
+                    : "{}";
+                fieldEntities[f.Key] = entity;
+            }
+            var keptFields = fieldEntities.Values.ToHashSet();
+            foreach (var gone in r.Fields.Where(x => !keptFields.Contains(x)).ToList())
+            {
+                r.Fields.Remove(gone);
+                db.Fields.Remove(gone);
+            }
+
+            return (byKey, fieldEntities);
+        }, ct);
         foreach (var s in draft.Signers) s.Id = byKey[s.Key].Id;
         foreach (var f in draft.Fields) f.Id = fieldEntities[f.Key].Id;
     }
@@ -201,11 +214,11 @@ public sealed class RequestService(
     /// after the draft was made removes it again.
     /// </summary>
     public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare, string baseUrl,
-        Actor actor, CancellationToken ct = default)
+        Actor actor, CancellationToken ct = default, bool hiddenDocument = false, IReadOnlyDictionary<string, object?>? createdDetails = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
-            doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct)
+            doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && (hiddenDocument || d.DeletedAt == null), ct)
                   ?? throw AppException.NotFound("The original file");
         var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages };
         var error = prepare(probe);
@@ -213,7 +226,7 @@ public sealed class RequestService(
         var problems = DraftEditor.ProblemsBeforeSend(probe);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
-        var id = await CreateDraftAsync(ownerId, documentId, actor, ct);
+        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument, createdDetails);
         try
         {
             var draft = await LoadDraftAsync(ownerId, id, ct);

@@ -103,7 +103,7 @@ public static class AuditTrailPdf
         try
         {
             using var d = System.Text.Json.JsonDocument.Parse(e.Data);
-            foreach (var key in new[] { "to", "reason", "message", "sealed_sha256" })
+            foreach (var key in new[] { "to", "reason", "message", "template", "sealed_sha256" })
                 if (d.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String)
                     return $" ({key.Replace('_', ' ')}: {v.GetString()})";
         }

@@ -5,8 +5,9 @@ using PdfSharp.Pdf;
 namespace ESignWeb.Sealing;
 
 /// <summary>One value to draw: where (PDF user space, 1-based page), what kind, and the text or image.</summary>
+/// <param name="FontSize">Largest font size for text (a template's merge value may ask for one); still shrunk to fit.</param>
 public sealed record StampItem(int PageNumber, PdfRect Rect, FieldType Type, string? Text = null, byte[]? Image = null,
-    bool HandwritingFont = false);
+    bool HandwritingFont = false, double? FontSize = null);
 
 /// <summary>
 /// Draws filled-in values onto pages at their exact rectangles, as flat page content. Positions are PDF user space;
@@ -51,7 +52,7 @@ public static class PdfStamper
                 if (IsChecked(item.Text)) DrawCheck(g, box);
                 break;
             default:
-                if (!string.IsNullOrEmpty(item.Text)) DrawText(g, item.Text, box, item.HandwritingFont);
+                if (!string.IsNullOrEmpty(item.Text)) DrawText(g, item.Text, box, item.HandwritingFont, item.FontSize);
                 break;
         }
         g.Restore(state);
@@ -80,13 +81,15 @@ public static class PdfStamper
         g.DrawLines(pen, [new XPoint(x + side * 0.1, y + side * 0.55), new XPoint(x + side * 0.4, y + side * 0.85), new XPoint(x + side * 0.9, y + side * 0.15)]);
     }
 
-    private static void DrawText(XGraphics g, string text, XRect box, bool handwriting)
+    private static void DrawText(XGraphics g, string text, XRect box, bool handwriting, double? fontSize = null)
     {
         text = text.ReplaceLineEndings(" ");
         var inner = Inset(box, Padding);
         var family = handwriting ? SealingFonts.Hand : SealingFonts.Sans;
         // Text width grows linearly with the font size: measure once, then pick the size that fits.
-        var size = Math.Min(MaxFontSize, inner.Height * (handwriting ? 0.85 : 0.65));
+        var size = fontSize is { } asked
+            ? Math.Min(asked, inner.Height)
+            : Math.Min(MaxFontSize, inner.Height * (handwriting ? 0.85 : 0.65));
         var width = g.MeasureString(text, new XFont(family, size)).Width;
         if (width > inner.Width) size = Math.Max(MinFontSize, size * inner.Width / width * 0.98);
         var font = new XFont(family, size);

@@ -38,6 +38,9 @@ public partial class PdfViewer
 
     [Parameter] public EventCallback<string> OnLoadError { get; set; }
 
+    /// <summary>Password of a password-protected PDF (a template's), given to PDF.js only.</summary>
+    [Parameter] public string? Password { get; set; }
+
     private ElementReference _root;
     private IJSObjectReference? _module;
     private IJSObjectReference? _viewer;
@@ -52,7 +55,7 @@ public partial class PdfViewer
             {
                 _self = DotNetObjectReference.Create(this);
                 _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pdf/PdfViewer.razor.js");
-                _viewer = await _module.InvokeAsync<IJSObjectReference>("init", _root, _self, Source, "lib/pdfjs/");
+                _viewer = await _module.InvokeAsync<IJSObjectReference>("init", _root, _self, Source, "lib/pdfjs/", Password);
                 _renderedZoom = Zoom;
             }
             else if (_viewer is not null && Math.Abs(_renderedZoom - Zoom) > 1e-9)

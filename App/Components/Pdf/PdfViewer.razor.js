@@ -17,7 +17,7 @@ function loadPdfJs(libBase) {
 
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 
-export async function init(root, dotnet, url, libPath) {
+export async function init(root, dotnet, url, libPath, password) {
     const viewer = new Viewer(root, dotnet);
     const libBase = new URL(libPath, document.baseURI).href;
     url = new URL(url, document.baseURI).href;
@@ -32,6 +32,7 @@ export async function init(root, dotnet, url, libPath) {
             wasmUrl: libBase + 'wasm/',
             iccUrl: libBase + 'iccs/',
             withCredentials: true,
+            ...(password ? { password } : {}),
         });
         viewer.pdf = await viewer.loadingTask.promise;
         viewer.observe();

@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ESignWeb.Components.Shared;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Templates;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Api;
+
+/// <summary>
+/// Templates over the API (seed: "Retrieve all templates", "Retrieve/Rename/Delete a template", "Create a signature
+/// request using a template"). Templates are made and edited in the browser; the seed has no create endpoint.
+/// </summary>
+public static class TemplateEndpoints
+{
+    public static void MapTemplates(this RouteGroupBuilder v1)
+    {
+        var library = v1.MapGroup("/library/template").WithTags("Templates");
+        library.MapGet("", ListAsync).WithSummary("All templates of the user (a JSON array, newest change first).");
+        library.MapGet("/{id:int}", GetAsync).WithSummary("One template.");
+        library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON).");
+        library.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a template; requests made from it are not affected.");
+        v1.MapPost("/files/pending/template", UseAsync).WithTags("Pending files")
+            .WithSummary("Create and send a signature request from a template (people per role_id, merge_fields, file_password).");
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
+        ApiJson.Ok((await templates.ListAsync(user.UserId(), ct)).Select(TemplateDto.Of).ToList());
+
+    private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
+        ApiJson.Ok(TemplateDto.Of(await templates.GetAsync(user.UserId(), id, ct)));
+
+    private static async Task<IResult> RenameAsync(int id, HttpRequest request, ClaimsPrincipal user, TemplateService templates, CancellationToken ct)
+    {
+        await templates.GetAsync(user.UserId(), id, ct); // someone else's template: 401 before anything about the body
+        var name = await ApiInput.ReadFieldAsync(request, "name", ct);
+        // The seed types this form field "json": a JSON string ("\"Mutual NDA\"") is accepted as well as plain text.
+        if (name is { Length: >= 2 } && name.Trim() is ['"', .., '"'] quoted)
+        {
+            try { name = JsonSerializer.Deserialize<string>(quoted) ?? name; }
+            catch (JsonException) { /* plain text that happens to be quoted */ }
+        }
+        return ApiJson.Ok(TemplateDto.Of(await templates.RenameAsync(user.UserId(), id, name, ct)));
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, ClaimsPrincipal user, TemplateService templates, CancellationToken ct)
+    {
+        await templates.DeleteAsync(user.UserId(), id, ct);
+        return ApiJson.Ok(new { });
+    }
+
+    private static async Task<IResult> UseAsync(HttpRequest request, ClaimsPrincipal user, TemplateService templates,
+        IOptions<ESignOptions> options, CancellationToken ct)
+    {
+        JsonObject body;
+        try { body = await PendingFileEndpoints.ReadBodyAsync(request, ct); }
+        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
+        TemplateUse use;
+        try { use = ParseUse(body); }
+        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
+        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
+        var id = await templates.UseAsync(user.UserId(), use, baseUrl, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
+        return ApiJson.Ok(new { pending_file_id = id });
+    }
+
+    /// <summary>The seed's form fields: template_file_id, recipients [{email, first_name, last_name, role_id}], is_ordered,
+    /// name, message, cc, file_password, embedded_signing, merge_fields [{label, value, font_size}].</summary>
+    internal static TemplateUse ParseUse(JsonObject body)
+    {
+        var templateId = PendingInput.Int(body, "template_file_id") ?? throw new FormatException("template_file_id is required.");
+        var name = PendingInput.Str(body, "name");
+        if (string.IsNullOrWhiteSpace(name)) throw new FormatException("name is required.");
+        var people = new List<RolePerson>();
+        var recipients = body["recipients"] as JsonArray
+                         ?? throw new FormatException("recipients is required (an array of {email, first_name, last_name, role_id}).");
+        var i = 0;
+        foreach (var n in recipients)
+        {
+            i++;
+            var o = n as JsonObject ?? throw new FormatException($"recipients[{i}] is not an object with email, first_name, last_name, role_id.");
+            int roleId;
+            try { roleId = PendingInput.Int(o, "role_id") ?? throw new FormatException($"recipients[{i}].role_id is required (the template role's id, from 1)."); }
+            catch (FormatException ex) when (!ex.Message.StartsWith("recipients[")) { throw new FormatException($"recipients[{i}].role_id must be an integer."); }
+            people.Add(new RolePerson(roleId, PendingInput.Str(o, "email") ?? "", PendingInput.Str(o, "first_name") ?? "", PendingInput.Str(o, "last_name") ?? ""));
+        }
+        var cc = (body["cc"] as JsonArray ?? [])
+            .Select(n => n is JsonObject o ? PendingInput.Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();
+        var merges = new List<MergeValue>();
+        i = 0;
+        foreach (var n in body["merge_fields"] as JsonArray ?? [])
+        {
+            i++;
+            var o = n as JsonObject ?? throw new FormatException($"merge_fields[{i}] is not an object with label, value, font_size.");
+            var label = PendingInput.Str(o, "label");
+            if (string.IsNullOrWhiteSpace(label)) throw new FormatException($"merge_fields[{i}].label is required.");
+            var value = o["value"] switch
+            {
+                null => null,
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>() ? "true" : "false",
+                JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => PendingInput.Str(o, "value"),
+                _ => throw new FormatException($"merge_fields[{i}].value must be text."),
+            };
+            double? size;
+            try { size = PendingInput.Dbl(o, "font_size"); }
+            catch (FormatException) { throw new FormatException($"merge_fields[{i}].font_size must be a number."); }
+            merges.Add(new MergeValue(label, value, size));
+        }
+        return new TemplateUse
+        {
+            TemplateId = templateId, Name = name, Message = PendingInput.Str(body, "message"), IsOrdered = PendingInput.Bool(body, "is_ordered"),
+            EmbeddedSigning = PendingInput.Bool(body, "embedded_signing") ?? false, Cc = cc, People = people, MergeValues = merges,
+            FilePassword = PendingInput.Str(body, "file_password"),
+        };
+    }
+}
+
+/// <summary>Seed: the template object. <c>message</c> is "" when there is none (as in the seed's list example).</summary>
+public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, string Message, TemplateMetadataDto Metadata, long ModifiedTime, string Name)
+{
+    public static TemplateDto Of(Template t) => new(
+        ApiJson.Epoch(t.CreatedAt), t.Id, t.IsOrdered, t.Message ?? "",
+        new TemplateMetadataDto(
+            t.Fields.OrderBy(f => f.Number).Select(f => new TemplateFieldDto(
+                f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : "", f.Number, f.Required, f.RoleNumber, WireNames.Of(f.Type))).ToList(),
+            t.MergeFields.OrderBy(m => m.Number).Select(m => new MergeFieldDto(m.Number, m.Label, m.Required, WireNames.Of(m.Type))).ToList(),
+            t.Roles.OrderBy(r => r.Number).Select(r => new TemplateRoleDto(
+                r.Color, t.Fields.Where(f => f.RoleNumber == r.Number).OrderBy(f => f.Number).Select(f => f.Number).ToList(), r.Number, r.Name)).ToList()),
+        ApiJson.Epoch(t.ModifiedAt), t.Name);
+}
+
+public sealed record TemplateMetadataDto(List<TemplateFieldDto> Fields, List<MergeFieldDto> MergeFields, List<TemplateRoleDto> Roles);
+
+/// <summary>Seed: <c>additional_info</c> is text: the date format for date fields ("MM/DD/YY" in the seed), else "".</summary>
+public sealed record TemplateFieldDto(string AdditionalInfo, int Id, bool Required, int RoleId, string Type);
+
+public sealed record MergeFieldDto(int Id, string Label, bool Required, string Type);
+
+public sealed record TemplateRoleDto(string Color, List<int> Fields, int Id, string Name);
