@@ -75,6 +75,48 @@ public class EmbeddedSendingJourneyTests(ITestOutputHelper output)
             await again.GotoAsync(host.HostPage(url));
             await Assertions.Expect(again.FrameLocator("#signer").Locator("#embed-done")).ToBeVisibleAsync();
 
+            // "…or use templates" (seed): the sender has a template with one role; the embedded page offers it, the link's
+            // recipient takes the role, and sending from it posts "sent" with the new request.
+            await page.GotoAsync("/templates");
+            await Steps.WaitInteractiveAsync(page);
+            var templatePdf = Path.Combine(app.DataDir, "Offer template.pdf");
+            await File.WriteAllBytesAsync(templatePdf, TestPdf.Pages(1));
+            var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#template-upload"));
+            await chooser.SetFilesAsync(templatePdf);
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/templates/\d+/edit"));
+            await Steps.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
+            var role = page.Locator(".template-role .role-name input").First;
+            await role.FillAsync("Candidate");
+            await role.PressAsync("Tab");
+            await Assertions.Expect(page.Locator(".template-role[data-role-name=Candidate]")).ToBeVisibleAsync();
+            await page.Locator(".palette-signers .mud-chip", new() { HasText = "Candidate" }).ClickAsync();
+            var target = (await page.Locator(".pdf-page[data-page='1']").BoundingBoxAsync())!;
+            await Steps.DragFieldAsync(page, "signature", target.X + target.Width * 0.3, target.Y + target.Height * 0.6);
+            await Assertions.Expect(page.Locator(".field-box")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("#save-state")).ToContainTextAsync("Saved");
+
+            var templateUrl = (await Json(await api.PostAsync("/v2/signing/url/", new FormUrlEncodedContent(
+            [
+                new("file_id", fileId.ToString()), new("type", "rs"), new("message", "Offer from the template"),
+                new("recipients", """[{"email":"tom@example.com","first_name":"Tom","last_name":"Template"}]"""),
+                new("redirect_url", host.Origin + "/done"),
+            ])))).GetProperty("url").GetString()!;
+            var templatePage = await outsider.NewPageAsync();
+            await templatePage.GotoAsync(host.HostPage(templateUrl));
+            var templateFrame = templatePage.FrameLocator("#signer");
+            await templateFrame.Locator("#embed-source .mud-input-control.mud-select").ClickAsync();
+            await templateFrame.GetByRole(AriaRole.Option, new() { Name = "Offer template" }).ClickAsync();
+            var candidate = templateFrame.Locator(".use-role[data-role-name=Candidate]");
+            await Assertions.Expect(candidate.Locator(".role-email input")).ToHaveValueAsync("tom@example.com");
+            await Assertions.Expect(templateFrame.Locator("#use-message")).ToHaveValueAsync("Offer from the template");
+            await templateFrame.Locator("#use-send").ClickAsync();
+            var fromTemplate = await EmbeddedSigningJourneyTests.WaitForEventAsync(templatePage, "sent");
+            var templateRequest = await Json(await api.GetAsync($"/v1/files/pending/{fromTemplate.GetProperty("pending_file_id").GetInt32()}/"));
+            Assert.Equal("tom@example.com", templateRequest.GetProperty("recipients")[0].GetProperty("email").GetString());
+            Assert.Equal(1, templateRequest.GetProperty("has_markers").GetInt32());
+            await Assertions.Expect(templateFrame.Locator("#done")).ToBeVisibleAsync();
+
             // Embedded self-signing: place a signature, sign, seal.
             var selfUrl = (await Json(await api.PostAsync("/v2/signing/url/", new FormUrlEncodedContent(
                 [new("file_id", fileId.ToString()), new("type", "self_sign"), new("redirect_url", host.Origin + "/done")])))).GetProperty("url").GetString()!;

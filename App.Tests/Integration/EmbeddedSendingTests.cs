@@ -66,9 +66,20 @@ public class EmbeddedSendingTests : IClassFixture<ESignAppFactory>
         Assert.Equal(["boss@example.com"], context.Prefill.Cc);
         Assert.Equal(SigningState.UnknownLink, (await _app.Get<SigningService>().OpenAsync(token, new Actor(null))).State);
 
+        // The owner's templates (to send from one instead) are served through the link; another user's are not.
+        var templates = _app.Get<ESignWeb.Templates.TemplateService>();
+        var mine = await templates.CreateFromDocumentAsync(owner, fileId);
+        var (stranger, _, strangerFile) = await SenderAsync();
+        var theirs = await templates.CreateFromDocumentAsync(stranger, strangerFile);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/embed/send/{token}/templates/{mine}/file")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/embed/send/{token}/templates/{theirs}/file")).StatusCode);
+        var anonymous = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync($"/templates/{mine}/file")).StatusCode); // without the link: sign-in needed
+
         // Once used (the request was sent), the document is no longer served through it.
         await _app.Get<EmbeddedLinks>().MarkUsedAsync(token);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/embed/send/{token}/document")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/embed/send/{token}/templates/{mine}/file")).StatusCode);
         Assert.True((await _app.Get<EmbeddedLinks>().OpenAsync(token))!.Used);
 
         // JSON bodies work too; self_sign carries no prefill.

@@ -159,6 +159,10 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct), ct);
     }
 
+    /// <summary>The owner of a live, unused embedded-sending link (its page may show the owner's templates).</summary>
+    public async Task<string?> SendingOwnerAsync(string? token, CancellationToken ct = default) =>
+        await DocumentOfAsync(token, ct) is { } d ? d.OwnerId : null;
+
     /// <summary>The original file of a live, unused embedded-sending link (for its page's PDF viewer).</summary>
     public async Task<(int DocumentId, string OwnerId)?> DocumentOfAsync(string? token, CancellationToken ct = default)
     {

@@ -180,6 +180,14 @@ public static class ESignApplicationExtensions
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.Stream(content, "application/pdf");
         });
+        // A template's PDF for an embedded sending link's page (the link's owner's templates only).
+        app.MapGet("/embed/send/{token}/templates/{id:int}/file", async (string token, int id, Embedding.EmbeddedLinks links,
+            Templates.TemplateService templates, HttpContext http, CancellationToken ct) =>
+        {
+            if (await links.SendingOwnerAsync(token, ct) is not { } owner) return Results.NotFound();
+            http.Response.Headers.CacheControl = "private, no-store";
+            return await OwnedFile(() => templates.OpenPdfAsync(owner, id, ct));
+        });
         // A template's PDF (as uploaded; PDF.js asks the editor for its password when it has one).
         app.MapGet("/templates/{id:int}/file", async (int id, ClaimsPrincipal user, Templates.TemplateService templates,
             HttpContext http, CancellationToken ct) =>
