@@ -198,8 +198,8 @@ public enum WebhookDeliveryStatus { Pending, Delivered, Failed }
 public enum EmbeddedLinkPurpose { Sign, Send, SelfSign }
 
 /// <summary>
-/// A short-lived, single-purpose URL for use in an iframe (embedded signing of one signer's part of one request;
-/// later: embedded sending and self-signing). Only a hash of its token is stored.
+/// A short-lived, single-purpose URL for use in an iframe: embedded signing of one signer's part of one request, or
+/// embedded sending / self-signing of one original file. Only a hash of its token is stored.
 /// </summary>
 public class EmbeddedLink
 {
