@@ -77,7 +77,12 @@ public class EmbeddedSendingTests : IClassFixture<ESignAppFactory>
         Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync($"/templates/{mine}/file")).StatusCode); // without the link: sign-in needed
 
         // Once used (the request was sent), the document is no longer served through it.
-        await _app.Get<EmbeddedLinks>().MarkUsedAsync(token);
+        // Claimed for its one send: a second claim (another tab, a second click) loses; a refused send gives it back.
+        var links = _app.Get<EmbeddedLinks>();
+        Assert.True(await links.ClaimAsync(token));
+        Assert.False(await links.ClaimAsync(token));
+        await links.ReleaseAsync(token);
+        Assert.True(await links.ClaimAsync(token));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/embed/send/{token}/document")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/embed/send/{token}/templates/{mine}/file")).StatusCode);
         Assert.True((await _app.Get<EmbeddedLinks>().OpenAsync(token))!.Used);

@@ -40,6 +40,7 @@ public static class PendingFileEndpoints
         JsonObject body;
         try { body = await ReadBodyAsync(request, ct); }
         catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
         PendingInput input;
         try { input = PendingInput.Parse(body, withFields); }
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }

@@ -57,6 +57,7 @@ public static class TemplateEndpoints
         JsonObject body;
         try { body = await PendingFileEndpoints.ReadBodyAsync(request, ct); }
         catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
         TemplateUse use;
         try { use = ParseUse(body); }
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }

@@ -162,7 +162,8 @@ internal sealed class EmbeddedLinkConfiguration : IEntityTypeConfiguration<Embed
         e.Property(x => x.Purpose).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.RedirectUrl).HasMaxLength(2048);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
-        e.HasOne<SignatureRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        // An embedded-sending link outlives the draft it made (sent from a template instead, the draft is deleted).
+        e.HasOne<SignatureRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -149,29 +149,42 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
         }, ct);
     }
 
-    /// <summary>The purpose is fulfilled: the link opens nothing more to change (its page says it is done).</summary>
-    public async Task MarkUsedAsync(string token, CancellationToken ct = default)
+    /// <summary>
+    /// Takes a live, unused link for its one send or sign, atomically (two tabs, two clicks: one wins). Called just
+    /// before the work; <see cref="ReleaseAsync"/> gives it back if the work is refused. Once taken, the link opens
+    /// nothing more to change (its page says it is done).
+    /// </summary>
+    public async Task<bool> ClaimAsync(string token, CancellationToken ct = default)
     {
         var hash = RecipientTokens.Hash(token);
         var now = clock.GetUtcNow();
+        return await dbFactory.WriteAsync(async db =>
+            await db.EmbeddedLinks.Where(l => l.TokenHash == hash && l.UsedAt == null && l.ExpiresAt > now && l.Purpose != EmbeddedLinkPurpose.Sign)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct) == 1, ct);
+    }
+
+    public async Task ReleaseAsync(string token, CancellationToken ct = default)
+    {
+        var hash = RecipientTokens.Hash(token);
         await dbFactory.WriteAsync(async db =>
-            await db.EmbeddedLinks.Where(l => l.TokenHash == hash && l.UsedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct), ct);
+            await db.EmbeddedLinks.Where(l => l.TokenHash == hash).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, (DateTimeOffset?)null), ct), ct);
     }
 
     /// <summary>The owner of a live, unused embedded-sending link (its page may show the owner's templates).</summary>
     public async Task<string?> SendingOwnerAsync(string? token, CancellationToken ct = default) =>
-        await DocumentOfAsync(token, ct) is { } d ? d.OwnerId : null;
+        await DocumentOfAsync(token, ct, EmbeddedLinkPurpose.Send) is { } d ? d.OwnerId : null;
 
     /// <summary>The original file of a live, unused embedded-sending link (for its page's PDF viewer).</summary>
-    public async Task<(int DocumentId, string OwnerId)?> DocumentOfAsync(string? token, CancellationToken ct = default)
+    public async Task<(int DocumentId, string OwnerId)?> DocumentOfAsync(string? token, CancellationToken ct = default,
+        EmbeddedLinkPurpose? purpose = null)
     {
         if (!LooksValid(token)) return null;
         var hash = RecipientTokens.Hash(token!);
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var link = await db.EmbeddedLinks.AsNoTracking()
-            .SingleOrDefaultAsync(l => l.TokenHash == hash && l.ExpiresAt > now && l.UsedAt == null && l.DocumentId != null, ct);
+            .SingleOrDefaultAsync(l => l.TokenHash == hash && l.ExpiresAt > now && l.UsedAt == null && l.DocumentId != null
+                                       && (purpose == null || l.Purpose == purpose), ct);
         return link is null ? null : (link.DocumentId!.Value, link.UserId);
     }
 
@@ -197,4 +210,7 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
 }
 
 /// <summary>A page acting for an embedded link's owner (no sign-in cookie inside an iframe): who, and where its PDF is.</summary>
-public sealed record EmbeddedAs(string OwnerId, string OwnerEmail, string OwnerName, string DocumentSource);
+/// <param name="ClaimAsync">Takes the link for the one send/sign it allows, just before doing it (false: used or expired).</param>
+/// <param name="ReleaseAsync">Gives the link back when that send/sign was refused.</param>
+public sealed record EmbeddedAs(string OwnerId, string OwnerEmail, string OwnerName, string DocumentSource,
+    Func<Task<bool>> ClaimAsync, Func<Task> ReleaseAsync);

@@ -48,6 +48,11 @@ public sealed class WebhookDeliveryHandler(
         var now = clock.GetUtcNow();
         if (d.EndpointId is null)
         {
+            // Removed under one client id: another client id of the same user may still have the URL.
+            d.EndpointId = await db.WebhookEndpoints.Where(e => e.UserId == d.UserId && e.Url == d.Url).Select(e => (int?)e.Id).FirstOrDefaultAsync(ct);
+        }
+        if (d.EndpointId is null)
+        {
             d.Status = WebhookDeliveryStatus.Failed;
             d.LastError = "The callback URL was removed before the event could be delivered.";
             await db.SaveChangesAsync(CancellationToken.None);
@@ -86,6 +91,11 @@ public sealed class WebhookDeliveryHandler(
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
             error = $"The receiver did not answer within {options.Value.TimeoutSeconds} s.";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else (e.g. the secret cannot be decrypted): recorded like a failed attempt, so it shows and ends.
+            error = "Could not send: " + ex.Message;
         }
 
         d.Attempts++;
