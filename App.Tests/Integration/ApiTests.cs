@@ -111,8 +111,10 @@ public class ApiTests : IClassFixture<ESignAppFactory>
         Assert.Equal("NDA.pdf", (await JsonAsync(await client.GetAsync($"/v1/files/original/{id}/"))).GetProperty("name").GetString());
         Assert.Equal(pdf, await client.GetByteArrayAsync($"/v1/files/original/{id}/download/"));
 
+        Assert.Equal(2, (await JsonAsync(await client.GetAsync("/v1/user/"))).GetProperty("imported_file_count").GetInt32());
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/v1/files/original/{id}/")).StatusCode);
         await AssertErrorAsync(await client.GetAsync($"/v1/files/original/{id}/"), HttpStatusCode.Unauthorized, "unauthorized_resource");
+        Assert.Equal(1, (await JsonAsync(await client.GetAsync("/v1/user/"))).GetProperty("imported_file_count").GetInt32());
     }
 
     [Fact]

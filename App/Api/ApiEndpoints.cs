@@ -59,7 +59,7 @@ public static class ApiEndpoints
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var id = Owner(principal);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
-        var imported = await db.Documents.CountAsync(d => d.OwnerId == id, ct);
+        var imported = await db.Documents.CountAsync(d => d.OwnerId == id && d.DeletedAt == null, ct); // not deleted ones, nor the hidden copies template requests get
         var signed = await db.SignedFiles.CountAsync(f => f.OwnerId == id, ct);
         return ApiJson.Ok(new UserDto(
             AccountType: 0, ActivationTime: user.EmailConfirmed ? ApiJson.Epoch(user.CreatedAt) : null, IsAutoRenew: 0, Company: "",
