@@ -924,7 +924,7 @@ namespace ESignWeb.Data.Migrations
                     b.HasOne("ESignWeb.Domain.SignatureRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("ESignWeb.Data.ApplicationUser", null)
                         .WithMany()
