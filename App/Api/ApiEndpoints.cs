@@ -15,12 +15,7 @@ public static class ApiEndpoints
 
     public static void MapESignApi(this WebApplication app)
     {
-        var v1 = app.MapGroup("/v1")
-            .RequireAuthorization(Policy)
-            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
-            .AddEndpointFilter(RefusalsAsErrors)
-            .DisableAntiforgery()
-            .WithTags("SignEasy v1");
+        var v1 = ApiGroup(app, "/v1", "SignEasy v1");
 
         v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
 
@@ -36,14 +31,17 @@ public static class ApiEndpoints
         v1.MapTemplates();
         Webhooks.CallbackUrlEndpoints.MapCallbackUrls(v1);
 
-        var v2 = app.MapGroup("/v2")
+        ApiGroup(app, "/v2", "SignEasy v2").MapEmbeddedSending();
+    }
+
+    /// <summary>An API version's group: API-key auth, per-key rate limits, refusals in the seed's error shape.</summary>
+    private static RouteGroupBuilder ApiGroup(WebApplication app, string prefix, string tag) =>
+        app.MapGroup(prefix)
             .RequireAuthorization(Policy)
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
             .AddEndpointFilter(RefusalsAsErrors)
             .DisableAntiforgery()
-            .WithTags("SignEasy v2");
-        v2.MapEmbeddedSending();
-    }
+            .WithTags(tag);
 
     /// <summary>A service refusal (<see cref="AppException"/>) becomes the seed's error shape; nothing else is caught.</summary>
     private static async ValueTask<object?> RefusalsAsErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

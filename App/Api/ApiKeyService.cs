@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using ESignWeb.Data;
 using ESignWeb.Domain;
@@ -30,7 +29,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
         name = (name ?? "").Trim();
         if (name.Length == 0) throw AppException.BadRequest("Give the key a name (what will use it?).");
         if (name.Length > 100) throw AppException.BadRequest("The name is too long (at most 100 characters).");
-        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = Requests.RecipientTokens.NewSecret(KeyPrefix);
         return await dbFactory.WriteAsync(async db =>
         {
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == ownerId, ct) ?? throw AppException.NotFound("The user");

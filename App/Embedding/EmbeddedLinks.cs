@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using ESignWeb.Data;
 using ESignWeb.Domain;
@@ -31,8 +30,7 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
     public static readonly TimeSpan SessionWindow = TimeSpan.FromHours(4);
 
     public static bool LooksValid(string? token) =>
-        token is { Length: 47 } && token.StartsWith(Prefix, StringComparison.Ordinal) &&
-        token.AsSpan(Prefix.Length).ToArray().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        token is not null && token.StartsWith(Prefix, StringComparison.Ordinal) && RecipientTokens.LooksValid(token[Prefix.Length..]);
 
     /// <summary>
     /// Seed: <c>POST /v1/files/pending/{id}/signing/url/</c>. Only for a request of the owner's that is out for signature
@@ -43,7 +41,7 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
         CancellationToken ct = default)
     {
         var redirect = CheckRedirect(redirectUrl);
-        var token = NewToken();
+        var token = RecipientTokens.NewSecret(Prefix);
         await dbFactory.WriteAsync(async db =>
         {
             var r = await db.Requests.Include(x => x.Recipients).AsNoTracking()
@@ -121,7 +119,7 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
             if (!EmailAddress.IsValid(c)) throw AppException.BadRequest($"cc[{i}]: \"{c}\" is not a valid e-mail address.");
         if (prefill.Recipients.Count > 50) throw AppException.BadRequest("At most 50 recipients.");
         if (prefill.Message is { Length: > 5000 }) throw AppException.BadRequest("The message is too long (at most 5000 characters).");
-        var token = NewToken();
+        var token = RecipientTokens.NewSecret(Prefix);
         await dbFactory.WriteAsync(async db =>
         {
             if (!await db.Documents.AnyAsync(d => d.Id == documentId && d.OwnerId == ownerId && d.DeletedAt == null, ct))
@@ -196,8 +194,6 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static string NewToken() =>
-        Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string? CheckRedirect(string? url)
     {

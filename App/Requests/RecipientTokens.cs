@@ -65,6 +65,9 @@ public sealed class RecipientTokens
     public static bool LooksValid(string? token) =>
         token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
+    /// <summary>A fresh random secret: <paramref name="prefix"/> + 256 random bits in base64url (43 characters).</summary>
+    public static string NewSecret(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static void TryRestrict(string file)

@@ -302,19 +302,11 @@ public sealed class SigningService(
     {
         if (!LooksLikeToken(token)) return (null, null);
         var hash = RecipientTokens.Hash(token!);
-        int? recipientId;
-        if (RecipientTokens.LooksValid(token))
-        {
-            recipientId = await db.Recipients.Where(x => x.TokenHash == hash).Select(x => (int?)x.Id).SingleOrDefaultAsync(ct);
-        }
-        else
-        {
-            var now = clock.GetUtcNow();
-            recipientId = await db.EmbeddedLinks.Where(l => l.TokenHash == hash && l.Purpose == EmbeddedLinkPurpose.Sign && l.ExpiresAt > now)
-                .Select(l => l.RecipientId).SingleOrDefaultAsync(ct);
-        }
-        if (recipientId is null) return (null, null);
-        var who = await db.Recipients.SingleOrDefaultAsync(x => x.Id == recipientId, ct);
+        var now = clock.GetUtcNow();
+        var who = RecipientTokens.LooksValid(token)
+            ? await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash, ct)
+            : await db.Recipients.SingleOrDefaultAsync(x => db.EmbeddedLinks.Any(l => l.TokenHash == hash && l.RecipientId == x.Id &&
+                                                                                      l.Purpose == EmbeddedLinkPurpose.Sign && l.ExpiresAt > now), ct);
         if (who is null) return (null, null);
         var r = await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
             .AsSplitQuery().SingleAsync(x => x.Id == who.RequestId, ct);

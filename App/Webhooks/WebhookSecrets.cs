@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using Microsoft.AspNetCore.DataProtection;
@@ -34,7 +33,7 @@ public sealed class WebhookSecrets(IDbContextFactory<AppDbContext> dbFactory, ID
         {
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct) ?? throw AppException.NotFound("The user");
             if (onlyIfAbsent && user.WebhookSecretProtected is not null) return _protector.Unprotect(user.WebhookSecretProtected);
-            var secret = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var secret = Requests.RecipientTokens.NewSecret(Prefix);
             user.WebhookSecretProtected = _protector.Protect(secret);
             return secret;
         }, ct);
