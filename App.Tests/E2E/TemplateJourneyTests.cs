@@ -53,9 +53,9 @@ public class TemplateJourneyTests(ITestOutputHelper output)
             await firstRole.FillAsync("Client");
             await firstRole.PressAsync("Tab");
             await Assertions.Expect(page.Locator(".template-role[data-role-name=Client]")).ToBeVisibleAsync();
-            await page.FillAsync("#new-role-name", "Manager");
+            await page.FillAsync("#new-role-name", "Mgr");
             await page.ClickAsync("#add-role");
-            await Assertions.Expect(page.Locator(".template-role[data-role-name=Manager]")).ToHaveAttributeAsync("data-role-id", "2");
+            await Assertions.Expect(page.Locator(".template-role[data-role-name=Mgr]")).ToHaveAttributeAsync("data-role-id", "2");
 
             // 3. A signature for each role and a merge field, dragged onto page 1.
             var target = page.Locator(".pdf-page[data-page='1']");
@@ -68,7 +68,7 @@ public class TemplateJourneyTests(ITestOutputHelper output)
                 await Assertions.Expect(page.Locator(".field-box")).ToHaveCountAsync(before + 1);
             }
             await DropAsync("Client", "signature", 0.3, 0.6);
-            await DropAsync("Manager", "signature", 0.3, 0.75);
+            await DropAsync("Mgr", "signature", 0.3, 0.75);
             await DropAsync("Merge fields", "text", 0.5, 0.3);
             var label = page.Locator(".merge-field .merge-label input").First;
             await label.FillAsync("Company Name");
@@ -78,8 +78,11 @@ public class TemplateJourneyTests(ITestOutputHelper output)
             await Assertions.Expect(page.Locator("#save-state")).ToContainTextAsync("Saved");
             await browser.Shots.TakeAsync("template-edited");
 
-            // 4. Listed with its roles; use it.
-            await page.GotoAsync("/templates");
+            // 4. A role renamed and Done pressed at once (no Tab, no wait): the rename is stored before the page leaves.
+            await page.Locator(".template-role[data-role-id='2'] .role-name input").FillAsync("Manager");
+            await page.ClickAsync("#template-done");
+            await page.WaitForURLAsync(new Regex(@"/templates$"));
+            // Listed with its roles; use it.
             var row = page.Locator("#templates-table tr", new() { HasText = "Service agreement template" });
             await Assertions.Expect(row).ToContainTextAsync("Client, Manager");
             await row.Locator(".use-template").ClickAsync();

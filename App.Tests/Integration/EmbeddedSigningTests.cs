@@ -108,13 +108,22 @@ public class EmbeddedSigningTests : IClassFixture<ESignAppFactory>
 
         var signing = _app.Get<SigningService>();
         // Sequential order holds: the second signer's page waits.
-        Assert.Equal(SigningState.NotYourTurn, (await signing.OpenAsync(secondToken, new Actor(null))).State);
+        var waiting = await signing.OpenAsync(secondToken, new Actor(null));
+        Assert.Equal(SigningState.NotYourTurn, waiting.State);
+        // Embedded signers get no mail, and their pages never promise one.
+        Assert.DoesNotContain("e-mail", waiting.Message);
         var scenario = new SigningScenario(_app) { Owner = s.Owner, RequestId = id };
         await scenario.SignWithTokenAsync(firstToken);
+        var signedFirst = await signing.OpenAsync(firstToken, new Actor(null));
+        Assert.Equal(SigningState.AlreadySigned, signedFirst.State);
+        Assert.DoesNotContain("e-mail", signedFirst.Message);
         await scenario.SignWithTokenAsync(secondToken);
         var done = await scenario.WaitForStatusAsync(RequestStatus.Complete);
         Assert.NotNull(done.SignedFileId);
-        Assert.Equal(SigningState.Complete, (await signing.OpenAsync(firstToken, new Actor(null))).State);
+        var complete = await signing.OpenAsync(firstToken, new Actor(null));
+        Assert.Equal(SigningState.Complete, complete.State);
+        Assert.DoesNotContain("e-mail", complete.Message);
+        Assert.Contains("download", complete.Message);
 
         // Only hashes are stored; the redirect keeps its own query and gains pending_file_id.
         await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

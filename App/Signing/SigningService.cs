@@ -268,7 +268,10 @@ public sealed class SigningService(
                     : $"{decliner?.FullName} declined to sign this document, so it can no longer be signed.";
                 return SigningState.Declined;
             case RequestStatus.Complete:
-                message = "Everyone has signed this document. The signed copy has been e-mailed to you.";
+                // Embedded requests mail their signers nothing: the signed copy is offered on the page instead.
+                message = r.EmbeddedSigning
+                    ? "Everyone has signed this document. You can download the signed copy below."
+                    : "Everyone has signed this document. The signed copy has been e-mailed to you.";
                 return SigningState.Complete;
             case RequestStatus.Expired:
                 message = "This request has expired.";
@@ -279,15 +282,21 @@ public sealed class SigningService(
         }
         if (who.Status == RecipientStatus.Finalized)
         {
-            message = r.Recipients.All(x => x.Status == RecipientStatus.Finalized)
-                ? "You have signed, and so has everyone else. The sealed document is being prepared and will be e-mailed to you."
-                : "You have signed this document. You will receive the signed copy once everyone has signed.";
+            var everyone = r.Recipients.All(x => x.Status == RecipientStatus.Finalized);
+            message = (everyone, r.EmbeddedSigning) switch
+            {
+                (true, false) => "You have signed, and so has everyone else. The sealed document is being prepared and will be e-mailed to you.",
+                (true, true) => "You have signed, and so has everyone else. The sealed document is being prepared; the sender will share it with you.",
+                (false, false) => "You have signed this document. You will receive the signed copy once everyone has signed.",
+                (false, true) => "You have signed this document. The sender will share the signed copy once everyone has signed.",
+            };
             return SigningState.AlreadySigned;
         }
         if (!RequestWorkflow.MaySign(r, who))
         {
             var next = RequestWorkflow.Next(r);
-            message = $"It is not your turn yet: this request is waiting for {next?.FullName} ({next?.Email}) to sign first. You will get an e-mail when it is your turn.";
+            message = $"It is not your turn yet: this request is waiting for {next?.FullName} ({next?.Email}) to sign first." +
+                      (r.EmbeddedSigning ? " Open this page again from the sender's site when it is your turn." : " You will get an e-mail when it is your turn.");
             return SigningState.NotYourTurn;
         }
         message = "";
