@@ -171,9 +171,34 @@ public class PdfInspectionTests : IClassFixture<PdfInspectionTests.SmallLimitsAp
     }
 }
 
-/// <summary>The worker's wall-clock limit: an inspection past it is killed and refused (fractional seconds allowed).</summary>
-public class PdfInspectionTimeoutTests
+/// <summary>The worker's wall-clock and memory limits: an inspection past either is stopped and refused.</summary>
+public class PdfInspectionLimitTests
 {
+    [Fact]
+    public async Task An_inspection_needing_more_than_MemoryMegabytes_is_refused()
+    {
+        await using var app = new ESignAppFactory
+        {
+            MaxUploadMegabytes = 60,
+            Settings = new() { ["ESign:PdfInspection:MemoryMegabytes"] = "64" },
+        };
+        _ = app.Server;
+        var owner = await app.CreateUserAsync("hungry@example.com");
+        var content = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0 0 m 1 1 l S\n", 3_000_000))); // 42 MB
+        var pdf = RawPdf.Build(
+            System.Text.Encoding.Latin1.GetBytes("<< /Type /Catalog /Pages 2 0 R >>"), System.Text.Encoding.Latin1.GetBytes(RawPdf.OnePageTree),
+            System.Text.Encoding.Latin1.GetBytes("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"),
+            [.. System.Text.Encoding.Latin1.GetBytes($"<< /Length {content.Length} >>\nstream\n"), .. content, .. "\nendstream"u8]);
+        var ex = await Assert.ThrowsAsync<AppException>(() =>
+            app.Get<DocumentService>().ImportAsync(owner, "Hungry.pdf", new MemoryStream(pdf), false));
+        Assert.Equal("file_conversion_failure", ex.Code);
+        Assert.Equal("This PDF could not be read safely: it needed more than 64 MB of memory.", ex.Message);
+        Assert.Empty(await app.Get<DocumentService>().ListAsync(owner));
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDir, "tmp")));
+        // A small PDF fits in the same 64 MB: the limit stopped the big one, not every upload.
+        Assert.Equal(1, (await app.Get<DocumentService>().ImportAsync(owner, "Small.pdf", new MemoryStream(TestPdf.Pages(1)), false)).PageCount);
+    }
+
     [Fact]
     public async Task An_inspection_longer_than_TimeoutSeconds_is_killed_and_refused()
     {
