@@ -4,6 +4,7 @@ using ESignWeb.Components.Shared;
 using ESignWeb.Data;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
+using ESignWeb.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Api;
@@ -21,7 +22,7 @@ public static class ApiEndpoints
 
         var original = v1.MapGroup("/files/original").WithTags("Original files");
         original.MapGet("", ListOriginalsAsync).WithSummary("All original files of the user.");
-        original.MapPost("", ImportAsync).WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
+        original.MapPost("", ImportAsync).AcceptsUpload().WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
         original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
         original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");
         original.MapGet("/{id:int}/download", DownloadOriginalAsync).WithSummary("The original PDF.");
@@ -92,7 +93,8 @@ public static class ApiEndpoints
 
     /// <summary>
     /// Multipart <c>name</c>, <c>file</c>, <c>rename_if_exists</c>. A gzip body (<c>Content-Encoding: gzip</c>) is
-    /// decompressed by the request decompression middleware; a gzip-compressed file part is accepted too.
+    /// decompressed by <see cref="BodyLimits"/> (bounded by the upload limit after decompression); a gzip-compressed
+    /// file part is accepted too (bounded by <see cref="DocumentService"/>'s copy, also after decompression).
     /// </summary>
     private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
     {
@@ -100,7 +102,7 @@ public static class ApiEndpoints
             return ApiJson.Error("bad_request", "Send multipart/form-data with the fields name and file.");
         IFormCollection form;
         try { form = await request.ReadFormAsync(ct); }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !BodyLimits.IsTooLarge(ex)) // too large: 413 from BodyLimits
         {
             return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message);
         }

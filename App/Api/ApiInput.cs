@@ -19,7 +19,7 @@ public static class ApiInput
                 var form = await request.ReadFormAsync(ct);
                 foreach (var f in fields) values[f] = form.TryGetValue(f, out var v) ? v.ToString() : null;
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+            catch (Exception ex) when (ex is InvalidDataException or IOException && !Hosting.BodyLimits.IsTooLarge(ex))
             {
                 // an unreadable form: treated as missing fields (callers answer bad_request when one is required)
             }

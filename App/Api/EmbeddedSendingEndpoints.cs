@@ -29,7 +29,7 @@ public static class EmbeddedSendingEndpoints
             type = PendingInput.Str(body, "type");
             redirect = PendingInput.Str(body, "redirect_url");
             prefill = new EmbedPrefill(PendingInput.Str(body, "message"),
-                PendingInput.RecipientsOf(body, required: false).Select(r => new PrefillRecipient(r.Email.Trim(), r.FirstName.Trim(), r.LastName.Trim())).ToList(),
+                PendingInput.RecipientsOf(body, required: false).Select(r => new PrefillRecipient(r.Email.Trim(), Domain.DisplayNames.Clean(r.FirstName), Domain.DisplayNames.Clean(r.LastName))).ToList(),
                 PendingInput.CcOf(body).Select(c => c.Trim()).ToList());
         }
         catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }

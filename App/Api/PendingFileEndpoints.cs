@@ -120,13 +120,27 @@ public sealed record PendingInput(
         if (withFields)
         {
             var payload = body["fields_payload"] as JsonArray ?? throw new FormatException("fields_payload is required (an array of fields).");
+            // The prepare page's limit, checked before anything else is read.
+            if (DraftEditor.TooManyFields(payload.Count) is { } tooMany) throw new FormatException("fields_payload: " + tooMany);
             var i = 0;
             foreach (var n in payload)
             {
                 i++;
                 var o = n as JsonObject ?? throw new FormatException($"fields_payload[{i}] is not an object.");
                 string Need(string key) => Str(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required.");
-                double Num(string key) => Dbl(o, key) ?? throw new FormatException($"fields_payload[{i}].{key} is required and must be a number.");
+                double Num(string key)
+                {
+                    double? value;
+                    try { value = Dbl(o, key); }
+                    catch (FormatException) { value = null; }
+                    return value is { } v && double.IsFinite(v) ? v
+                        : throw new FormatException($"fields_payload[{i}].{key} is required and must be a finite number.");
+                }
+                int Page()
+                {
+                    try { return Int(o, "page_number") ?? throw new FormatException(""); }
+                    catch (FormatException) { throw new FormatException($"fields_payload[{i}].page_number is required and must be an integer (1 = first page, -1 = last page)."); }
+                }
                 JsonObject info;
                 try
                 {
@@ -148,7 +162,7 @@ public sealed record PendingInput(
                     JsonValue f when f.GetValueKind() == JsonValueKind.String => f.GetValue<string>(),
                     _ => throw new FormatException($"fields_payload[{i}].additional_info.format must be a string such as \"DD/MM/YYYY\"."),
                 };
-                fields.Add(new PendingField(i, Need("email"), Need("type"), Bool(o, "required") ?? true, (int)Num("page_number"),
+                fields.Add(new PendingField(i, Need("email"), Need("type"), Bool(o, "required") ?? true, Page(),
                     Num("x"), Num("y"), Num("width"), Num("height"), format));
             }
         }
@@ -213,8 +227,9 @@ public sealed record PendingInput(
 
     internal static double? Dbl(JsonObject o, string key) => o[key] switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var n) && double.IsFinite(n) => n,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                         && double.IsFinite(d) => d,
         null => null,
         _ => throw new FormatException($"{key} must be a number."),
     };

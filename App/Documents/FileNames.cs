@@ -8,12 +8,13 @@ public static partial class FileNames
 {
     public const int MaxLength = 255;
 
-    /// <summary>Trims, drops any folder part and control characters, and makes sure the name ends in ".pdf".</summary>
+    /// <summary>Drops any folder part, cleans it as every name (<see cref="DisplayNames.Clean"/>: no bidi controls,
+    /// no line breaks), trims dots, and makes sure the name ends in ".pdf".</summary>
     public static string Clean(string? raw)
     {
         var name = (raw ?? "").Replace('\\', '/');
         name = name[(name.LastIndexOf('/') + 1)..];
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim().Trim('.').Trim();
+        name = DisplayNames.Clean(name).Trim('.').Trim();
         if (name.Length == 0) throw AppException.BadRequest("The document needs a name.");
         if (!name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase)) name += ".pdf";
         if (name.Length > MaxLength) throw AppException.BadRequest($"The name is too long (at most {MaxLength} characters).");

@@ -117,8 +117,14 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
             if (!EmailAddress.IsValid(r.Email)) throw AppException.BadRequest($"recipients[{i}]: \"{r.Email}\" is not a valid e-mail address.");
         foreach (var (c, i) in prefill.Cc.Select((c, i) => (c, i)))
             if (!EmailAddress.IsValid(c)) throw AppException.BadRequest($"cc[{i}]: \"{c}\" is not a valid e-mail address.");
-        if (prefill.Recipients.Count > 50) throw AppException.BadRequest("At most 50 recipients.");
-        if (prefill.Message is { Length: > 5000 }) throw AppException.BadRequest("The message is too long (at most 5000 characters).");
+        // The prepare page's own limits (DraftEditor), so a prefill never holds what the page would refuse.
+        if (prefill.Recipients.Count > DraftEditor.MaxSigners) throw AppException.BadRequest($"At most {DraftEditor.MaxSigners} recipients.");
+        if (prefill.Cc.Count > DraftEditor.MaxCc) throw AppException.BadRequest($"cc: at most {DraftEditor.MaxCc} CC addresses.");
+        if (prefill.Message is { Length: > DraftEditor.MaxMessageLength })
+            throw AppException.BadRequest($"message: the message is too long (at most {DraftEditor.MaxMessageLength} characters).");
+        foreach (var (r, i) in prefill.Recipients.Select((r, i) => (r, i)))
+            if (r.FirstName.Length > DraftEditor.MaxPersonNameLength || r.LastName.Length > DraftEditor.MaxPersonNameLength)
+                throw AppException.BadRequest($"recipients[{i}]: names can be at most {DraftEditor.MaxPersonNameLength} characters.");
         var token = RecipientTokens.NewSecret(Prefix);
         await dbFactory.WriteAsync(async db =>
         {

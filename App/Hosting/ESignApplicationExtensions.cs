@@ -33,8 +33,8 @@ public static class ESignApplicationExtensions
                 ctx.Request.Path = path.TrimEnd('/');
             await next();
         });
-        app.UseRequestDecompression();
         app.UseRouting();
+        app.UseBodyLimits(); // after routing: the endpoint says whether it takes an upload
         app.UseAuthentication();
         app.UseAuthorization();
         // Status-code pages are for people; the API answers in JSON.

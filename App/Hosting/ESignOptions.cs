@@ -12,6 +12,12 @@ public sealed class ESignOptions
     public int MaxUploadMegabytes { get; set; } = 50;
 
     /// <summary>
+    /// Largest request body of every endpoint that is not a file upload (JSON, form fields), in KiB, counted after
+    /// decompression (see <see cref="BodyLimits"/>).
+    /// </summary>
+    public int MaxJsonBodyKilobytes { get; set; } = 1024;
+
+    /// <summary>
     /// Absolute base address used in links sent by mail (e.g. <c>https://sign.example.com</c>). Empty: the address
     /// the sender is using the app at.
     /// </summary>
@@ -36,6 +42,11 @@ public sealed class ESignOptions
     public TestingOptions Testing { get; set; } = new();
 
     public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
+
+    public long MaxJsonBodyBytes => (long)MaxJsonBodyKilobytes * 1024;
+
+    /// <summary>A whole upload request (multipart, after decompression): the file limit plus room for the other parts.</summary>
+    public long MaxUploadRequestBytes => MaxUploadBytes + 5L * 1024 * 1024;
 }
 
 /// <summary>The <c>ESign:PdfInspection</c> section: limits of the worker process that inspects untrusted PDFs.</summary>

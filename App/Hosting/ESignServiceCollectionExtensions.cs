@@ -126,7 +126,6 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
         services.AddSingleton<Api.ApiResponseCache>();
-        services.AddRequestDecompression();
         services.AddOpenApi("v1", o =>
         {
             // Only the REST API belongs in the document (not the app's own page endpoints).
@@ -138,10 +137,8 @@ public static class ESignServiceCollectionExtensions
                 return Task.CompletedTask;
             });
         });
-        // Uploads over the API may be as large as ESign:MaxUploadMegabytes (plus multipart overhead).
-        var maxUpload = builder.Configuration.GetValue($"{ESignOptions.Section}:MaxUploadMegabytes", 50);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (long)(maxUpload + 5) * 1024 * 1024);
-        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = (long)(maxUpload + 5) * 1024 * 1024);
+        // Request bodies: Kestrel, form and SignalR limits, counted after decompression per endpoint class (BodyLimits).
+        builder.AddBodyLimits();
         services.AddSingleton<Audit.Verification>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 

@@ -13,12 +13,14 @@ public static class DraftEditor
     public const int MaxFields = 500;
     public const int MaxNameLength = 100;
     public const int MaxMessageLength = 4000;
+    public const int MaxPersonNameLength = 100;
+    public const int MaxCc = 20;
 
     public static string? AddSigner(RequestDraft d, string email, string firstName, string lastName)
     {
         var error = CheckSigner(d, null, email, firstName, lastName);
         if (error is not null) return error;
-        d.Signers.Add(new DraftSigner { Email = email.Trim(), FirstName = firstName.Trim(), LastName = lastName.Trim() });
+        d.Signers.Add(new DraftSigner { Email = email.Trim(), FirstName = DisplayNames.Clean(firstName), LastName = DisplayNames.Clean(lastName) });
         return null;
     }
 
@@ -28,7 +30,7 @@ public static class DraftEditor
         if (s is null) return "That signer is no longer on the request.";
         var error = CheckSigner(d, key, email, firstName, lastName);
         if (error is not null) return error;
-        (s.Email, s.FirstName, s.LastName) = (email.Trim(), firstName.Trim(), lastName.Trim());
+        (s.Email, s.FirstName, s.LastName) = (email.Trim(), DisplayNames.Clean(firstName), DisplayNames.Clean(lastName));
         return null;
     }
 
@@ -59,14 +61,18 @@ public static class DraftEditor
                 return $"{raw} is already a signer; signers get the signed document anyway.";
             list.Add(raw);
         }
-        if (list.Count > 20) return "At most 20 CC addresses.";
+        if (list.Count > MaxCc) return $"At most {MaxCc} CC addresses.";
         d.Cc = list;
         return null;
     }
 
+    /// <summary>The one limit on fields per request (prepare page, API, templates); null when <paramref name="count"/> is allowed.</summary>
+    public static string? TooManyFields(int count) =>
+        count > MaxFields ? $"A request can have at most {MaxFields} fields (this one would have {count})." : null;
+
     public static string? SetName(RequestDraft d, string name)
     {
-        var n = (name ?? "").Trim();
+        var n = DisplayNames.Clean(name);
         if (n.Length == 0) return "The request needs a name.";
         if (n.Length > MaxNameLength) return $"The name is too long (at most {MaxNameLength} characters).";
         d.Name = n;
@@ -88,7 +94,7 @@ public static class DraftEditor
     {
         if (d.Signers.All(s => s.Key != signerKey)) return (null, "Add a signer first, then place fields for them.");
         if (page < 1 || page > d.PageCount) return (null, $"Page {page} does not exist: the document has {d.PageCount} page(s).");
-        if (d.Fields.Count >= MaxFields) return (null, $"A request can have at most {MaxFields} fields.");
+        if (TooManyFields(d.Fields.Count + 1) is { } tooMany) return (null, tooMany);
         var geometry = d.Pages[page - 1];
         var (w, h) = FieldRules.DefaultSize(type);
         if (geometry.IsQuarterTurned) (w, h) = (h, w); // so that it looks the same on a page shown turned
@@ -156,6 +162,8 @@ public static class DraftEditor
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(d.Name)) problems.Add("The request needs a name.");
         if (requireSigners && d.Signers.Count == 0) problems.Add("Add at least one signer.");
+        if (d.Signers.Count > MaxSigners) problems.Add($"A request can have at most {MaxSigners} signers.");
+        if (TooManyFields(d.Fields.Count) is { } tooMany) problems.Add(tooMany);
         foreach (var s in d.Signers)
         {
             var e = CheckSigner(d, s.Key, s.Email, s.FirstName, s.LastName);
@@ -176,8 +184,9 @@ public static class DraftEditor
         email = (email ?? "").Trim();
         if (email.Length == 0) return "Enter the signer's e-mail address.";
         if (!EmailAddress.IsValid(email)) return $"\"{email}\" is not a valid e-mail address.";
-        if (string.IsNullOrWhiteSpace(firstName)) return "Enter the signer's first name.";
-        if ((firstName?.Trim().Length ?? 0) > 100 || (lastName?.Trim().Length ?? 0) > 100) return "Names can be at most 100 characters.";
+        if (DisplayNames.Clean(firstName).Length == 0) return "Enter the signer's first name.";
+        if (DisplayNames.Clean(firstName).Length > MaxPersonNameLength || DisplayNames.Clean(lastName).Length > MaxPersonNameLength)
+            return $"Names can be at most {MaxPersonNameLength} characters.";
         if (d.Signers.Any(s => s.Key != self && EmailAddress.Normalize(s.Email) == EmailAddress.Normalize(email)))
             return $"{email} is already a signer of this request.";
         if (self is null && d.Signers.Count >= MaxSigners) return $"A request can have at most {MaxSigners} signers.";

@@ -108,7 +108,7 @@ public sealed class RequestService(
             if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
             var now = clock.GetUtcNow();
-            r.Name = draft.Name.Trim();
+            r.Name = DisplayNames.Clean(draft.Name);
             r.IsOrdered = draft.IsOrdered;
             r.EmbeddedSigning = draft.EmbeddedSigning;
             r.Message = draft.Message;
@@ -127,8 +127,8 @@ public sealed class RequestService(
                     r.Recipients.Add(entity);
                 }
                 entity.Email = s.Email.Trim();
-                entity.FirstName = s.FirstName.Trim();
-                entity.LastName = s.LastName.Trim();
+                entity.FirstName = DisplayNames.Clean(s.FirstName);
+                entity.LastName = DisplayNames.Clean(s.LastName);
                 entity.OrderId = order++;
                 entity.ModifiedAt = now;
                 byKey[s.Key] = entity;

@@ -43,7 +43,7 @@ public static class TemplateEditor
     {
         if (CheckRoleName(d, null, name) is { } e) return e;
         if (d.Roles.Count() >= MaxRoles) return $"A template can have at most {MaxRoles} roles.";
-        d.Layout.Signers.Insert(d.Roles.Count(), new DraftSigner { FirstName = name.Trim() });
+        d.Layout.Signers.Insert(d.Roles.Count(), new DraftSigner { FirstName = DisplayNames.Clean(name) });
         return null;
     }
 
@@ -52,7 +52,7 @@ public static class TemplateEditor
         var role = d.Roles.SingleOrDefault(r => r.Key == key);
         if (role is null) return "That role is no longer on the template.";
         if (CheckRoleName(d, key, name) is { } e) return e;
-        role.FirstName = name.Trim();
+        role.FirstName = DisplayNames.Clean(name);
         return null;
     }
 
@@ -110,7 +110,7 @@ public static class TemplateEditor
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(d.Name)) problems.Add("The template needs a name.");
-        else if (d.Name.Trim().Length > DraftEditor.MaxNameLength) problems.Add($"The name is too long (at most {DraftEditor.MaxNameLength} characters).");
+        else if (DisplayNames.Clean(d.Name).Length > DraftEditor.MaxNameLength) problems.Add($"The name is too long (at most {DraftEditor.MaxNameLength} characters).");
         if (d.Message is { Length: > DraftEditor.MaxMessageLength }) problems.Add($"The message is too long (at most {DraftEditor.MaxMessageLength} characters).");
         if (!d.Roles.Any()) problems.Add("Add at least one role.");
         foreach (var r in d.Roles)
@@ -139,9 +139,9 @@ public static class TemplateEditor
 
     private static string? CheckRoleName(TemplateDraft d, Guid? self, string name)
     {
-        name = (name ?? "").Trim();
+        name = DisplayNames.Clean(name);
         if (name.Length == 0) return "A role needs a name (for example \"Client\").";
-        if (name.Length > 100) return "Role names can be at most 100 characters.";
+        if (name.Length > DraftEditor.MaxPersonNameLength) return $"Role names can be at most {DraftEditor.MaxPersonNameLength} characters.";
         if (string.Equals(name, TemplateDraft.MergeOwnerName, StringComparison.OrdinalIgnoreCase)) return $"\"{name}\" is reserved; choose another role name.";
         if (d.Roles.Any(r => r.Key != self && string.Equals(r.FirstName.Trim(), name, StringComparison.OrdinalIgnoreCase)))
             return $"There is already a role named \"{name}\".";

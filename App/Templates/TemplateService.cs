@@ -184,7 +184,7 @@ public sealed class TemplateService(
             d.Layout.Pages = t.Pages; // never trust the geometry the caller holds
             var problems = TemplateEditor.Problems(d);
             if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
-            t.Name = d.Name.Trim();
+            t.Name = DisplayNames.Clean(d.Name);
             t.IsOrdered = d.IsOrdered;
             t.Message = string.IsNullOrWhiteSpace(d.Message) ? null : d.Message.Trim();
             t.ModifiedAt = clock.GetUtcNow();
@@ -196,7 +196,7 @@ public sealed class TemplateService(
             t.Roles.Clear();
             t.Fields.Clear();
             t.MergeFields.Clear();
-            t.Roles.AddRange(roles.Select(x => new TemplateRole { Number = x.n, Name = x.r.FirstName.Trim(), Color = SeedColor(x.n - 1) }));
+            t.Roles.AddRange(roles.Select(x => new TemplateRole { Number = x.n, Name = DisplayNames.Clean(x.r.FirstName), Color = SeedColor(x.n - 1) }));
             var roleOf = roles.ToDictionary(x => x.r.Key, x => x.n);
             var number = 1;
             t.Fields.AddRange(d.RoleFields.Select(f => ToEntity(f, number++, roleOf[f.SignerKey])));
@@ -210,7 +210,7 @@ public sealed class TemplateService(
 
     public async Task<Template> RenameAsync(string ownerId, int id, string? name, CancellationToken ct = default)
     {
-        var n = (name ?? "").Trim();
+        var n = DisplayNames.Clean(name);
         if (n.Length == 0) throw AppException.BadRequest("name is required: the template's new name.");
         if (n.Length > DraftEditor.MaxNameLength) throw AppException.BadRequest($"The name is too long (at most {DraftEditor.MaxNameLength} characters).");
         await dbFactory.WriteAsync(async db =>
