@@ -39,12 +39,17 @@ public static class ESignServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<ESignOptions>().Bind(builder.Configuration.GetSection(ESignOptions.Section))
             .Validate(o => o.MaxUploadMegabytes is > 0 and <= 2048, "ESign:MaxUploadMegabytes must be between 1 and 2048.")
+            .Validate(o => PublicLinks.Problem(o.PublicBaseUrl) is null,
+                "ESign:PublicBaseUrl must be an absolute http:// or https:// address with no query, fragment or user name, e.g. https://sign.example.com.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
+        // Every link handed out comes from here; it also refuses to start beyond loopback without ESign:PublicBaseUrl.
+        services.AddSingleton<PublicLinks>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublicLinks>());
 
         // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
         // ESign:DataPath in any configuration source.
@@ -85,6 +90,7 @@ public static class ESignServiceCollectionExtensions
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -110,6 +116,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<RequestService>();
         services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();
+        services.AddSingleton<Accounts.Administrators>();
+        services.AddScoped<Accounts.AccountMail>();
         services.AddSingleton<SigningService>();
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();
