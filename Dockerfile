@@ -17,7 +17,10 @@ WORKDIR /app
 COPY --from=build /app ./
 # The runtime image's non-root user "app" owns the data directory (SQLite database, blobs, outbox, keys).
 RUN mkdir -p /data && chown app:app /data
+# Links in mail point here (the app refuses to listen beyond loopback without it): override with
+# -e ESign__PublicBaseUrl=https://sign.example.com on a real host.
 ENV ESign__DataPath=/data \
+    ESign__PublicBaseUrl=http://localhost:8080 \
     ASPNETCORE_HTTP_PORTS=8080
 VOLUME ["/data"]
 EXPOSE 8080

@@ -29,7 +29,8 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    /// <param name="settings">Environment variables for the app (e.g. <c>Smtp__Host</c>).</param>
+    /// <param name="settings">Environment variables for the app (e.g. <c>Smtp__Host</c>); <c>{port}</c> in a value becomes
+    /// the port the app listens on (e.g. <c>ESign__PublicBaseUrl=http://127.0.0.1:{port}</c>).</param>
     /// <param name="appDll">The app to run; default: the build output of App/.</param>
     /// <param name="dataDir">The data directory; default: a fresh temp folder passed as <c>ESign__DataPath</c>.
     /// When given, it is not passed (the app must find it through its own appsettings.json).</param>
@@ -52,7 +53,7 @@ public sealed class AppProcess : IAsyncDisposable
         else psi.Environment.Remove("ESign__DataPath");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment.Remove("ASPNETCORE_URLS");
-        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v.Replace("{port}", port.ToString());
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app.");
         var app = new AppProcess(process, dataDir, port);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);

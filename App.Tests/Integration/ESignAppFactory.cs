@@ -25,6 +25,7 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ESign:DataPath", DataDir);
         builder.UseSetting("ESign:MaxUploadMegabytes", MaxUploadMegabytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("ESign:PublicBaseUrl", "http://localhost/"); // where the test client sends its requests
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -33,7 +33,7 @@ public class OutboxRetryTests
         DraftEditor.AddSigner(draft, "late@example.com", "Late", "Reader");
         await requests.SaveDraftAsync(owner, draft);
 
-        await requests.SendAsync(owner, id, "http://127.0.0.1:5000/", new Actor("retry@example.com"));
+        await requests.SendAsync(owner, id, new Actor("retry@example.com"));
         Assert.Equal(RequestStatus.Incomplete, (await requests.GetSummaryAsync(owner, id)).Status);
 
         var factory = app.Get<IDbContextFactory<AppDbContext>>();

@@ -13,7 +13,6 @@ namespace ESignWeb.Tests.Integration;
 /// <summary>Drafts and sending through the real services, database and outbox (mail to the pickup folder).</summary>
 public class RequestSendTests : IClassFixture<ESignAppFactory>
 {
-    private const string BaseUrl = "http://127.0.0.1:5999/";
     private readonly ESignAppFactory _app;
     private readonly RequestService _requests;
 
@@ -85,7 +84,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
     public async Task Sending_with_no_signer_is_refused_and_the_draft_stays_a_draft()
     {
         var (owner, id, _) = await DraftWithSigners(true);
-        var ex = await Assert.ThrowsAsync<AppException>(() => _requests.SendAsync(owner, id, BaseUrl, new Actor("s@example.com")));
+        var ex = await Assert.ThrowsAsync<AppException>(() => _requests.SendAsync(owner, id, new Actor("s@example.com")));
         Assert.Contains("signer", ex.Message);
         Assert.Equal(RequestStatus.Draft, (await Load(id)).Status);
         Assert.Empty(await OutboxFor(id, owner));
@@ -98,7 +97,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         DraftEditor.SetCc(draft, ["boss@example.com"]);
         await _requests.SaveDraftAsync(owner, draft);
 
-        await _requests.SendAsync(owner, id, BaseUrl, new Actor("sender@example.com"));
+        await _requests.SendAsync(owner, id, new Actor("sender@example.com"));
 
         var request = await Load(id);
         Assert.Equal(RequestStatus.Incomplete, request.Status);
@@ -109,7 +108,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         // The outbox processor delivers to the pickup folder; the mail carries /sign/{token} whose hash is stored.
         var mails = await WaitForMailsAsync(owner, 2);
         var invite = mails.Single(m => m.To.Mailboxes.Single().Address == "first@example.com");
-        var link = System.Text.RegularExpressions.Regex.Match(invite.TextBody ?? "", @"http://127\.0\.0\.1:5999/sign/([A-Za-z0-9_-]{43})");
+        var link = System.Text.RegularExpressions.Regex.Match(invite.TextBody ?? "", @"http://localhost/sign/([A-Za-z0-9_-]{43})");
         Assert.True(link.Success, invite.TextBody);
         var token = link.Groups[1].Value;
         Assert.Equal(RecipientTokens.Hash(token), request.Recipients.Single(r => r.Email == "first@example.com").TokenHash);
@@ -123,7 +122,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
 
         // Sent requests are no longer editable; sending again is refused.
         await Assert.ThrowsAsync<AppException>(() => _requests.LoadDraftAsync(owner, id));
-        await Assert.ThrowsAsync<AppException>(() => _requests.SendAsync(owner, id, BaseUrl, new Actor("s@example.com")));
+        await Assert.ThrowsAsync<AppException>(() => _requests.SendAsync(owner, id, new Actor("s@example.com")));
 
         var events = await db.AuditEvents.Where(e => e.RequestId == id).OrderBy(e => e.Seq).ToListAsync();
         Assert.Equal(["created", "sent", "mail_delivered"], events.Select(e => e.Type));
@@ -134,7 +133,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
     public async Task Parallel_send_mails_every_signer()
     {
         var (owner, id, _) = await DraftWithSigners(false, "p1@example.com", "p2@example.com", "p3@example.com");
-        await _requests.SendAsync(owner, id, BaseUrl, new Actor("sender@example.com"));
+        await _requests.SendAsync(owner, id, new Actor("sender@example.com"));
         var mails = await WaitForMailsAsync(owner, 3);
         Assert.Equal(["p1@example.com", "p2@example.com", "p3@example.com"],
             mails.Select(m => m.To.Mailboxes.Single().Address).Order());
@@ -163,7 +162,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
                  {
                      () => _requests.LoadDraftAsync(intruder, id),
                      () => _requests.SaveDraftAsync(intruder, draft),
-                     () => _requests.SendAsync(intruder, id, BaseUrl, new Actor("i@example.com")),
+                     () => _requests.SendAsync(intruder, id, new Actor("i@example.com")),
                      () => _requests.DeleteDraftAsync(intruder, id),
                      () => _requests.GetSummaryAsync(intruder, id),
                  })
@@ -184,7 +183,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         Assert.Empty(await _requests.ListAsync(owner, RequestStatus.Incomplete));
         Assert.Single(await _requests.ListAsync(owner, search: "100%"));
         Assert.Empty(await _requests.ListAsync(owner, search: "10_"));
-        await _requests.SendAsync(owner, id, BaseUrl, new Actor("s@example.com"));
+        await _requests.SendAsync(owner, id, new Actor("s@example.com"));
         Assert.Single(await _requests.ListAsync(owner, RequestStatus.Incomplete));
     }
 

@@ -44,7 +44,7 @@ public sealed class SigningScenario(ESignAppFactory app)
         }
         DraftEditor.SetCc(draft, ["cc@example.com"]);
         await Requests.SaveDraftAsync(Owner, draft);
-        await Requests.SendAsync(Owner, RequestId, "http://127.0.0.1:5999/", new Actor("owner@example.com"));
+        await Requests.SendAsync(Owner, RequestId, new Actor("owner@example.com"));
         return this;
     }
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ESignWeb.Components.Shared;
 using ESignWeb.Embedding;
 using ESignWeb.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace ESignWeb.Api;
 
@@ -16,7 +15,7 @@ public static class EmbeddedSendingEndpoints
             .WithTags("Embedded sending")
             .WithSummary("A short-lived URL that opens the prepare page (type rs, with recipients, cc and message filled in) or the self-signing page (self_sign) for an original file.");
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, EmbeddedLinks links, IOptions<ESignOptions> options,
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, EmbeddedLinks links, PublicLinks publicLinks,
         CancellationToken ct)
     {
         EmbedPrefill prefill;
@@ -36,8 +35,8 @@ public static class EmbeddedSendingEndpoints
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
         catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
 
+        var baseUrl = publicLinks.BaseFor(request.Host.Host);
         var path = await links.CreateSendingLinkAsync(user.UserId(), fileId, type, prefill, redirect, ct);
-        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
         // The seed returns file_id as a string.
         return ApiJson.Ok(new { url = baseUrl + path, file_id = fileId.ToString(CultureInfo.InvariantCulture) });
     }

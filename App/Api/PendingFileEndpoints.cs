@@ -7,7 +7,6 @@ using ESignWeb.Components.Shared;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using ESignWeb.Requests;
-using Microsoft.Extensions.Options;
 
 namespace ESignWeb.Api;
 
@@ -20,9 +19,9 @@ public static class PendingFileEndpoints
     public static void MapPendingFiles(this RouteGroupBuilder v1)
     {
         var pending = v1.MapGroup("/files/pending").WithTags("Pending files");
-        pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, IOptions<ESignOptions> o, CancellationToken ct) => CreateAsync(r, u, s, o, withFields: false, ct))
+        pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, CancellationToken ct) => CreateAsync(r, u, s, l, withFields: false, ct))
             .WithSummary("Create a free-fill signature request.");
-        pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, IOptions<ESignOptions> o, CancellationToken ct) => CreateAsync(r, u, s, o, withFields: true, ct))
+        pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, CancellationToken ct) => CreateAsync(r, u, s, l, withFields: true, ct))
             .WithSummary("Create a signature request with fields (fields_payload).");
         pending.MapGet("", ListAsync).WithSummary("Requests the user owns or is a recipient of, any status.");
         pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
@@ -35,7 +34,7 @@ public static class PendingFileEndpoints
     private static string User(ClaimsPrincipal u) => u.UserId();
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, RequestService requests,
-        IOptions<ESignOptions> options, bool withFields, CancellationToken ct)
+        PublicLinks links, bool withFields, CancellationToken ct)
     {
         JsonObject body;
         try { body = await ReadBodyAsync(request, ct); }
@@ -44,8 +43,8 @@ public static class PendingFileEndpoints
         PendingInput input;
         try { input = PendingInput.Parse(body, withFields); }
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
-        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare, baseUrl,
+        links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
+        var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare,
             ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
         return ApiJson.Ok(new { pending_file_id = id });
     }
@@ -71,11 +70,12 @@ public static class PendingFileEndpoints
     }
 
     private static async Task<IResult> SigningUrlAsync(int id, HttpRequest request, ClaimsPrincipal user, Embedding.EmbeddedLinks links,
-        IOptions<ESignOptions> options, CancellationToken ct)
+        PublicLinks publicLinks, CancellationToken ct)
     {
         var input = await ApiInput.ReadFieldsAsync(request, ["recipient_email", "redirect_url"], ct);
+        var baseUrl = publicLinks.BaseFor(request.Host.Host);
         var path = await links.CreateSigningLinkAsync(User(user), id, input["recipient_email"], input["redirect_url"], ct);
-        return ApiJson.Ok(new { url = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/") + path });
+        return ApiJson.Ok(new { url = baseUrl + path });
     }
 
     private static async Task<IResult> CancelAsync(int id, HttpRequest request, ClaimsPrincipal user, RequestService requests, CancellationToken ct)

@@ -5,7 +5,6 @@ using ESignWeb.Components.Shared;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using ESignWeb.Templates;
-using Microsoft.Extensions.Options;
 
 namespace ESignWeb.Api;
 
@@ -52,7 +51,7 @@ public static class TemplateEndpoints
     }
 
     private static async Task<IResult> UseAsync(HttpRequest request, ClaimsPrincipal user, TemplateService templates,
-        IOptions<ESignOptions> options, CancellationToken ct)
+        PublicLinks links, CancellationToken ct)
     {
         JsonObject body;
         try { body = await PendingFileEndpoints.ReadBodyAsync(request, ct); }
@@ -61,8 +60,8 @@ public static class TemplateEndpoints
         TemplateUse use;
         try { use = ParseUse(body); }
         catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
-        var baseUrl = LinkBase.Resolve(options.Value, $"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var id = await templates.UseAsync(user.UserId(), use, baseUrl, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
+        links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
+        var id = await templates.UseAsync(user.UserId(), use, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
         return ApiJson.Ok(new { pending_file_id = id });
     }
 

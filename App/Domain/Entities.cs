@@ -39,7 +39,10 @@ public class SignatureRequest
     public DateTimeOffset? CompletedAt { get; set; }
     public int? SignedFileId { get; set; }
     public DateTimeOffset? LastRemindedAt { get; set; }
-    /// <summary>Base address of signing links, recorded when the request is sent (mail sent later uses it too).</summary>
+    /// <summary>
+    /// Unused since links come from <c>Hosting.PublicLinks</c> at send time (a stored base could have come from a Host
+    /// header). Neither written nor read; kept only to spare a migration — drop it with the next one.
+    /// </summary>
     public string? LinkBaseUrl { get; set; }
     /// <summary>The sender's message when voiding (seed: cancel message).</summary>
     public string? VoidMessage { get; set; }

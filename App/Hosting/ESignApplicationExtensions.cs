@@ -19,7 +19,6 @@ public static class ESignApplicationExtensions
         Sealing.SealingFonts.Install(app.Environment.WebRootFileProvider);
 
         app.Services.MigrateDatabase();
-        WarnIfLinksFollowHostHeader(app);
 
         if (!app.Environment.IsDevelopment())
         {
@@ -84,19 +83,6 @@ public static class ESignApplicationExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o => o.OpenApiRoutePattern = "/openapi/{documentName}.json");
         return app;
-    }
-
-    private static void WarnIfLinksFollowHostHeader(WebApplication app)
-    {
-        if (!string.IsNullOrWhiteSpace(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ESignOptions>>().Value.PublicBaseUrl)) return;
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
-            if (addresses.Any(a => !a.Contains("://127.0.0.1", StringComparison.Ordinal) && !a.Contains("://localhost", StringComparison.Ordinal) && !a.Contains("://[::1]", StringComparison.Ordinal)))
-                app.Logger.LogWarning("ESign:PublicBaseUrl is not set and the app listens on {Addresses}: links in mail will follow the Host header of the sender's request. Set ESign:PublicBaseUrl on a public instance.",
-                    string.Join(", ", addresses));
-        });
     }
 
     /// <summary>Applies EF Core migrations (at start-up, and before command-line commands).</summary>

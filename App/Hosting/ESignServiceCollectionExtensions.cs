@@ -43,6 +43,8 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.PdfInspection.TimeoutSeconds is > 0 and <= 3600, "ESign:PdfInspection:TimeoutSeconds must be more than 0 and at most 3600.")
             .Validate(o => o.PdfInspection.MemoryMegabytes is >= 64 and <= 65536, "ESign:PdfInspection:MemoryMegabytes must be between 64 and 65536.")
             .Validate(o => o.PdfInspection.MaxConcurrent is >= 0 and <= 256, "ESign:PdfInspection:MaxConcurrent must be between 0 (one per processor) and 256.")
+            .Validate(o => PublicLinks.Problem(o.PublicBaseUrl) is null,
+                "ESign:PublicBaseUrl must be an absolute http:// or https:// address with no query, fragment or user name, e.g. https://sign.example.com.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
@@ -50,6 +52,9 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton<IPdfInspection, PdfInspectionWorker>();
+        // Every link handed out comes from here; it also refuses to start beyond loopback without ESign:PublicBaseUrl.
+        services.AddSingleton<PublicLinks>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublicLinks>());
 
         // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
         // ESign:DataPath in any configuration source.
@@ -90,6 +95,7 @@ public static class ESignServiceCollectionExtensions
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -115,6 +121,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<RequestService>();
         services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();
+        services.AddSingleton<Accounts.Administrators>();
+        services.AddScoped<Accounts.AccountMail>();
         services.AddSingleton<SigningService>();
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();

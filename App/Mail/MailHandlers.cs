@@ -12,7 +12,7 @@ namespace ESignWeb.Mail;
 /// <summary>Mails a signer their link. The link is rebuilt from the recipient's nonce at send time (never stored).</summary>
 public sealed class SignerInviteHandler(
     IDbContextFactory<AppDbContext> dbFactory, RecipientTokens tokens, MailComposer composer, IMailTransport transport, TimeProvider clock,
-    ILogger<SignerInviteHandler> log)
+    Hosting.PublicLinks links, ILogger<SignerInviteHandler> log)
     : IOutboxHandler
 {
     public string Kind => OutboxKinds.SignerInvite;
@@ -31,8 +31,7 @@ public sealed class SignerInviteHandler(
             return "skipped: embedded signing (signers are not mailed)";
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
-        var baseUrl = string.IsNullOrEmpty(p.BaseUrl) ? request.LinkBaseUrl ?? "" : p.BaseUrl;
-        var link = $"{baseUrl.TrimEnd('/')}/sign/{token}";
+        var link = links.Signing(token);
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
             request.Name, request.Message, link, p.Reminder);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
@@ -113,7 +112,8 @@ public sealed class OutboxIdentityEmailSender(
 }
 
 /// <summary>Tells the sender that a signer declined, with the reason.</summary>
-public sealed class DeclinedNoticeHandler(IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport)
+public sealed class DeclinedNoticeHandler(
+    IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, Hosting.PublicLinks links)
     : IOutboxHandler
 {
     public string Kind => OutboxKinds.DeclinedNotice;
@@ -126,7 +126,7 @@ public sealed class DeclinedNoticeHandler(IDbContextFactory<AppDbContext> dbFact
                       ?? throw new PermanentOutboxFailure("The request no longer exists.");
         var who = request.Recipients.Single(x => x.Id == p.RecipientId);
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
-        var link = $"{(request.LinkBaseUrl ?? "").TrimEnd('/')}/requests/{request.Id}";
+        var link = links.RequestPage(request.Id);
         var content = composer.Declined(owner.Email ?? "", owner.DisplayName, request.Name, who.FullName, who.Email, who.DeclineReason ?? "", link);
         return await transport.SendAsync(composer.ToMime(content), ct);
     }
@@ -153,7 +153,7 @@ public sealed class VoidNoticeHandler(IDbContextFactory<AppDbContext> dbFactory,
 /// <summary>The signed document is ready: mailed with the sealed PDF and audit trail attached (when not too large).</summary>
 public sealed class CompletedNoticeHandler(
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, RecipientTokens tokens,
-    ESignWeb.Storage.IBlobStore blobs) : IOutboxHandler
+    ESignWeb.Storage.IBlobStore blobs, Hosting.PublicLinks links) : IOutboxHandler
 {
     private const long MaxAttachmentBytes = 10 * 1024 * 1024;
 
@@ -167,13 +167,12 @@ public sealed class CompletedNoticeHandler(
                       ?? throw new PermanentOutboxFailure("The request no longer exists.");
         var signed = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.RequestId == request.Id, ct)
                      ?? throw new PermanentOutboxFailure("The request has no signed file.");
-        var baseUrl = (request.LinkBaseUrl ?? "").TrimEnd('/');
         var recipient = p.RecipientId is { } rid ? request.Recipients.SingleOrDefault(x => x.Id == rid) : null;
         var ownerEmail = await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerId).Select(u => u.Email).SingleAsync(ct);
         // Signers: their own link (it offers the signed copy now); the sender: the request page; CCs: a copy link.
-        var link = recipient is not null && tokens.TokenFor(recipient) is { } token ? $"{baseUrl}/sign/{token}"
-            : p.Email == ownerEmail ? $"{baseUrl}/requests/{request.Id}"
-            : $"{baseUrl}/copy/{request.Id}/{tokens.CopyToken(request.Id, p.Email)}";
+        var link = recipient is not null && tokens.TokenFor(recipient) is { } token ? links.Signing(token)
+            : p.Email == ownerEmail ? links.RequestPage(request.Id)
+            : links.Copy(request.Id, tokens.CopyToken(request.Id, p.Email));
         var attachments = new List<(string, byte[])>();
         if (blobs.Length(signed.BlobKey) + blobs.Length(signed.AuditTrailBlobKey) <= MaxAttachmentBytes)
         {

@@ -13,7 +13,10 @@ public static class OutboxKinds
     /// <summary>Tell a CC address that a request was sent. Payload: <see cref="CcNotice"/>.</summary>
     public const string CcNotice = "mail.cc_notice";
 
-    /// <summary>A ready-made message (account confirmation, password reset). Payload: <see cref="PlainMail"/>.</summary>
+    /// <summary>
+    /// A ready-made account message (confirmation, password reset; Identity's mail). Payload: <see cref="PlainMail"/>.
+    /// Its links let someone take an account or an address, so the Outbox page shows it to administrators only.
+    /// </summary>
     public const string PlainMail = "mail.plain";
 
     /// <summary>Stamp, sign and store the final PDF of a request everyone has signed. Payload: <see cref="SealRequest"/>.</summary>
@@ -32,9 +35,9 @@ public static class OutboxKinds
     public const string Webhook = "webhook.deliver";
 }
 
-/// <param name="BaseUrl">Where links point; empty: the request's own link base (recorded when it was sent).</param>
 /// <param name="Reminder">A reminder rather than the first invitation.</param>
-public sealed record SignerInvite(int RecipientId, string BaseUrl, bool Reminder = false);
+/// <remarks>The link is built at send time by <c>Hosting.PublicLinks</c> (older payloads' <c>baseUrl</c> is ignored).</remarks>
+public sealed record SignerInvite(int RecipientId, bool Reminder = false);
 
 public sealed record SealRequest(int RequestId);
 
@@ -45,7 +48,7 @@ public sealed record VoidNotice(int RecipientId);
 /// <param name="RecipientId">Set for a signer (their link leads to the signed copy); null for the sender or a CC.</param>
 public sealed record CompletedNotice(int RequestId, string Email, int? RecipientId);
 
-public sealed record CcNotice(int RequestId, string Email, string BaseUrl);
+public sealed record CcNotice(int RequestId, string Email);
 
 public sealed record PlainMail(string To, string Subject, string Html, string Text);
 

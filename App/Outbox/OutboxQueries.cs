@@ -1,4 +1,5 @@
 using ESignWeb.Data;
+using ESignWeb.Domain;
 using ESignWeb.Storage;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -10,13 +11,21 @@ public sealed record OutboxRow(long Id, string Kind, string Summary, DateTimeOff
 
 public sealed record OutboxMail(string To, string Subject, string Text);
 
-/// <summary>What the Outbox page shows: only the signed-in user's own messages.</summary>
-public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, DataPaths paths)
+/// <summary>
+/// What the Outbox page shows: the mail the signed-in user's own actions produced; account mail (confirmation, e-mail
+/// change, password reset — <see cref="OutboxKinds.PlainMail"/>) only to an administrator, who sees it for every
+/// account. Its links prove ownership of an address or take over an account, so nobody else may read them, not even
+/// for their own account (an e-mail change to someone else's address would otherwise confirm itself).
+/// </summary>
+public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, DataPaths paths, Accounts.Administrators administrators)
 {
+    public Task<bool> ShowsAccountMailAsync(string userId, CancellationToken ct = default) => administrators.IsAdministratorAsync(userId, ct);
+
     public async Task<List<OutboxRow>> ListAsync(string ownerId, CancellationToken ct = default)
     {
+        var admin = await ShowsAccountMailAsync(ownerId, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Outbox.AsNoTracking().Where(m => m.OwnerId == ownerId && m.Kind != OutboxKinds.Webhook) // webhooks: their own page
+        var rows = await Visible(db, ownerId, admin)
             .OrderByDescending(m => m.Id).Take(200).ToListAsync(ct);
         return rows.Select(m => new OutboxRow(m.Id, m.Kind, m.Summary, m.CreatedAt, m.DoneAt, m.Failed, m.Attempts, m.LastError,
             IsInOutbox(m.DeliveredTo))).ToList();
@@ -24,11 +33,20 @@ public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, Dat
 
     public async Task<OutboxMail?> ReadMailAsync(string ownerId, long id, CancellationToken ct = default)
     {
+        var admin = await ShowsAccountMailAsync(ownerId, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var m = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId, ct);
+        var m = await Visible(db, ownerId, admin).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (m is null || !IsInOutbox(m.DeliveredTo)) return null;
         var mime = await MimeMessage.LoadAsync(m.DeliveredTo!, ct);
         return new OutboxMail(mime.To.ToString(), mime.Subject ?? "", mime.TextBody ?? "");
+    }
+
+    private static IQueryable<OutboxMessage> Visible(AppDbContext db, string userId, bool admin)
+    {
+        var mail = db.Outbox.AsNoTracking().Where(m => m.Kind != OutboxKinds.Webhook); // webhooks: their own page
+        return admin
+            ? mail.Where(m => m.OwnerId == userId || m.Kind == OutboxKinds.PlainMail)
+            : mail.Where(m => m.OwnerId == userId && m.Kind != OutboxKinds.PlainMail);
     }
 
     private bool IsInOutbox(string? path) =>

@@ -176,7 +176,7 @@ public sealed class RequestService(
     /// Sends a draft: tokens for every signer, status incomplete, the audit event, and the invitation and CC mails
     /// in the outbox: all in one commit. Sequential: only the first signer is mailed; parallel: everyone.
     /// </summary>
-    public async Task SendAsync(string ownerId, int requestId, string baseUrl, Actor actor, CancellationToken ct = default)
+    public async Task SendAsync(string ownerId, int requestId, Actor actor, CancellationToken ct = default)
     {
         var draft = await LoadDraftAsync(ownerId, requestId, ct);
         var problems = DraftEditor.ProblemsBeforeSend(draft);
@@ -187,7 +187,6 @@ public sealed class RequestService(
             var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Send(r, now); // refuses a request sent meanwhile (another tab)
-            r.LinkBaseUrl = baseUrl;
             foreach (var recipient in r.Recipients) tokens.Issue(recipient);
             await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
             {
@@ -199,9 +198,9 @@ public sealed class RequestService(
             await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Initiated, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in outcome.Notify)
-                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, baseUrl), $"Signing invitation → {who.Email}", ownerId, now);
+                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
             foreach (var cc in r.Cc)
-                OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc, baseUrl), $"CC notice → {cc}", ownerId, now);
+                OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc), $"CC notice → {cc}", ownerId, now);
             return r;
         }, ct);
         log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", sent.Id, sent.Recipients.Count, sent.IsOrdered);
@@ -213,7 +212,7 @@ public sealed class RequestService(
     /// document and returns the first problem, if any. Nothing is created unless the whole request is valid; a failure
     /// after the draft was made removes it again.
     /// </summary>
-    public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare, string baseUrl,
+    public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare,
         Actor actor, CancellationToken ct = default, bool hiddenDocument = false, IReadOnlyDictionary<string, object?>? createdDetails = null)
     {
         Document doc;
@@ -232,7 +231,7 @@ public sealed class RequestService(
             var draft = await LoadDraftAsync(ownerId, id, ct);
             prepare(draft);
             await SaveDraftAsync(ownerId, draft, ct);
-            await SendAsync(ownerId, id, baseUrl, actor, ct);
+            await SendAsync(ownerId, id, actor, ct);
             return id;
         }
         catch
@@ -242,30 +241,37 @@ public sealed class RequestService(
         }
     }
 
-    /// <summary>Requests the user owns or is a recipient of (any status but draft), for the API.</summary>
+    /// <summary>
+    /// Requests the user owns or is a recipient of (any status but draft), for the API. A recipient's requests are
+    /// listed only once the account's address is confirmed: registering someone else's address shows nothing.
+    /// </summary>
     public async Task<List<(SignatureRequest Request, Data.ApplicationUser Owner)>> ListVisibleAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.NormalizedEmail).SingleAsync(ct);
+        var email = await ConfirmedEmailAsync(db, userId, ct);
         var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields)
-            .Where(r => r.Status != RequestStatus.Draft && (r.OwnerId == userId || r.Recipients.Any(x => x.Email.ToUpper() == email)))
+            .Where(r => r.Status != RequestStatus.Draft && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))))
             .OrderByDescending(r => r.Id).Take(1000).ToListAsync(ct);
         var ownerIds = requests.Select(r => r.OwnerId).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         return requests.Select(r => (r, owners[r.OwnerId])).ToList();
     }
 
-    /// <summary>One request the user owns or is a recipient of (not a draft).</summary>
+    /// <summary>One request the user owns or is a recipient of (not a draft; as a recipient, with a confirmed address).</summary>
     public async Task<(SignatureRequest Request, Data.ApplicationUser Owner)> GetVisibleAsync(string userId, int requestId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.NormalizedEmail).SingleAsync(ct);
+        var email = await ConfirmedEmailAsync(db, userId, ct);
         var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields)
                     .SingleOrDefaultAsync(x => x.Id == requestId && x.Status != RequestStatus.Draft &&
-                                               (x.OwnerId == userId || x.Recipients.Any(y => y.Email.ToUpper() == email)), ct)
+                                               (x.OwnerId == userId || (email != null && x.Recipients.Any(y => y.Email.ToUpper() == email))), ct)
                 ?? throw AppException.NotFound("The pending file");
         return (r, await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct));
     }
+
+    /// <summary>The account's normalized e-mail when it is confirmed; null otherwise (it then sees no request as a recipient).</summary>
+    private static Task<string?> ConfirmedEmailAsync(AppDbContext db, string userId, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.EmailConfirmed ? u.NormalizedEmail : null).SingleAsync(ct);
 
     public static readonly TimeSpan ReminderInterval = TimeSpan.FromHours(1);
 
@@ -311,7 +317,7 @@ public sealed class RequestService(
             await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Reminded, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in targets)
-                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, "", Reminder: true), $"Reminder → {who.Email}", ownerId, now);
+                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);
             return targets.Select(x => x.Email).ToList();
         }, ct);
         outboxSignal.Notify();

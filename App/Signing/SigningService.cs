@@ -166,7 +166,7 @@ public sealed class SigningService(
             }, ct);
             await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Signed, actor with { Email = who.Email }, now, ct);
             foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
-                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id, ""), $"Signing invitation → {next.Email}", r.OwnerId, now);
+                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id), $"Signing invitation → {next.Email}", r.OwnerId, now);
             if (outcome.SealNow)
                 OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
             log.LogInformation("Recipient {RecipientId} finished request {RequestId}; seal={Seal}", who.Id, r.Id, outcome.SealNow);

@@ -237,7 +237,7 @@ public sealed class TemplateService(
     /// <see cref="TemplateUse.FilePassword"/> when protected) with every merge value stamped in as page content, so
     /// signers see them filled and cannot change them, and later edits of the template change nothing sent.
     /// </summary>
-    public async Task<int> UseAsync(string ownerId, TemplateUse use, string baseUrl, Actor actor, CancellationToken ct = default)
+    public async Task<int> UseAsync(string ownerId, TemplateUse use, Actor actor, CancellationToken ct = default)
     {
         var t = await GetAsync(ownerId, use.TemplateId, ct);
         if (MergeRules.Check(t, use) is { } problem) throw AppException.BadRequest(problem);
@@ -270,7 +270,7 @@ public sealed class TemplateService(
                 ["merge_fields"] = t.MergeFields.OrderBy(m => m.Number)
                     .ToDictionary(m => m.Label, m => MergeRules.ValueOf(use, m)?.Value?.Trim()),
             };
-            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, baseUrl, actor, ct, hiddenDocument: true, details);
+            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, actor, ct, hiddenDocument: true, details);
             log.LogInformation("Request {RequestId} sent from template {TemplateId}", id, t.Id);
             return id;
         }
