@@ -44,6 +44,7 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddESignForwardedHeaders().AddESignThrottling();
         services.AddSingleton<DataPaths>();
 
         // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
