@@ -239,7 +239,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
     }
 
     /// <summary>Registers (first call), uploads, adds the signers with their fields (dragged), sends; returns the request id.</summary>
-    private static async Task<int> PrepareAndSendAsync(IPage page, AppProcess app, byte[] pdf, bool ordered,
+    internal static async Task<int> PrepareAndSendAsync(IPage page, AppProcess app, byte[] pdf, bool ordered,
         params (string Email, string First, string Last, string[] Fields)[] signers)
     {
         if (!page.Url.Contains("/documents") && !page.Url.Contains("/requests"))

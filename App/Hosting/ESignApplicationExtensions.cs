@@ -6,7 +6,6 @@ using ESignWeb.Documents;
 using ESignWeb.Domain;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 
 namespace ESignWeb.Hosting;
 
@@ -20,10 +19,13 @@ public static class ESignApplicationExtensions
 
         app.Services.MigrateDatabase();
 
+        app.UseESignForwardedHeaders(); // first: everything after sees the client's address (only from listed proxies)
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
+        app.UseESignThrottling();       // per client IP, before anything looks a token up
+        app.UseESignSecurityHeaders();  // CSP, framing, HSTS and Secure cookies (after the error handler: its re-run keeps them)
         // API paths answer with and without a trailing slash (SignEasy clients send both).
         app.Use(async (ctx, next) =>
         {
@@ -39,27 +41,6 @@ public static class ESignApplicationExtensions
         // Status-code pages are for people; the API answers in JSON.
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/v1") && !ctx.Request.Path.StartsWithSegments("/v2"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        app.Use(async (ctx, next) =>
-        {
-            var h = ctx.Response.Headers;
-            h[HeaderNames.XContentTypeOptions] = "nosniff";
-            h["Referrer-Policy"] = "no-referrer"; // signing links carry their token in the path
-            // Framing: embedded pages only by their owner's allowed origins; everything else never (clickjacking).
-            if ((ctx.Request.Path.StartsWithSegments("/embed/sign", out var rest) || ctx.Request.Path.StartsWithSegments("/embed/send", out rest))
-                && HttpMethods.IsGet(ctx.Request.Method))
-            {
-                var origins = await ctx.RequestServices.GetRequiredService<Embedding.EmbeddedLinks>()
-                    .OriginsForAsync(rest.Value?.Trim('/').Split('/')[0], ctx.RequestAborted);
-                h[HeaderNames.ContentSecurityPolicy] = Embedding.FramingPolicy.FrameAncestors(origins);
-                if (origins.Count == 0) h[HeaderNames.XFrameOptions] = "DENY";
-            }
-            else
-            {
-                h[HeaderNames.ContentSecurityPolicy] = "frame-ancestors 'none'";
-                h[HeaderNames.XFrameOptions] = "DENY";
-            }
-            await next();
-        });
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions
@@ -81,7 +62,11 @@ public static class ESignApplicationExtensions
         Api.ApiEndpoints.MapESignApi(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");
-        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o => o.OpenApiRoutePattern = "/openapi/{documentName}.json");
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>
+        {
+            o.OpenApiRoutePattern = "/openapi/{documentName}.json";
+            o.DefaultFonts = false; // no font CDN: the page stays within its Content-Security-Policy
+        });
         return app;
     }
 

@@ -41,6 +41,15 @@ public sealed class ESignOptions
     /// <summary>Test hooks; leave at their defaults in production.</summary>
     public TestingOptions Testing { get; set; } = new();
 
+    /// <summary>Which reverse proxies may tell the app the client's address and scheme (X-Forwarded-*).</summary>
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    /// <summary>Per-client-IP limits on sign-in, account mail and token look-ups.</summary>
+    public RateLimitSettings RateLimits { get; set; } = new();
+
+    /// <summary>Whether the public address is https (then HSTS and Secure cookies).</summary>
+    public bool PublicUrlIsHttps => PublicBaseUrl.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
 
     public long MaxJsonBodyBytes => (long)MaxJsonBodyKilobytes * 1024;
@@ -74,6 +83,32 @@ public sealed class TestingOptions
     /// baseline of <c>bench/wrk/run.sh</c>. Default false.
     /// </summary>
     public bool BenchmarkEndpoint { get; set; }
+}
+
+/// <summary>
+/// The <c>ESign:ForwardedHeaders</c> section. X-Forwarded-For and X-Forwarded-Proto are believed only on connections
+/// from these addresses; with both lists empty they are ignored entirely. Entries may also be comma-separated.
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>IP addresses of trusted reverse proxies, e.g. <c>10.0.0.5</c>.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of trusted reverse proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+}
+
+/// <summary>The <c>ESign:RateLimits</c> section: requests a minute allowed per client IP (fixed one-minute windows).</summary>
+public sealed class RateLimitSettings
+{
+    /// <summary>Sign-in form posts (password, two-factor and recovery-code forms, passkey options).</summary>
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>Account forms that send mail or change a password: register, forgot/reset password, resend confirmation.</summary>
+    public int AccountPerMinute { get; set; } = 5;
+
+    /// <summary>Requests addressed by a signing, embedded or copy token: the pages and their PDF and image endpoints.</summary>
+    public int TokenLookupsPerMinute { get; set; } = 120;
 }
 
 public sealed class CertificateOptions

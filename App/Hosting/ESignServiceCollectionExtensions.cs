@@ -50,6 +50,7 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddESignForwardedHeaders().AddESignThrottling();
         services.AddSingleton<DataPaths>();
         services.AddSingleton<IPdfInspection, PdfInspectionWorker>();
         // Every link handed out comes from here; it also refuses to start beyond loopback without ESign:PublicBaseUrl.

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Hosting;
+
+/// <summary>
+/// Per-client-IP limits (ASP.NET Core's rate limiter, fixed one-minute windows) on what an attacker without an
+/// account can repeat: sign-in posts, account forms that send mail or set a password, and every request addressed by a
+/// token (<c>/sign/{token}…</c>, <c>/embed/…</c>, <c>/copy/…</c>, e-mail confirmation links). The client IP is the one
+/// resolved by <see cref="ProxyHeaders"/>; IPv6 clients are counted per /64 (one subscriber's prefix). A signing
+/// page's interactive actions travel over the Blazor circuit (<c>/_blazor</c>), which is not counted: only the page
+/// load and its HTTP endpoints are. Refusals are 429 with Retry-After and a plain page.
+/// </summary>
+public static class Throttling
+{
+    public const string SignIn = "sign-in", Account = "account", TokenLookup = "token-lookup";
+
+    public static IServiceCollection AddESignThrottling(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ESignOptions>>((o, esign) =>
+        {
+            var limits = esign.Value.RateLimits;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, (string Rule, string Client)>(http =>
+            {
+                var rule = RuleFor(http.Request);
+                var permits = rule switch
+                {
+                    SignIn => limits.SignInPerMinute,
+                    Account => limits.AccountPerMinute,
+                    TokenLookup => limits.TokenLookupsPerMinute,
+                    _ => 0,
+                };
+                if (rule is null || permits <= 0) return RateLimitPartition.GetNoLimiter(("", ""));
+                return RateLimitPartition.GetFixedWindowLimiter((rule, ClientKey(http.Connection.RemoteIpAddress)), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                    ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
+                // The token stays out of the log: only the rule and the client address.
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Throttling))
+                    .LogWarning("Rate limit {Rule} reached by {Client}", RuleFor(http.Request), http.Connection.RemoteIpAddress);
+                SecurityHeaders.Apply(http, [], esign.Value.PublicUrlIsHttps);
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.CacheControl = "no-store";
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync(Page(seconds), ct);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>After the forwarded-headers rule (the client's address is known), before anything that looks a token up.</summary>
+    public static IApplicationBuilder UseESignThrottling(this IApplicationBuilder app) => app.UseRateLimiter();
+
+    /// <summary>Which limit a request counts against, or null.</summary>
+    public static string? RuleFor(HttpRequest request)
+    {
+        var path = request.Path;
+        if (HttpMethods.IsPost(request.Method))
+        {
+            if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode") ||
+                Is(path, "/Account/PasskeyRequestOptions"))
+                return SignIn;
+            if (Is(path, "/Account/Register") || Is(path, "/Account/ForgotPassword") || Is(path, "/Account/ResetPassword") ||
+                Is(path, "/Account/ResendEmailConfirmation"))
+                return Account;
+        }
+        if (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/copy") ||
+            Is(path, "/Account/ConfirmEmail") || Is(path, "/Account/ConfirmEmailChange"))
+            return TokenLookup;
+        return null;
+    }
+
+    private static bool Is(PathString path, string page) =>
+        path.StartsWithSegments(page, StringComparison.OrdinalIgnoreCase, out var rest) && (!rest.HasValue || rest.Value == "/");
+
+    /// <summary>The partition of a client: its IPv4 address, or its IPv6 /64 prefix.</summary>
+    public static string ClientKey(IPAddress? ip)
+    {
+        if (ip is null) return "unknown";
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return ip.ToString();
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    private static string Page(int seconds) => $"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Too many attempts</title></head>
+        <body style="font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
+        <h1>Too many attempts</h1>
+        <p>Too many requests came from your network in the last minute. Please wait {seconds} seconds, then try again.</p>
+        </body></html>
+        """;
+}
