@@ -39,6 +39,11 @@ public static class ESignServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<ESignOptions>().Bind(builder.Configuration.GetSection(ESignOptions.Section))
             .Validate(o => o.MaxUploadMegabytes is > 0 and <= 2048, "ESign:MaxUploadMegabytes must be between 1 and 2048.")
+            .Validate(o => o.MaxSignatureBytesPerSigner >= Signing.SignatureImage.MaxBytes,
+                $"ESign:MaxSignatureBytesPerSigner must be at least {Signing.SignatureImage.MaxBytes} (one image).")
+            .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
+            .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
+            .Validate(o => o.BlobSweep.GraceHours is >= 1 and <= 24 * 365, "ESign:BlobSweep:GraceHours must be between 1 and 8760.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
@@ -155,6 +160,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, CompletedNoticeHandler>();
         // Two processors of the same type (one per lane): AddHostedService would keep only the first.
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.Work));
+        services.AddSingleton<BlobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
 
         // Webhooks: callback URLs, signed deliveries through their own outbox lane.
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
