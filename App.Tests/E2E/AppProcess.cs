@@ -11,12 +11,19 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly Dictionary<string, string> _settings;
+    private readonly string _appDll;
+    private readonly bool _passDataDir;
+    private bool _ownsDataDir = true;
 
-    private AppProcess(Process process, string dataDir, int port)
+    private AppProcess(Process process, string dataDir, int port, Dictionary<string, string> settings, string appDll, bool passDataDir)
     {
         _process = process;
         DataDir = dataDir;
         Port = port;
+        _settings = settings;
+        _appDll = appDll;
+        _passDataDir = passDataDir;
     }
 
     public string DataDir { get; }
@@ -41,21 +48,69 @@ public sealed class AppProcess : IAsyncDisposable
         if (!File.Exists(appDll)) throw new FileNotFoundException("Build the app first.", appDll);
         var passDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("esign-e2e-").FullName;
-        var port = FreePort.Next();
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { appDll, "--urls", $"http://127.0.0.1:{port}" },
-            WorkingDirectory = Directory.CreateTempSubdirectory("esign-cwd-").FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        return await LaunchAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()), appDll, dataDir, passDataDir, FreePort.Next());
+    }
+
+    /// <summary>
+    /// Ends the process at once with SIGKILL (as <c>kill -9</c>: no shutdown, no flushing, leases left as they were)
+    /// and waits until it is gone. The data directory stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true); // SIGKILL on Linux
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// Starts the app again after <see cref="KillAsync"/> on the same data directory and port, with the same settings
+    /// except <paramref name="changes"/>. The new process owns the data directory from now on.
+    /// </summary>
+    public async Task<AppProcess> StartAgainAsync(IDictionary<string, string>? changes = null)
+    {
+        if (!_process.HasExited) throw new InvalidOperationException("The app is still running.");
+        var settings = new Dictionary<string, string>(_settings);
+        foreach (var (k, v) in changes ?? new Dictionary<string, string>()) settings[k] = v;
+        var again = await LaunchAsync(settings, _appDll, DataDir, _passDataDir, Port);
+        _ownsDataDir = false;
+        return again;
+    }
+
+    /// <summary>Runs a command of the app's command line (e.g. <c>apikey create --email …</c>) on this data directory; returns its output.</summary>
+    public async Task<string> RunCommandAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(_appDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Configure(psi, _settings, DataDir, _passDataDir, Port);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app's command.");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', args)} exited with {p.ExitCode}: {await stderr}");
+        return await stdout;
+    }
+
+    private static void Configure(ProcessStartInfo psi, Dictionary<string, string> settings, string dataDir, bool passDataDir, int port)
+    {
+        psi.WorkingDirectory = Directory.CreateTempSubdirectory("esign-cwd-").FullName;
         if (passDataDir) psi.Environment["ESign__DataPath"] = dataDir;
         else psi.Environment.Remove("ESign__DataPath");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment.Remove("ASPNETCORE_URLS");
-        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) psi.Environment[k] = v.Replace("{port}", port.ToString());
+        foreach (var (k, v) in settings) psi.Environment[k] = v.Replace("{port}", port.ToString());
+    }
+
+    private static async Task<AppProcess> LaunchAsync(Dictionary<string, string> settings, string appDll, string dataDir, bool passDataDir, int port)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { appDll, "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Configure(psi, settings, dataDir, passDataDir, port);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app.");
-        var app = new AppProcess(process, dataDir, port);
+        var app = new AppProcess(process, dataDir, port, settings, appDll, passDataDir);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
@@ -78,6 +133,7 @@ public sealed class AppProcess : IAsyncDisposable
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (!_ownsDataDir) return;
         try { Directory.Delete(DataDir, true); } catch (IOException) { }
     }
 }

@@ -121,6 +121,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         e.HasIndex(x => new { x.DoneAt, x.NextAttemptAt });
         e.HasIndex(x => x.OwnerId);
         e.Property(x => x.Partition).HasMaxLength(2048);
+        e.Property(x => x.LeaseToken).HasMaxLength(32);
+        e.HasIndex(x => x.LeaseToken);
     }
 }
 

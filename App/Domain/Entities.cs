@@ -175,7 +175,13 @@ public class OutboxMessage
     public int Attempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
+    /// <summary>End of the current lease (renewed by the running processor's heartbeat); null when nobody holds it.</summary>
     public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>
+    /// Random token of the claim that holds the lease. Renewal, the job's own commit (sealing) and recording the result
+    /// all require it, so a claim whose lease ran out and was taken over can never record a second result.
+    /// </summary>
+    public string? LeaseToken { get; set; }
     public DateTimeOffset? DoneAt { get; set; }
     public bool Failed { get; set; }
     public string? LastError { get; set; }

@@ -37,6 +37,17 @@ public sealed class ESignOptions
 
     /// <summary>Limits of the isolated process that opens every untrusted PDF first.</summary>
     public PdfInspectionOptions PdfInspection { get; set; } = new();
+    /// <summary>
+    /// Most bytes of signature and initials images one signer may have stored at a time (distinct images of their
+    /// fields; a replaced image no longer counts). Also bounds the images of one self-signed document.
+    /// </summary>
+    public long MaxSignatureBytesPerSigner { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How the outbox processors hold the jobs they run (leases renewed by a heartbeat).</summary>
+    public OutboxOptions Outbox { get; set; } = new();
+
+    /// <summary>The sweeper that deletes blobs no row references.</summary>
+    public BlobSweepOptions BlobSweep { get; set; } = new();
 
     /// <summary>Test hooks; leave at their defaults in production.</summary>
     public TestingOptions Testing { get; set; } = new();
@@ -73,10 +84,33 @@ public sealed class PdfInspectionOptions
     public int EffectiveMaxConcurrent => MaxConcurrent > 0 ? MaxConcurrent : Environment.ProcessorCount;
 }
 
+public sealed class OutboxOptions
+{
+    /// <summary>
+    /// Seconds a claimed outbox job stays reserved for the processor that claimed it. The processor renews the lease
+    /// every third of this while the job runs; a job of a process that died is taken over once its lease ran out.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 15;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+}
+
+public sealed class BlobSweepOptions
+{
+    /// <summary>Minutes between two sweeps (the first runs a minute after start-up).</summary>
+    public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>Hours a blob no row references is kept before it is deleted (so an upload in progress is never swept).</summary>
+    public int GraceHours { get; set; } = 24;
+}
+
 public sealed class TestingOptions
 {
     /// <summary>Makes the next N seals fail just before they commit (to test recovery). Default 0.</summary>
     public int FailSealsBeforeCommit { get; set; }
+
+    /// <summary>Holds every seal this long after its sealed PDF is stored and before its commit (to kill the process mid-seal). Default 0.</summary>
+    public int SealDelayMilliseconds { get; set; }
 
     /// <summary>
     /// Maps <c>GET /bench/fixed-json?bytes=N</c> (fixed JSON of N bytes, no authentication or rate limiting), the bare

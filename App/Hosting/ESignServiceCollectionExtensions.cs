@@ -45,6 +45,11 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.PdfInspection.MaxConcurrent is >= 0 and <= 256, "ESign:PdfInspection:MaxConcurrent must be between 0 (one per processor) and 256.")
             .Validate(o => PublicLinks.Problem(o.PublicBaseUrl) is null,
                 "ESign:PublicBaseUrl must be an absolute http:// or https:// address with no query, fragment or user name, e.g. https://sign.example.com.")
+            .Validate(o => o.MaxSignatureBytesPerSigner >= Signing.SignatureImage.MaxBytes,
+                $"ESign:MaxSignatureBytesPerSigner must be at least {Signing.SignatureImage.MaxBytes} (one image).")
+            .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
+            .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
+            .Validate(o => o.BlobSweep.GraceHours is >= 1 and <= 24 * 365, "ESign:BlobSweep:GraceHours must be between 1 and 8760.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
@@ -166,6 +171,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, CompletedNoticeHandler>();
         // Two processors of the same type (one per lane): AddHostedService would keep only the first.
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.Work));
+        services.AddSingleton<BlobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
 
         // Webhooks: callback URLs, signed deliveries through their own outbox lane.
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Outbox;
@@ -26,22 +30,50 @@ public sealed record OutboxLane(string Name, bool Webhooks, int Parallelism)
 }
 
 /// <summary>
-/// Runs committed outbox messages of one lane: claims due ones with a lease (so two processors never run the same
-/// message), calls the handler for their kind, and on failure retries with the handler's backoff until its attempts
-/// run out, after which the message is marked failed and shown as such.
+/// A claim's lease on outbox messages. Every claim gets a fresh random token; the lease is renewed, the job's own
+/// commit is fenced and its result is recorded only while the row still carries that token, so a job whose lease
+/// ran out and was claimed again (by this or another process on the same database) cannot commit a second time.
+/// </summary>
+public static class OutboxLeases
+{
+    public static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// Call inside the job's own write transaction, before it commits: throws <see cref="OutboxLeaseLost"/> when the
+    /// claim that runs <paramref name="job"/> no longer holds it. A job run outside the processor (no token) passes.
+    /// </summary>
+    public static async Task EnsureHeldAsync(AppDbContext db, OutboxMessage? job, CancellationToken ct)
+    {
+        if (job?.LeaseToken is not { } token) return;
+        if (!await db.Outbox.AnyAsync(x => x.Id == job.Id && x.LeaseToken == token && x.DoneAt == null, ct))
+            throw new OutboxLeaseLost(job.Id);
+    }
+}
+
+/// <summary>The lease of a running job was lost (it ran out and the job was claimed again): do not commit.</summary>
+public sealed class OutboxLeaseLost(long id) : Exception($"Outbox message {id}: the lease was lost to another claim; nothing was committed.");
+
+/// <summary>
+/// Runs committed outbox messages of one lane: claims due ones with a short lease (so two processors never run the
+/// same message), renews the lease with a heartbeat while the handler runs, calls the handler for their kind, and on
+/// failure retries with the handler's backoff until its attempts run out, after which the message is marked failed
+/// and shown as such. A process killed mid-job leaves a lease that runs out within <c>ESign:Outbox:LeaseSeconds</c>,
+/// after which any processor takes the job over.
 /// </summary>
 public sealed class OutboxProcessor(
     IDbContextFactory<AppDbContext> dbFactory,
     IEnumerable<IOutboxHandler> handlers,
     OutboxSignal signal,
     TimeProvider clock,
+    IOptions<ESignOptions> options,
     ILogger<OutboxProcessor> log,
     OutboxLane lane) : BackgroundService
 {
     public const int MaxAttempts = 25;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private readonly Dictionary<string, IOutboxHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+
+    private TimeSpan Lease => options.Value.Outbox.Lease;
 
     /// <summary>The default retry delay: 5 s doubling, at most 1 h.</summary>
     public static TimeSpan Backoff(int attempts) =>
@@ -71,6 +103,7 @@ public sealed class OutboxProcessor(
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var token = OutboxLeases.NewToken();
         List<(long Id, string? Partition)> claimed;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -81,41 +114,108 @@ public sealed class OutboxProcessor(
             claimed = [];
             foreach (var m in due)
             {
-                // Conditional update: only one processor wins the lease.
+                // Conditional update: only one claim wins the lease (a free one, or one whose holder stopped renewing).
                 var won = await db.Outbox.Where(x => x.Id == m.Id && x.DoneAt == null && (x.LockedUntil == null || x.LockedUntil < now))
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, now + Lease), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, now + Lease).SetProperty(x => x.LeaseToken, token), ct);
                 if (won == 1) claimed.Add((m.Id, m.Partition));
             }
         }
-        if (lane.Parallelism <= 1)
+        if (claimed.Count == 0) return 0;
+
+        var jobs = new ConcurrentDictionary<long, CancellationTokenSource>(
+            claimed.Select(m => KeyValuePair.Create(m.Id, CancellationTokenSource.CreateLinkedTokenSource(ct))));
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(token, jobs, stopHeartbeat.Token);
+        try
         {
-            foreach (var (id, _) in claimed) await ProcessAsync(id, ct);
+            if (lane.Parallelism <= 1)
+            {
+                foreach (var (id, _) in claimed) await ProcessAsync(id, token, jobs[id].Token, ct);
+            }
+            else
+            {
+                // One partition's messages in order; different partitions side by side.
+                var groups = claimed.GroupBy(m => m.Partition ?? $"#{m.Id}").Select(g => g.OrderBy(m => m.Id).Select(m => m.Id).ToList());
+                await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = lane.Parallelism, CancellationToken = ct },
+                    async (ids, _) => { foreach (var id in ids) await ProcessAsync(id, token, jobs[id].Token, ct); });
+            }
         }
-        else
+        finally
         {
-            // One partition's messages in order; different partitions side by side.
-            var groups = claimed.GroupBy(m => m.Partition ?? $"#{m.Id}").Select(g => g.OrderBy(m => m.Id).Select(m => m.Id).ToList());
-            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = lane.Parallelism, CancellationToken = ct },
-                async (ids, token) => { foreach (var id in ids) await ProcessAsync(id, token); });
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+            foreach (var cts in jobs.Values) cts.Dispose();
+            await ReleaseAsync(token); // what this claim did not get to (shutdown, a failed pass) is free again at once
         }
         return claimed.Count;
     }
 
-    private async Task ProcessAsync(long id, CancellationToken ct)
+    /// <summary>Renews this claim's leases every third of the lease; cancels a job whose lease was lost.</summary>
+    private async Task HeartbeatAsync(string token, ConcurrentDictionary<long, CancellationTokenSource> jobs, CancellationToken stop)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var m = await db.Outbox.SingleAsync(x => x.Id == id, ct);
+        while (true)
+        {
+            try { await Task.Delay(Lease / 3, clock, stop); }
+            catch (OperationCanceledException) { return; }
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(stop);
+                var until = clock.GetUtcNow() + Lease;
+                await db.Outbox.Where(x => x.LeaseToken == token && x.DoneAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), stop);
+                var held = (await db.Outbox.Where(x => x.LeaseToken == token && x.DoneAt == null).Select(x => x.Id).ToListAsync(stop)).ToHashSet();
+                foreach (var (id, cts) in jobs)
+                    if (!held.Contains(id) && !cts.IsCancellationRequested)
+                    {
+                        log.LogWarning("Outbox {Id}: lease lost; stopping its run", id);
+                        await cts.CancelAsync();
+                    }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "Outbox lease renewal ({Lane}) failed; will retry", lane.Name);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(string token)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.Outbox.Where(x => x.LeaseToken == token && x.DoneAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, (DateTimeOffset?)null).SetProperty(x => x.LeaseToken, (string?)null));
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Outbox leases ({Lane}) could not be released; they run out by themselves", lane.Name);
+        }
+    }
+
+    /// <param name="job">Cancelled when the lease is lost.</param>
+    /// <param name="stopping">Cancelled when the host stops.</param>
+    private async Task ProcessAsync(long id, string token, CancellationToken job, CancellationToken stopping)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stopping);
+        var m = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.LeaseToken == token, stopping);
+        if (m is null) return; // the lease was lost before the job started
         m.Attempts++;
         _handlers.TryGetValue(m.Kind, out var handler);
         try
         {
             if (handler is null) throw new PermanentOutboxFailure($"No handler for outbox kind '{m.Kind}'.");
-            m.DeliveredTo = await handler.HandleAsync(m, ct);
+            m.DeliveredTo = await handler.HandleAsync(m, job);
             m.DoneAt = clock.GetUtcNow();
             m.LastError = null;
             log.LogInformation("Outbox {Id} ({Kind}) done after {Attempts} attempt(s)", m.Id, m.Kind, m.Attempts);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is OutboxLeaseLost || ex is OperationCanceledException && job.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            log.LogWarning("Outbox {Id} ({Kind}): lease lost while running; its result is left to the new holder", m.Id, m.Kind);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
             m.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
             if (ex is PermanentOutboxFailure || handler is null || m.Attempts >= handler.MaxAttempts)
@@ -130,7 +230,12 @@ public sealed class OutboxProcessor(
                     m.Id, m.Kind, m.Attempts, m.NextAttemptAt, m.LastError);
             }
         }
-        m.LockedUntil = null;
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Recorded only while this claim still holds the lease.
+        var recorded = await db.Outbox.Where(x => x.Id == id && x.LeaseToken == token).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Attempts, m.Attempts).SetProperty(x => x.DeliveredTo, m.DeliveredTo).SetProperty(x => x.DoneAt, m.DoneAt)
+            .SetProperty(x => x.LastError, m.LastError).SetProperty(x => x.Failed, m.Failed).SetProperty(x => x.NextAttemptAt, m.NextAttemptAt)
+            .SetProperty(x => x.LockedUntil, (DateTimeOffset?)null).SetProperty(x => x.LeaseToken, (string?)null), CancellationToken.None);
+        if (recorded == 0)
+            log.LogWarning("Outbox {Id} ({Kind}): lease lost while running; its result was not recorded", m.Id, m.Kind);
     }
 }

@@ -13,17 +13,24 @@ using PdfSharp.Pdf.IO;
 namespace ESignWeb.Sealing;
 
 /// <summary>
-/// Test hook: makes the next N seals fail just before their commit (<c>ESign:Testing:FailSealsBeforeCommit</c>), to
-/// prove that a seal interrupted at its worst moment is completed exactly once after a restart.
+/// Test hooks at a seal's worst moment (sealed PDF stored, nothing committed): the next N seals fail there
+/// (<c>ESign:Testing:FailSealsBeforeCommit</c>), and every seal may be held there for a while
+/// (<c>ESign:Testing:SealDelayMilliseconds</c>), so that a test can kill the process mid-seal. Both prove that an
+/// interrupted seal is completed exactly once after a restart.
 /// </summary>
-public sealed class SealingFaults(IOptions<ESignOptions> options)
+public sealed class SealingFaults(IOptions<ESignOptions> options, TimeProvider clock, ILogger<SealingFaults> log)
 {
     private int _remaining = options.Value.Testing.FailSealsBeforeCommit;
 
-    public void MaybeFail()
+    public async Task BeforeCommitAsync(int requestId, CancellationToken ct)
     {
         if (Interlocked.Decrement(ref _remaining) >= 0)
             throw new InvalidOperationException("Injected sealing failure (ESign:Testing:FailSealsBeforeCommit).");
+        if (options.Value.Testing.SealDelayMilliseconds is > 0 and var ms)
+        {
+            log.LogWarning("Testing: holding the seal of request {RequestId} for {Milliseconds} ms before its commit", requestId, ms);
+            await Task.Delay(TimeSpan.FromMilliseconds(ms), clock, ct);
+        }
     }
 }
 
@@ -47,12 +54,13 @@ public sealed class SealingService(
     public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
     {
         var p = OutboxWriter.Read<SealRequest>(message);
-        var id = await SealAsync(p.RequestId, ct);
+        var id = await SealAsync(p.RequestId, ct, message);
         return id is null ? "already sealed" : $"signed file {id}";
     }
 
     /// <summary>Seals a request; returns the new signed file's id, or null when it was already sealed.</summary>
-    public async Task<int?> SealAsync(int requestId, CancellationToken ct = default)
+    /// <param name="job">The outbox job running this seal: its commit happens only while that job's lease is held.</param>
+    public async Task<int?> SealAsync(int requestId, CancellationToken ct = default, OutboxMessage? job = null)
     {
         SignatureRequest r;
         Data.ApplicationUser owner;
@@ -81,10 +89,11 @@ public sealed class SealingService(
             sealedPdf = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
                 $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
-        faults.MaybeFail();
+        await faults.BeforeCommitAsync(requestId, ct);
 
         var signedFileId = await dbFactory.WriteAsync(async db =>
         {
+            await OutboxLeases.EnsureHeldAsync(db, job, ct); // a run whose lease was taken over never commits
             var request = await db.Requests.Include(x => x.Recipients).SingleAsync(x => x.Id == requestId, ct);
             if (request.Status == RequestStatus.Complete) return (int?)null; // sealed meanwhile
             var now = clock.GetUtcNow();

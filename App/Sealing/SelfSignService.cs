@@ -39,6 +39,8 @@ public sealed class SelfSignService(
             owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == ownerId, ct);
         }
         var items = Validate(doc, fields);
+        SignatureImage.CheckTotal(items.Where(i => i.Image is not null).DistinctBy(i => SignatureImage.KeyOf(i.Image!)).Sum(i => (long)i.Image!.Length),
+            options.Value.MaxSignatureBytesPerSigner);
         var now = clock.GetUtcNow();
         var publicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var who = actor with { Email = owner.Email };

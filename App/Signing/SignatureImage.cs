@@ -9,6 +9,20 @@ public static class SignatureImage
     public const int MaxBytes = 2 * 1024 * 1024;
     public const int MaxSide = 4000;
 
+    /// <summary>The key an image gets in the blob store (its SHA-256): the same image in several fields counts once.</summary>
+    public static string KeyOf(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    /// <summary>Refuses when one signer's distinct signature images together exceed <c>ESign:MaxSignatureBytesPerSigner</c>.</summary>
+    public static void CheckTotal(long totalBytes, long maxBytes)
+    {
+        if (totalBytes > maxBytes)
+            throw AppException.BadRequest(
+                $"Your signature images would take {Mb(totalBytes)} MB together; at most {Mb(maxBytes)} MB per signer. " +
+                "Use the same signature for several fields, or a smaller image.");
+    }
+
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Returns the image's (width, height), or throws a refusal saying what is wrong.</summary>
     public static (int Width, int Height) Validate(ReadOnlySpan<byte> bytes)
     {

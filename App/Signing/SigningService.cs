@@ -6,7 +6,9 @@ using ESignWeb.Outbox;
 using ESignWeb.Webhooks;
 using ESignWeb.Requests;
 using ESignWeb.Storage;
+using ESignWeb.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ESignWeb.Signing;
 
@@ -19,6 +21,7 @@ public sealed class SigningService(
     IDbContextFactory<AppDbContext> dbFactory,
     IBlobStore blobs,
     OutboxSignal outboxSignal,
+    IOptions<ESignOptions> options,
     TimeProvider clock,
     ILogger<SigningService> log)
 {
@@ -87,26 +90,41 @@ public sealed class SigningService(
         if (input.Image is { } image)
         {
             SignatureImage.Validate(image);
-            // Check ownership before keeping anything: a refused write leaves no blob behind either.
+            // Check ownership and the signer's image budget before keeping anything: a refused write leaves no blob behind.
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                var (_, who) = await LoadReadyAsync(db, token, ct);
+                var (r, who) = await LoadReadyAsync(db, token, ct);
                 _ = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
                     ?? throw AppException.NotFound("That field");
+                CheckImageBudget(r, who, fieldId, SignatureImage.KeyOf(image), image.Length);
             }
             imageKey = await blobs.PutAsync(new MemoryStream(image), ct);
         }
         await dbFactory.WriteAsync(async db =>
         {
-            var (_, who) = await LoadReadyAsync(db, token, ct);
+            var (r, who) = await LoadReadyAsync(db, token, ct);
             if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
             var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
                         ?? throw AppException.NotFound("That field");
+            // Again inside the transaction (writes are serialised), so two fills at once cannot both squeeze in.
+            if (imageKey is not null) CheckImageBudget(r, who, fieldId, imageKey, input.Image!.Length);
             field.Value = ValueFor(field, input, imageKey);
             field.ValueSource = field.Type is FieldType.Signature or FieldType.Initials ? Truncate(input.Source, 200) : null;
             field.FilledAt = field.Value is null ? null : clock.GetUtcNow();
             who.ModifiedAt = clock.GetUtcNow();
         }, ct);
+    }
+
+    /// <summary>
+    /// Refuses an image that would take this signer's distinct signature images over
+    /// <c>ESign:MaxSignatureBytesPerSigner</c>. The image the field holds now is replaced, so it no longer counts.
+    /// </summary>
+    private void CheckImageBudget(SignatureRequest r, Recipient who, int fieldId, string newKey, long newBytes)
+    {
+        var others = r.Fields.Where(f => f.RecipientId == who.Id && f.Id != fieldId && f.Type is FieldType.Signature or FieldType.Initials &&
+                                         f.Value is { Length: 64 } && f.Value != newKey)
+            .Select(f => f.Value!).Distinct().Where(blobs.Exists).Sum(blobs.Length);
+        SignatureImage.CheckTotal(others + newBytes, options.Value.MaxSignatureBytesPerSigner);
     }
 
     /// <summary>Free-fill: a signer with no placed fields adds one where they choose.</summary>

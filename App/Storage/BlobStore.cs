@@ -15,6 +15,15 @@ public interface IBlobStore
     bool Exists(string key);
 
     long Length(string key);
+
+    /// <summary>Every stored blob with the time it was last written or stored again (identical content re-stored counts).</summary>
+    IEnumerable<(string Key, DateTimeOffset StoredAt, long Length)> List();
+
+    /// <summary>
+    /// Deletes a blob unless it was stored (or stored again) at or after <paramref name="cutoff"/>; atomic with
+    /// respect to <see cref="PutFileAsync"/> in this process, so content being stored right now is never lost.
+    /// </summary>
+    bool DeleteIfStoredBefore(string key, DateTimeOffset cutoff);
 }
 
 public static class BlobStoreExtensions
@@ -31,31 +40,50 @@ public static class BlobStoreExtensions
 
 /// <summary>
 /// Blobs under <c>&lt;DataPath&gt;/blobs/ab/abcdef…</c>. Content is written to a temp file first and renamed into
-/// place, so a database row never points at a half-written file; identical content is stored once.
+/// place, so a database row never points at a half-written file; identical content is stored once. A blob's file
+/// time is when it was last stored (set from the <see cref="TimeProvider"/>), which is what the sweeper's grace
+/// period counts from: storing content that already exists renews it.
 /// </summary>
-public sealed class FileSystemBlobStore(DataPaths paths) : IBlobStore
+public sealed class FileSystemBlobStore(DataPaths paths, TimeProvider clock) : IBlobStore
 {
+    private readonly Lock _placing = new(); // a rename or renewal and a sweeper's delete never interleave
+
     public async Task<string> PutFileAsync(string tempPath, CancellationToken ct = default)
     {
         string key;
         await using (var fs = File.OpenRead(tempPath))
             key = Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct));
         var target = PathOf(key);
-        if (File.Exists(target))
-        {
-            File.Delete(tempPath);
-            return key;
-        }
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        try
+        lock (_placing)
         {
-            File.Move(tempPath, target, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            File.Delete(tempPath); // someone stored the same content at the same moment
+            if (File.Exists(target))
+                File.Delete(tempPath); // identical content is stored once
+            else
+                File.Move(tempPath, target, overwrite: false);
+            File.SetLastWriteTimeUtc(target, clock.GetUtcNow().UtcDateTime);
         }
         return key;
+    }
+
+    public IEnumerable<(string Key, DateTimeOffset StoredAt, long Length)> List()
+    {
+        if (!Directory.Exists(paths.Blobs)) yield break;
+        foreach (var file in new DirectoryInfo(paths.Blobs).EnumerateFiles("*", SearchOption.AllDirectories))
+            if (file.Name.Length == 64 && file.Name.All(Uri.IsHexDigit))
+                yield return (file.Name, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero), file.Length);
+    }
+
+    public bool DeleteIfStoredBefore(string key, DateTimeOffset cutoff)
+    {
+        var path = PathOf(key);
+        lock (_placing)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) >= cutoff) return false;
+            info.Delete();
+            return true;
+        }
     }
 
     public async Task<string> PutAsync(Stream content, CancellationToken ct = default)

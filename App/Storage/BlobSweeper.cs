@@ -1,0 +1,97 @@
+using ESignWeb.Data;
+using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Storage;
+
+/// <param name="Deleted">Blobs deleted.</param>
+/// <param name="DeletedBytes">Their total size.</param>
+/// <param name="Kept">Unreferenced blobs kept because they are younger than the grace period.</param>
+/// <param name="TempFilesDeleted">Abandoned files in <c>tmp/</c> (older than the grace period) deleted.</param>
+public sealed record BlobSweepResult(int Deleted, long DeletedBytes, int Kept, int TempFilesDeleted);
+
+/// <summary>
+/// Deletes blobs that no row references and that were stored longer ago than <c>ESign:BlobSweep:GraceHours</c>:
+/// replaced signature images, sealed PDFs of a seal that lost its lease, uploads refused after they were stored. The
+/// grace period keeps what is being stored right now (a blob is written before the row that references it commits).
+/// Runs every <c>ESign:BlobSweep:IntervalMinutes</c>; the clock is the app's <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class BlobSweeper(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IBlobStore blobs,
+    DataPaths paths,
+    IOptions<ESignOptions> options,
+    TimeProvider clock,
+    ILogger<BlobSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var wait = TimeSpan.FromMinutes(1); // not during start-up
+        while (true)
+        {
+            try { await Task.Delay(wait, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+            wait = TimeSpan.FromMinutes(options.Value.BlobSweep.IntervalMinutes);
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Blob sweep failed; will try again in {Minutes} min", options.Value.BlobSweep.IntervalMinutes);
+            }
+        }
+    }
+
+    /// <summary>One sweep. Lists old blobs first and reads the references after, so a row committed meanwhile is seen.</summary>
+    public async Task<BlobSweepResult> SweepAsync(CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow() - TimeSpan.FromHours(options.Value.BlobSweep.GraceHours);
+        var all = blobs.List().ToList();
+        var referenced = await ReferencedKeysAsync(ct);
+        int deleted = 0, kept = 0;
+        long bytes = 0;
+        foreach (var (key, storedAt, length) in all)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (referenced.Contains(key)) continue;
+            // Re-checked under the store's lock: content stored again since the listing is young again.
+            if (storedAt < cutoff && blobs.DeleteIfStoredBefore(key, cutoff)) { deleted++; bytes += length; }
+            else kept++;
+        }
+        var temp = SweepTemp(cutoff);
+        if (deleted > 0 || temp > 0)
+            log.LogInformation("Blob sweep: deleted {Deleted} unreferenced blob(s) ({Bytes} bytes) and {Temp} abandoned temp file(s)", deleted, bytes, temp);
+        return new BlobSweepResult(deleted, bytes, kept, temp);
+    }
+
+    /// <summary>Every blob key a row points at: documents, templates, signed files and their audit trails, signature images.</summary>
+    public async Task<HashSet<string>> ReferencedKeysAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        keys.UnionWith(await db.Documents.Select(d => d.BlobKey).ToListAsync(ct));
+        keys.UnionWith(await db.Templates.Select(t => t.BlobKey).ToListAsync(ct));
+        keys.UnionWith(await db.SignedFiles.Select(f => f.BlobKey).ToListAsync(ct));
+        keys.UnionWith(await db.SignedFiles.Select(f => f.AuditTrailBlobKey).ToListAsync(ct));
+        keys.UnionWith(await db.Fields.Where(f => (f.Type == FieldType.Signature || f.Type == FieldType.Initials) && f.Value != null)
+            .Select(f => f.Value!).ToListAsync(ct));
+        return keys;
+    }
+
+    private int SweepTemp(DateTimeOffset cutoff)
+    {
+        var count = 0;
+        if (!Directory.Exists(paths.Temp)) return 0;
+        foreach (var file in new DirectoryInfo(paths.Temp).EnumerateFiles())
+        {
+            if (new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) >= cutoff) continue;
+            try { file.Delete(); count++; }
+            catch (IOException) { } // in use: next time
+        }
+        return count;
+    }
+}
