@@ -219,6 +219,33 @@ public class PdfInspectionLimitTests
         Assert.Empty(WorkerProcesses(app.DataDir));
     }
 
+    [Fact]
+    public async Task At_most_MaxConcurrent_workers_run_at_once_and_the_others_wait_their_turn()
+    {
+        await using var app = new ESignAppFactory { Settings = new() { ["ESign:PdfInspection:MaxConcurrent"] = "1" } };
+        _ = app.Server;
+        var owner = await app.CreateUserAsync("flood@example.com");
+        var documents = app.Get<DocumentService>();
+        var peak = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, WorkerProcesses(app.DataDir).Count);
+                await Task.Delay(5);
+            }
+        });
+        var uploads = Enumerable.Range(1, 4)
+            .Select(i => documents.ImportAsync(owner, $"Flood {i}.pdf", new MemoryStream(TestPdf.Pages(i % 3 + 1)), false)).ToList();
+        var docs = await Task.WhenAll(uploads);
+        await stop.CancelAsync();
+        await sampler;
+        Assert.Equal(4, docs.Length);
+        Assert.Equal(4, (await documents.ListAsync(owner)).Count);
+        Assert.Equal(1, peak);
+    }
+
     private static List<int> WorkerProcesses(string dataDir) =>
         Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => int.TryParse(n, out _))
             .Where(pid =>
