@@ -23,6 +23,8 @@ public sealed class SigningScenario(ESignAppFactory app)
 
     /// <summary>The PDF to send (default: a generated 2-page PDF); at least one page.</summary>
     public byte[]? Pdf { get; set; }
+    /// <summary>Signature fields each signer gets (side by side) in <see cref="SendAsync"/>.</summary>
+    public int SignatureFieldsPerSigner { get; set; } = 1;
 
     /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
     public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
@@ -37,7 +39,8 @@ public sealed class SigningScenario(ESignAppFactory app)
         {
             Assert.Null(DraftEditor.AddSigner(draft, email, email.Split('@')[0], "Signer"));
             var key = draft.Signers[^1].Key;
-            DraftEditor.AddField(draft, FieldType.Signature, key, 1, new PdfRect(72, y, 160, 40));
+            for (var i = 0; i < SignatureFieldsPerSigner; i++)
+                DraftEditor.AddField(draft, FieldType.Signature, key, 1, SignatureFieldsPerSigner == 1 ? new PdfRect(72, y, 160, 40) : new PdfRect(72 + i * 55, y, 50, 40));
             DraftEditor.AddField(draft, FieldType.Date, key, 1, new PdfRect(300, y, 110, 32));
             y -= 50;
             if (y < 60) y = 700;
@@ -61,7 +64,26 @@ public sealed class SigningScenario(ESignAppFactory app)
     /// <summary>The same with any token that opens a signer's page (e.g. an embedded signing link's).</summary>
     public async Task SignWithTokenAsync(string token)
     {
-        var actor = new Actor(null, "127.0.0.1", "test-agent/1.0");
+        await PrepareWithTokenAsync(token);
+        await Signing.FinishAsync(token, Actor);
+    }
+
+    private static readonly Actor Actor = new(null, "127.0.0.1", "test-agent/1.0");
+
+    /// <summary>Everything but Finish: opens, consents and fills every own field; returns the signer's token.</summary>
+    public async Task<string> PrepareAsync(string email)
+    {
+        var token = await TokenOfAsync(email);
+        await PrepareWithTokenAsync(token);
+        return token;
+    }
+
+    /// <summary>Finishes for a signer prepared with <see cref="PrepareAsync"/>.</summary>
+    public Task FinishAsync(string token) => Signing.FinishAsync(token, Actor);
+
+    private async Task PrepareWithTokenAsync(string token)
+    {
+        var actor = Actor;
         var session = await Signing.OpenAsync(token, actor);
         Assert.Equal(SigningState.Ready, session.State);
         await Signing.ConsentAsync(token, actor);
@@ -76,7 +98,6 @@ public sealed class SigningScenario(ESignAppFactory app)
             };
             await Signing.FillAsync(token, f.Id, input);
         }
-        await Signing.FinishAsync(token, actor);
     }
 
     public async Task<SignatureRequest> LoadAsync()
