@@ -15,9 +15,18 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddESign();
 var app = builder.Build();
 if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
-app.UseESign();
-await app.RunAsync();
-return 0;
+try
+{
+    app.UseESign();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException && !app.Lifetime.ApplicationStarted.IsCancellationRequested)
+{
+    // A setting that makes the instance unsafe or unusable (e.g. ESign:PublicBaseUrl beyond loopback): say which, exit 1.
+    Console.Error.WriteLine($"ESignWeb cannot start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>Entry point; public so integration tests can host the app.</summary>
 public partial class Program;
