@@ -62,6 +62,8 @@ public class ContentSecurityPolicyTests(ITestOutputHelper output)
             var signerContext = await browser.NewContextAsync();
             await WatchAsync(signerContext, violations, documentsWithoutPolicy, app.BaseUrl);
             await signerContext.SetExtraHTTPHeadersAsync([new("X-Forwarded-For", "203.0.113.50")]);
+            var tokenRequests = 0; // what a real signer spends of the per-IP token look-up budget
+            signerContext.Request += (_, r) => { if (new Uri(r.Url).AbsolutePath.StartsWith("/sign/", StringComparison.Ordinal)) Interlocked.Increment(ref tokenRequests); };
             var signer = await signerContext.NewPageAsync();
             await signer.GotoAsync(link);
             await Steps.WaitInteractiveAsync(signer);
@@ -74,6 +76,8 @@ public class ContentSecurityPolicyTests(ITestOutputHelper output)
             await signer.ClickAsync("#value-apply");
             await signer.ClickAsync("#finish-button");
             await Assertions.Expect(signer.Locator("#sign-status")).ToHaveAttributeAsync("data-state", "AlreadySigned");
+            output.WriteLine($"Token look-ups by one signer's whole visit: {tokenRequests}");
+            Assert.InRange(tokenRequests, 1, new ESignWeb.Hosting.RateLimitSettings().TokenLookupsPerMinute / 4);
             Assert.Contains("203.0.113.50", ProxyAndThrottlingTests.AuditIps(app, requestId));
             Assert.DoesNotContain("127.0.0.1", ProxyAndThrottlingTests.AuditIps(app, requestId, "signed"));
 
