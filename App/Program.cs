@@ -13,15 +13,17 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.AddESign();
-var app = builder.Build();
-if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
+var started = false;
 try
 {
+    var app = builder.Build();
+    if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
+    app.Lifetime.ApplicationStarted.Register(() => started = true);
     app.UseESign();
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException && !app.Lifetime.ApplicationStarted.IsCancellationRequested)
+catch (Exception ex) when (!started && ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
 {
     // A setting that makes the instance unsafe or unusable (e.g. ESign:PublicBaseUrl beyond loopback): say which, exit 1.
     Console.Error.WriteLine($"ESignWeb cannot start: {ex.Message}");
