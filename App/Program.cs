@@ -1,5 +1,8 @@
+using ESignWeb.Documents;
 using ESignWeb.Hosting;
 
+// The isolated PDF inspection worker (started by the web process for every untrusted upload): no host, starts fast.
+if (InspectPdfCommand.IsRequested(args)) return InspectPdfCommand.Run(args);
 if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
 // The content root is the folder of the binaries: the repository's top-level appsettings.json is copied there by

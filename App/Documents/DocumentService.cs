@@ -11,14 +11,16 @@ namespace ESignWeb.Documents;
 public sealed class DocumentService(
     IDbContextFactory<AppDbContext> dbFactory,
     IBlobStore blobs,
+    IPdfInspection inspection,
     DataPaths paths,
     IOptions<ESignOptions> options,
     TimeProvider clock,
     ILogger<DocumentService> log)
 {
     /// <summary>
-    /// Streams <paramref name="content"/> to a temp file (never whole into memory), validates it as a PDF, stores it
-    /// and records it. Nothing is recorded unless every check passes.
+    /// Streams <paramref name="content"/> to a temp file (never whole into memory), has the isolated worker inspect it
+    /// (<see cref="IPdfInspection"/>), stores what the worker accepted (the upload, or its cleaned copy) and records
+    /// it. Nothing is recorded or kept unless every check passes.
     /// </summary>
     public async Task<Document> ImportAsync(string ownerId, string fileName, Stream content, bool renameIfExists,
         CancellationToken ct = default)
@@ -31,12 +33,15 @@ public sealed class DocumentService(
         }
 
         var temp = paths.NewTempFile();
+        var clean = temp + ".clean";
         try
         {
             await CopyWithLimitAsync(content, temp, options.Value.MaxUploadBytes, ct);
-            var info = PdfInspector.Inspect(temp);
-            var size = new FileInfo(temp).Length;
-            var key = await blobs.PutFileAsync(temp, ct);
+            var inspected = await inspection.InspectAsync(temp, clean, null, ct);
+            var info = inspected.Info;
+            var stored = inspected.Rewritten ? clean : temp;
+            var size = new FileInfo(stored).Length;
+            var key = await blobs.PutFileAsync(stored, ct);
 
             for (var attempt = 0; ; attempt++)
             {
@@ -71,6 +76,7 @@ public sealed class DocumentService(
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(clean)) File.Delete(clean);
         }
     }
 

@@ -1,4 +1,5 @@
 using ESignWeb.Domain;
+using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.IO;
 
@@ -8,32 +9,132 @@ namespace ESignWeb.Documents;
 /// <param name="Encrypted">The file needs a password to open (only accepted when the caller gave the password).</param>
 public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false);
 
-/// <summary>Opens a file with PDFsharp to decide whether it is a PDF we can send for signature.</summary>
+/// <summary>The inspection's verdict on an accepted file.</summary>
+/// <param name="Rewritten">The worker wrote a cleaned copy to the output path, and that copy is what must be stored.</param>
+/// <param name="Removed">What was stripped (active content) or undone (owner-password encryption).</param>
+public sealed record PdfInspection(PdfInfo Info, bool Rewritten, IReadOnlyList<string> Removed);
+
+/// <summary>
+/// Decides whether an untrusted file is a PDF we can send for signature, and makes the copy to store. Runs inside the
+/// isolated worker process (<see cref="InspectPdfCommand"/>) on a small stack; the web process never calls
+/// <see cref="Inspect"/> on an upload itself (it asks <see cref="IPdfInspection"/>).
+/// </summary>
 public static class PdfInspector
 {
     public const string ConversionFailure = "file_conversion_failure";
+    public const string OwnerPasswordRemoved = "owner-password encryption";
 
-    /// <param name="password">Open a password-protected PDF with it (templates); without one such a PDF is refused.</param>
-    public static PdfInfo Inspect(string path, string? password = null)
+    /// <param name="input">The untrusted file.</param>
+    /// <param name="output">Where to write the cleaned copy when one is needed (stripped active content, encryption
+    /// with only an owner password removed).</param>
+    /// <param name="password">Open a password-protected PDF with it (templates); without one such a PDF is refused. A
+    /// file opened with it is stored as it is (the template keeps needing the password).</param>
+    public static PdfInspection Inspect(string input, string output, string? password, int maxPages,
+        long perStreamLimit = StreamBudget.DefaultPerStream, long totalStreamLimit = StreamBudget.DefaultTotal)
     {
-        var length = new FileInfo(path).Length;
+        var length = new FileInfo(input).Length;
         if (length == 0)
             throw new AppException("empty_file", "The file is empty.");
-        if (!HasPdfHeader(path))
+        if (!HasPdfHeader(input))
             throw new AppException(ConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
 
-        PdfDocument doc;
-        var encrypted = false;
+        var (doc, encrypted) = OpenForImport(input, password);
+        var removed = new List<string>();
+        bool ownerOnly;
+        using (doc)
         try
         {
-            doc = PdfReader.Open(path, PdfDocumentOpenMode.Import);
+            PdfStructure.Check(doc, maxPages, new StreamBudget(perStreamLimit, totalStreamLimit));
+            if (doc.PageCount == 0)
+                throw new AppException(ConversionFailure, "This PDF has no pages.");
+            ReadGeometry(doc); // the original's pages must read before anything is rewritten
+            removed.AddRange(ActiveContent.Strip(doc)); // in memory only: what a rewrite will remove
+            ownerOnly = !encrypted && NeedsOwnerPassword(input);
+            if (ownerOnly)
+            {
+                // Encrypted with an empty user password: PDFsharp opens it for reading but will not modify it, so it
+                // could never be sealed. Store an unencrypted copy of its (already stripped) pages instead.
+                using var copy = new PdfDocument();
+                foreach (var page in doc.Pages) copy.AddPage(page);
+                ActiveContent.Strip(copy);
+                copy.Save(output);
+                removed.Add(OwnerPasswordRemoved);
+            }
+        }
+        catch (Exception ex) when (ex is not AppException and not OutOfMemoryException)
+        {
+            throw new AppException(ConversionFailure, $"This PDF is damaged and cannot be read ({Trim(ex.Message)}).");
+        }
+        if (removed.Count > 0 && !ownerOnly && !encrypted)
+        {
+            using var modify = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+            ActiveContent.Strip(modify);
+            modify.Save(output);
+        }
+        var rewritten = (removed.Count > 0 || ownerOnly) && !encrypted;
+        if (encrypted) removed.Clear(); // stored as uploaded; each request's copy is stripped when it is made
+
+        // Do exactly what the web process will do with the stored file, here, on the small stack.
+        var stored = rewritten ? output : input;
+        var pages = RoundTrip(stored, encrypted ? password : null);
+        if (pages.Count > maxPages)
+            throw PdfRefusal.Unsafe($"it has more than {maxPages} pages (the most accepted).");
+        return new PdfInspection(new PdfInfo(pages.Count, pages, encrypted), rewritten, removed);
+    }
+
+    /// <summary>
+    /// Opens the file to be stored as sealing and templates will (Modify; with a user password: Import and copy the
+    /// pages), touches every page with XGraphics, saves to a temp file, reopens that, and returns the page geometry.
+    /// </summary>
+    private static List<PageGeometry> RoundTrip(string stored, string? password)
+    {
+        var temp = stored + ".roundtrip";
+        try
+        {
+            List<PageGeometry> pages;
+            if (password is null)
+            {
+                using var doc = PdfReader.Open(stored, PdfDocumentOpenMode.Modify);
+                pages = ReadGeometry(doc);
+                foreach (var page in doc.Pages) XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append).Dispose();
+                doc.Save(temp);
+            }
+            else
+            {
+                using var source = PdfReader.Open(stored, password, PdfDocumentOpenMode.Import);
+                pages = ReadGeometry(source);
+                using var copy = new PdfDocument();
+                foreach (var page in source.Pages) copy.AddPage(page);
+                ActiveContent.Strip(copy);
+                foreach (var page in copy.Pages) XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append).Dispose();
+                copy.Save(temp);
+            }
+            using (var again = PdfReader.Open(temp, PdfDocumentOpenMode.Import))
+                if (again.PageCount != pages.Count)
+                    throw new AppException(ConversionFailure, "This PDF is damaged: its pages do not survive being saved again.");
+            return pages;
+        }
+        catch (Exception ex) when (ex is not AppException)
+        {
+            throw new AppException(ConversionFailure, $"This PDF is damaged and cannot be prepared for signing ({Trim(ex.Message)}).");
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static (PdfDocument Doc, bool Encrypted) OpenForImport(string path, string? password)
+    {
+        try
+        {
+            return (PdfReader.Open(path, PdfDocumentOpenMode.Import), false);
         }
         catch (PdfReaderException ex) when (IsPasswordProblem(ex) && password is not null)
         {
             try
             {
-                doc = PdfReader.Open(path, password, PdfDocumentOpenMode.Import);
-                encrypted = true;
+                return (PdfReader.Open(path, password, PdfDocumentOpenMode.Import), true);
             }
             catch (PdfReaderException again) when (IsPasswordProblem(again))
             {
@@ -45,28 +146,40 @@ public static class PdfInspector
             throw new AppException("file_password_protected",
                 "This PDF is password-protected. Remove the password (print or save it without protection) and upload it again.");
         }
-        catch (Exception ex) when (ex is not AppException)
+        catch (Exception ex) when (ex is not AppException and not OutOfMemoryException)
         {
             throw new AppException(ConversionFailure, $"This PDF is damaged or truncated and cannot be read ({Trim(ex.Message)}).");
         }
+    }
 
-        using (doc)
+    /// <summary>True for a file that opens without a password but only an owner password would let PDFsharp modify.</summary>
+    private static bool NeedsOwnerPassword(string path)
+    {
+        try
         {
-            if (doc.PageCount == 0)
-                throw new AppException(ConversionFailure, "This PDF has no pages.");
-            var pages = new List<PageGeometry>(doc.PageCount);
-            try
-            {
-                foreach (var page in doc.Pages) pages.Add(GeometryOf(page));
-            }
-            catch (Exception ex)
-            {
-                throw new AppException(ConversionFailure, $"This PDF is damaged: a page cannot be read ({Trim(ex.Message)}).");
-            }
-            if (pages.Any(p => p.Width < 1 || p.Height < 1 || double.IsNaN(p.Width) || double.IsNaN(p.Height)))
-                throw new AppException(ConversionFailure, "This PDF has a page without a usable size.");
-            return new PdfInfo(doc.PageCount, pages, encrypted);
+            using var doc = PdfReader.Open(path, PdfDocumentOpenMode.Modify);
+            return false;
         }
+        catch (PdfReaderException ex) when (ex.Message.Contains("owner password", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+    }
+
+    private static List<PageGeometry> ReadGeometry(PdfDocument doc)
+    {
+        var pages = new List<PageGeometry>(doc.PageCount);
+        try
+        {
+            foreach (var page in doc.Pages) pages.Add(GeometryOf(page));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new AppException(ConversionFailure, $"This PDF is damaged: a page cannot be read ({Trim(ex.Message)}).");
+        }
+        if (pages.Any(p => p.Width < 1 || p.Height < 1 || double.IsNaN(p.Width) || double.IsNaN(p.Height)))
+            throw new AppException(ConversionFailure, "This PDF has a page without a usable size.");
+        return pages;
     }
 
     /// <summary>The visible box PDF.js renders (CropBox clipped to MediaBox) and the page's /Rotate.</summary>
@@ -94,5 +207,5 @@ public static class PdfInspector
     private static bool IsPasswordProblem(PdfReaderException ex) =>
         ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase);
 
-    private static string Trim(string message) => message.Length > 160 ? message[..160] + "…" : message;
+    internal static string Trim(string message) => message.Length > 160 ? message[..160] + "…" : message;
 }

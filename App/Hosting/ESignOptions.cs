@@ -26,10 +26,31 @@ public sealed class ESignOptions
     /// <summary>The certificate that signs sealed PDFs. Empty path: a self-signed one is made on first start.</summary>
     public CertificateOptions Certificate { get; set; } = new();
 
+    /// <summary>Most pages an uploaded PDF may have.</summary>
+    public int MaxPages { get; set; } = 2000;
+
+    /// <summary>Limits of the isolated process that opens every untrusted PDF first.</summary>
+    public PdfInspectionOptions PdfInspection { get; set; } = new();
+
     /// <summary>Test hooks; leave at their defaults in production.</summary>
     public TestingOptions Testing { get; set; } = new();
 
     public long MaxUploadBytes => (long)MaxUploadMegabytes * 1024 * 1024;
+}
+
+/// <summary>The <c>ESign:PdfInspection</c> section: limits of the worker process that inspects untrusted PDFs.</summary>
+public sealed class PdfInspectionOptions
+{
+    /// <summary>Wall-clock seconds one inspection may take, waiting for a free worker included (fractions allowed).</summary>
+    public double TimeoutSeconds { get; set; } = 20;
+
+    /// <summary>Memory one worker may use, in MiB (its GC heap limit and the resident size it is killed at).</summary>
+    public int MemoryMegabytes { get; set; } = 512;
+
+    /// <summary>Workers running at once; more uploads wait (and their waiting counts against the timeout). 0: one per processor.</summary>
+    public int MaxConcurrent { get; set; }
+
+    public int EffectiveMaxConcurrent => MaxConcurrent > 0 ? MaxConcurrent : Environment.ProcessorCount;
 }
 
 public sealed class TestingOptions

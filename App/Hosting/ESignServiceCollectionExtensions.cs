@@ -39,12 +39,17 @@ public static class ESignServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<ESignOptions>().Bind(builder.Configuration.GetSection(ESignOptions.Section))
             .Validate(o => o.MaxUploadMegabytes is > 0 and <= 2048, "ESign:MaxUploadMegabytes must be between 1 and 2048.")
+            .Validate(o => o.MaxPages is > 0 and <= 1_000_000, "ESign:MaxPages must be between 1 and 1000000.")
+            .Validate(o => o.PdfInspection.TimeoutSeconds is > 0 and <= 3600, "ESign:PdfInspection:TimeoutSeconds must be more than 0 and at most 3600.")
+            .Validate(o => o.PdfInspection.MemoryMegabytes is >= 64 and <= 65536, "ESign:PdfInspection:MemoryMegabytes must be between 64 and 65536.")
+            .Validate(o => o.PdfInspection.MaxConcurrent is >= 0 and <= 256, "ESign:PdfInspection:MaxConcurrent must be between 0 (one per processor) and 256.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
+        services.AddSingleton<IPdfInspection, PdfInspectionWorker>();
 
         // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
         // ESign:DataPath in any configuration source.

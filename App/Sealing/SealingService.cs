@@ -78,7 +78,7 @@ public sealed class SealingService(
 
         byte[] sealedPdf;
         await using (var original = blobs.OpenRead(r.Document!.BlobKey))
-            sealedPdf = SealPdf(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
+            sealedPdf = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
                 $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         faults.MaybeFail();
@@ -121,9 +121,12 @@ public sealed class SealingService(
         return signedFileId;
     }
 
-    /// <summary>Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes.</summary>
-    internal byte[] SealPdf(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason) =>
-        PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName);
+    /// <summary>
+    /// Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes. PDFsharp runs on a
+    /// thread with a large stack (<see cref="Documents.PdfStack"/>).
+    /// </summary>
+    internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason) =>
+        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName));
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>

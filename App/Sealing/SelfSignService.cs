@@ -55,7 +55,7 @@ public sealed class SelfSignService(
 
         byte[] sealedPdf;
         await using (var original = blobs.OpenRead(doc.BlobKey))
-            sealedPdf = sealing.SealPdf(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
+            sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
         Add("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
         var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);

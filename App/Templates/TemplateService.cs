@@ -20,6 +20,7 @@ namespace ESignWeb.Templates;
 public sealed class TemplateService(
     IDbContextFactory<AppDbContext> dbFactory,
     IBlobStore blobs,
+    IPdfInspection inspection,
     RequestService requests,
     TimeProvider clock,
     ILogger<TemplateService> log)
@@ -62,14 +63,17 @@ public sealed class TemplateService(
     }
 
     /// <summary>
-    /// A new template on an uploaded PDF, which may be password-protected: the password is used once to check it and
-    /// read the pages, and is not kept; the PDF is stored exactly as uploaded and decrypted into each request's copy.
+    /// A new template on an uploaded PDF, which may be password-protected: the password is given to the isolated
+    /// inspection worker once (on its stdin) and is not kept; a PDF that needs it is stored exactly as uploaded and
+    /// decrypted into each request's copy. Any other PDF is stored as the worker accepted it (the upload, or its
+    /// cleaned copy without active content or owner-password encryption).
     /// </summary>
     public async Task<int> CreateFromUploadAsync(string ownerId, string fileName, Stream content, string? password, long maxBytes,
         DataPaths paths, CancellationToken ct = default)
     {
         var name = FileNames.Clean(fileName);
         var temp = paths.NewTempFile();
+        var clean = temp + ".clean";
         try
         {
             await using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
@@ -84,8 +88,9 @@ public sealed class TemplateService(
                     await fs.WriteAsync(buffer.AsMemory(0, n), ct);
                 }
             }
-            var info = PdfInspector.Inspect(temp, string.IsNullOrEmpty(password) ? null : password);
-            var key = await blobs.PutFileAsync(temp, ct);
+            var inspected = await inspection.InspectAsync(temp, clean, string.IsNullOrEmpty(password) ? null : password, ct);
+            var info = inspected.Info;
+            var key = await blobs.PutFileAsync(inspected.Rewritten ? clean : temp, ct);
             var now = clock.GetUtcNow();
             var baseName = Path.GetFileNameWithoutExtension(name);
             return await dbFactory.WriteAsync(async db =>
@@ -105,6 +110,7 @@ public sealed class TemplateService(
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(clean)) File.Delete(clean);
         }
     }
 
@@ -316,26 +322,34 @@ public sealed class TemplateService(
         if (!t.PasswordProtected && items.Count == 0) return t.BlobKey;
 
         var bytes = await blobs.ReadAllBytesAsync(t.BlobKey, ct);
-        using var output = new MemoryStream();
-        using (var source = OpenTemplatePdf(t, bytes, use.FilePassword))
+        // PDFsharp runs on a thread with a large stack (PdfStack), also on this file the worker accepted.
+        var output = await PdfStack.RunAsync(() =>
         {
+            var ms = new MemoryStream();
+            using var source = OpenTemplatePdf(t, bytes, use.FilePassword);
             if (t.PasswordProtected)
             {
                 // A user password opens a PDF for reading only (PDFsharp wants the owner password to modify it): copy
-                // its pages into a new, unencrypted document, and stamp that.
+                // its pages into a new, unencrypted document, strip what a viewer would run (the stored file still
+                // has it: it cannot be rewritten without the password), and stamp that.
                 using var copy = new PdfDocument();
                 foreach (var page in source.Pages) copy.AddPage(page);
+                ActiveContent.Strip(copy);
                 PdfStamper.Stamp(copy, items);
-                copy.Save(output);
+                copy.Save(ms);
             }
             else
             {
                 PdfStamper.Stamp(source, items);
-                source.Save(output);
+                source.Save(ms);
             }
+            return ms;
+        });
+        using (output)
+        {
+            output.Position = 0;
+            return await blobs.PutAsync(output, ct);
         }
-        output.Position = 0;
-        return await blobs.PutAsync(output, ct);
     }
 
     internal static PdfDocument OpenTemplatePdf(Template t, byte[] bytes, string? password)

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ESignWeb.Domain;
+
+namespace ESignWeb.Documents;
+
+/// <summary>
+/// The isolated worker: <c>ESignWeb inspect-pdf --input FILE --output FILE [--max-pages N] [--password-stdin]</c>,
+/// dispatched at the very top of Program.cs before any host is built. It inspects the untrusted file
+/// (<see cref="PdfInspector.Inspect"/>) on a thread with a small stack and writes one JSON object on stdout: a
+/// <see cref="PdfVerdict"/>. A password (templates) comes on stdin, never on the command line. Exit code 0 whenever
+/// a verdict was written; <see cref="OutOfMemoryExit"/> when the heap limit was hit; anything else is a crash.
+/// </summary>
+public static class InspectPdfCommand
+{
+    public const string Name = "inspect-pdf";
+    public const int OutOfMemoryExit = 3;
+    public const int UsageExit = 2;
+
+    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Name;
+
+    public static int Run(string[] args)
+    {
+        string? input = null, output = null;
+        var maxPages = 2000;
+        var passwordOnStdin = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--input" when i + 1 < args.Length: input = args[++i]; break;
+                case "--output" when i + 1 < args.Length: output = args[++i]; break;
+                case "--max-pages" when i + 1 < args.Length && int.TryParse(args[i + 1], out var m) && m > 0: maxPages = m; i++; break;
+                case "--password-stdin": passwordOnStdin = true; break;
+                default:
+                    Console.Error.WriteLine($"usage: ESignWeb {Name} --input FILE --output FILE [--max-pages N] [--password-stdin]");
+                    return UsageExit;
+            }
+        }
+        if (input is null || output is null)
+        {
+            Console.Error.WriteLine($"usage: ESignWeb {Name} --input FILE --output FILE [--max-pages N] [--password-stdin]");
+            return UsageExit;
+        }
+        var password = passwordOnStdin ? Console.In.ReadToEnd() : null;
+
+        PdfSharp.PdfSharpLicense.SetAgplLicense();
+        PdfVerdict verdict;
+        try
+        {
+            verdict = PdfStack.Run(() => PdfVerdict.Of(PdfInspector.Inspect(input, output, password, maxPages)), PdfStack.SmallBytes);
+        }
+        catch (AppException ex)
+        {
+            verdict = PdfVerdict.Refused(ex.Code, ex.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            return OutOfMemoryExit;
+        }
+        catch (Exception ex)
+        {
+            verdict = PdfVerdict.Refused(PdfInspector.ConversionFailure,
+                $"This PDF is damaged and cannot be read ({PdfInspector.Trim(ex.Message)}).");
+        }
+        if (!verdict.Accepted && File.Exists(output)) File.Delete(output);
+        using var stdout = Console.OpenStandardOutput();
+        JsonSerializer.Serialize(stdout, verdict, PdfVerdictJson.Default.PdfVerdict);
+        stdout.Flush();
+        return 0;
+    }
+}
+
+/// <summary>The worker's answer on stdout: the contract between <see cref="InspectPdfCommand"/> and its parent.</summary>
+public sealed record PdfVerdict(
+    [property: JsonPropertyName("accepted")] bool Accepted,
+    [property: JsonPropertyName("code")] string? Code = null,
+    [property: JsonPropertyName("message")] string? Message = null,
+    [property: JsonPropertyName("page_count")] int PageCount = 0,
+    [property: JsonPropertyName("pages")] IReadOnlyList<PdfVerdictPage>? Pages = null,
+    [property: JsonPropertyName("encrypted")] bool Encrypted = false,
+    [property: JsonPropertyName("rewritten")] bool Rewritten = false,
+    [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null)
+{
+    public static PdfVerdict Of(PdfInspection i) => new(true, PageCount: i.Info.PageCount,
+        Pages: i.Info.Pages.Select(p => new PdfVerdictPage(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList(),
+        Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed);
+
+    public static PdfVerdict Refused(string code, string message) => new(false, code, message);
+
+    /// <summary>The inspection this verdict describes; null for a refusal or an answer that does not add up.</summary>
+    public PdfInspection? ToInspection()
+    {
+        if (!Accepted || Pages is null || Pages.Count != PageCount || PageCount < 1) return null;
+        var pages = Pages.Select(p => new PageGeometry(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList();
+        return new PdfInspection(new PdfInfo(PageCount, pages, Encrypted), Rewritten, Removed ?? []);
+    }
+}
+
+public sealed record PdfVerdictPage(
+    [property: JsonPropertyName("left")] double Left,
+    [property: JsonPropertyName("bottom")] double Bottom,
+    [property: JsonPropertyName("width")] double Width,
+    [property: JsonPropertyName("height")] double Height,
+    [property: JsonPropertyName("rotate")] int Rotate);
+
+[JsonSerializable(typeof(PdfVerdict))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class PdfVerdictJson : JsonSerializerContext;
