@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using Xunit.Sdk;
 using PigDocument = UglyToad.PdfPig.PdfDocument;
 
 namespace ESignWeb.Tests.E2E;
@@ -22,12 +23,18 @@ public sealed class HostileUploadFixture : IAsyncLifetime
     public int Pid { get; private set; }
     public long BaselineRssKb { get; private set; }
     public string UploadDir { get; private set; } = null!;
+    /// <summary>Uploads the cases have made so far.</summary>
+    public int Uploads;
     /// <summary>Log of what each case measured, printed by the last test to read it.</summary>
     public List<string> Measurements { get; } = [];
 
     public async Task InitializeAsync()
     {
-        App = await AppProcess.StartAsync(new Dictionary<string, string> { ["ESign__RequireConfirmedAccount"] = "false" });
+        App = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ESign__RequireConfirmedAccount"] = "false",
+            ["Api__RateLimitPerMinute"] = "100000", // four API calls per case, 74 cases: far above the default 100 a minute
+        });
         Pid = App.Pid;
         UploadDir = Directory.CreateTempSubdirectory("esign-hostile-").FullName;
         Browser = await BrowserSession.OpenAsync(App.BaseUrl);
@@ -37,8 +44,14 @@ public sealed class HostileUploadFixture : IAsyncLifetime
         await page.GotoAsync("/settings");
         await Steps.WaitInteractiveAsync(page);
         await page.FillAsync("#apikey-name", "hostile corpus");
-        await page.ClickAsync("#apikey-create");
-        await Assertions.Expect(page.Locator("#apikey-value")).ToContainTextAsync("esk_");
+        // On a busy machine the first click can land before the field's value reached the circuit: press again until shown.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            await page.ClickAsync("#apikey-create");
+            try { await Assertions.Expect(page.Locator("#apikey-value")).ToContainTextAsync("esk_", new() { Timeout = 5_000 }); break; }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
+        } while (true);
         var key = (await page.Locator("#apikey-value").InnerTextAsync()).Trim();
         Api = new HttpClient { BaseAddress = new Uri(App.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -47,7 +60,7 @@ public sealed class HostileUploadFixture : IAsyncLifetime
         await OpenDocumentsAsync();
         var warm = Path.Combine(UploadDir, "warm-up.pdf");
         await File.WriteAllBytesAsync(warm, TestPdf.Pages(2));
-        await page.Locator("input[type=file]").SetInputFilesAsync(warm);
+        await Steps.UploadAsync(page, warm);
         await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = "warm-up.pdf" })).ToBeVisibleAsync();
         var listed = await ListAsync();
         foreach (var id in listed) (await Api.DeleteAsync($"/v1/files/original/{id}/")).EnsureSuccessStatusCode();
@@ -80,6 +93,9 @@ public sealed class HostileUploadFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // ESIGN_HOSTILE_REPORT=path: keep what each case measured (time, size, answer) for docs/security.md.
+        if (Environment.GetEnvironmentVariable("ESIGN_HOSTILE_REPORT") is { Length: > 0 } report && App is { HasExited: false })
+            lock (Measurements) File.WriteAllLines(report, Measurements.Order(StringComparer.Ordinal));
         Api?.Dispose();
         if (Browser is not null) await Browser.DisposeAsync();
         if (App is not null) await App.DisposeAsync();
@@ -94,10 +110,15 @@ public sealed class HostileUploadFixture : IAsyncLifetime
 /// half-created, and the web process's resident memory stays within 100 MB of what it was before the corpus.
 /// </summary>
 [Collection(E2ECollection.Name)]
+[TestCaseOrderer("ESignWeb.Tests.E2E.MethodNameOrderer", "App.Tests")]
 public class HostileUploadTests(HostileUploadFixture fx, ITestOutputHelper output) : IClassFixture<HostileUploadFixture>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+    /// <summary>After the whole corpus (issue 9).</summary>
     private const long MaxGrowthKb = 100 * 1024;
+    /// <summary>After any one file: far below what a decompressed bomb or a parsed 100 MB file would cost, above what
+    /// the garbage collector may hold for a while after a few MB of uploads over the browser's connection.</summary>
+    private const long MaxGrowthAnyTimeKb = 200 * 1024;
 
     [Theory]
     [MemberData(nameof(HostileCorpus.Names), MemberType = typeof(HostileCorpus))]
@@ -157,15 +178,19 @@ public class HostileUploadTests(HostileUploadFixture fx, ITestOutputHelper outpu
         var rowsBefore = await rows.CountAsync();
 
         var clock = Stopwatch.StartNew();
-        await page.Locator("input[type=file]").SetInputFilesAsync(path);
+        await Steps.UploadAsync(page, path); // the file chooser of "Upload PDF", as a person picks a file
         try
         {
+            var error = page.Locator("#upload-error");
+            var refusal = error.Filter(new() { HasText = $"\"{name}\" was not uploaded" });
+            var row = page.Locator("#documents-table tr", new() { HasText = name });
+            await Assertions.Expect(refusal.Or(row)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            clock.Stop();
+            var refused = await refusal.IsVisibleAsync();
+            Record("browser", file, bytes.Length, clock.Elapsed, refused ? await error.InnerTextAsync() : "accepted");
             if (file.Verdict == Verdict.Refused)
             {
-                var error = page.Locator("#upload-error");
-                await Assertions.Expect(error).ToContainTextAsync($"\"{name}\" was not uploaded", new() { Timeout = 30_000 });
-                clock.Stop();
-                Record("browser", file, bytes.Length, clock.Elapsed, await error.InnerTextAsync());
+                Assert.True(refused, $"{name}: accepted, but it must be refused");
                 await Assertions.Expect(error).ToContainTextAsync(new Regex(file.Reason!, RegexOptions.IgnoreCase));
                 Assert.Equal(rowsBefore, await rows.CountAsync());
                 Assert.Equal(before, await fx.ListAsync());
@@ -175,9 +200,7 @@ public class HostileUploadTests(HostileUploadFixture fx, ITestOutputHelper outpu
             }
             else
             {
-                await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = name })).ToBeVisibleAsync(new() { Timeout = 30_000 });
-                clock.Stop();
-                Record("browser", file, bytes.Length, clock.Elapsed, "accepted");
+                Assert.False(refused, $"{name}: refused ({await error.InnerTextAsync()}), but it must be accepted");
                 var after = await fx.ListAsync();
                 var id = Assert.Single(after.Except(before));
                 await VerifyStoredAsync(file, id);
@@ -234,8 +257,33 @@ public class HostileUploadTests(HostileUploadFixture fx, ITestOutputHelper outpu
         var rss = HostileUploadFixture.ProcStatusKb(fx.Pid, "VmRSS");
         var peak = HostileUploadFixture.ProcStatusKb(fx.Pid, "VmHWM");
         output.WriteLine($"web process RSS {rss / 1024} MB (baseline {fx.BaselineRssKb / 1024} MB, peak {peak / 1024} MB)");
-        Assert.True(rss - fx.BaselineRssKb < MaxGrowthKb,
+        Assert.True(rss - fx.BaselineRssKb < MaxGrowthAnyTimeKb,
             $"{name}: the web process grew {(rss - fx.BaselineRssKb) / 1024} MB over its baseline of {fx.BaselineRssKb / 1024} MB");
+        Interlocked.Increment(ref fx.Uploads);
+    }
+
+    /// <summary>Runs after both theories (<see cref="MethodNameOrderer"/>); alone, it uploads the corpus through the API first.</summary>
+    [Fact]
+    public async Task Memory_after_the_whole_corpus_grew_less_than_100_MB()
+    {
+        if (fx.Uploads == 0)
+            foreach (var file in HostileCorpus.All)
+            {
+                using var form = new MultipartFormDataContent
+                {
+                    { new StringContent(file.Name), "name" },
+                    { new ByteArrayContent(file.Build()) { Headers = { ContentType = new("application/pdf") } }, "file", file.Name },
+                };
+                using var response = await fx.Api.PostAsync("/v1/files/original/", form);
+                Assert.True((int)response.StatusCode is 200 or 201 or 400, $"{file.Name}: {(int)response.StatusCode}");
+            }
+        await AssertUnharmedAsync("the whole corpus");
+        var rss = HostileUploadFixture.ProcStatusKb(fx.Pid, "VmRSS");
+        var peak = HostileUploadFixture.ProcStatusKb(fx.Pid, "VmHWM");
+        lock (fx.Measurements)
+            fx.Measurements.Add($"~ memory after {fx.Uploads} uploads: RSS {fx.BaselineRssKb / 1024} -> {rss / 1024} MB (+{(rss - fx.BaselineRssKb) / 1024} MB), peak {peak / 1024} MB");
+        Assert.True(rss - fx.BaselineRssKb < MaxGrowthKb,
+            $"after {fx.Uploads} uploads the web process grew {(rss - fx.BaselineRssKb) / 1024} MB over its baseline of {fx.BaselineRssKb / 1024} MB");
     }
 
     private void Record(string path, HostileFile file, int size, TimeSpan elapsed, string answer)
@@ -253,4 +301,12 @@ public class HostileUploadTests(HostileUploadFixture fx, ITestOutputHelper outpu
 
     private static string Trim(string s) => s.Length > 200 ? s[..200] + "…" : s;
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
+}
+
+/// <summary>Runs a class's test cases by method name (each theory's cases in their data order), so a check that
+/// needs every other case done can come last.</summary>
+public sealed class MethodNameOrderer : ITestCaseOrderer
+{
+    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases) where TTestCase : ITestCase =>
+        testCases.OrderBy(t => t.TestMethod.Method.Name, StringComparer.Ordinal);
 }
