@@ -158,7 +158,7 @@ for r in $(seq 1 "$RUNS"); do
         log "run $r $kind: HTTP $status ($answer) in ${secs}s, web RSS $((before / 1024)) -> peak $((peak / 1024)) MB (+$((growth / 1024)) MB), worker peak $((worker / 1024)) MB"
         # Report the largest growth over the runs (the worst case), with that run's answer.
         if [ -z "${GROWTH[$kind]:-}" ] || [ "$growth" -gt "${GROWTH[$kind]}" ]; then
-            GROWTH[$kind]=$growth ANSWER[$kind]="$status $answer" SECS[$kind]=$secs
+            GROWTH[$kind]=$growth ANSWER[$kind]="$status $answer" SECS[$kind]=$(printf '%.2f' "$secs")
         fi
         if [ "${worker:-0}" -gt "${WORKER[$kind]:-0}" ]; then WORKER[$kind]=$worker; fi
     done
@@ -188,9 +188,9 @@ the PDF. Worst of $RUNS runs each, after a warm-up upload of 2 MB to each endpoi
 
 | upload | answer | time | web process peak growth | PDF worker peak RSS |
 |---|---|---|---|---|
-| bare baseline: $(mb $((VALID_SIZE / 1024))) MB to \`/bench/discard-upload\` | ${ANSWER[bare]} | ${SECS[bare]} s | **+$(mb "${GROWTH[bare]}") MB** | $(worker_mb bare) |
-| valid PDF, $(mb $((VALID_SIZE / 1024))) MB ($(( (VALID_SIZE) / (1000 * 700 * 3) )) pages of incompressible images) | ${ANSWER[valid]} | ${SECS[valid]} s | **+$(mb "${GROWTH[valid]}") MB** ($(verdict "${GROWTH[valid]}")) | $(worker_mb valid) |
-| \`%PDF-\` + ${MB} MB of random bytes | ${ANSWER[junk]} | ${SECS[junk]} s | **+$(mb "${GROWTH[junk]}") MB** ($(verdict "${GROWTH[junk]}")) | $(worker_mb junk) |
+| bare baseline: $(mb $((VALID_SIZE / 1024))) MiB to \`/bench/discard-upload\` | ${ANSWER[bare]} | ${SECS[bare]} s | **+$(mb "${GROWTH[bare]}") MB** | $(worker_mb bare) |
+| valid PDF, $(mb $((VALID_SIZE / 1024))) MiB ($(( (VALID_SIZE) / (1000 * 700 * 3) )) pages of incompressible images) | ${ANSWER[valid]} | ${SECS[valid]} s | **+$(mb "${GROWTH[valid]}") MB** ($(verdict "${GROWTH[valid]}")) | $(worker_mb valid) |
+| \`%PDF-\` + ${MB} MiB of random bytes | ${ANSWER[junk]} | ${SECS[junk]} s | **+$(mb "${GROWTH[junk]}") MB** ($(verdict "${GROWTH[junk]}")) | $(worker_mb junk) |
 
 Target: the web process grows by less than 30 MB for a 100 MB upload. Web process resident memory: $(mb "$IDLE_KB") MB
 after the warm-up, $(mb "$END_KB") MB after all uploads. Before the PDF worker (issue 9) the same uploads opened the
