@@ -137,7 +137,7 @@ public static class HostileCorpus
         Refuse("prev-negative.pdf", xref, Unreadable, () => XrefChain(1, (_, _) => "/Prev -12345"));
         Refuse("startxref-past-end-of-file.pdf", xref, Unreadable, () =>
         {
-            var p = Body(new RawPdf());
+            var p = Body(new RawPdfWriter());
             p.XrefTable("/Root 1 0 R");
             return p.StartXref(1L << 40).ToArray();
         });
@@ -145,7 +145,7 @@ public static class HostileCorpus
         Refuse("xref-streams-loop.pdf", xref, Unreadable, () => XrefStreamChain(2, (i, offsets) => $"/Prev {offsets[(i + 1) % 2]}"));
         Refuse("xrefstm-key-points-at-own-table.pdf", xref, Unreadable, () =>
         {
-            var p = Body(new RawPdf());
+            var p = Body(new RawPdfWriter());
             var at = p.Position;
             p.XrefTable($"/Root 1 0 R /XRefStm {at} /Prev {at}");
             return p.StartXref(at).ToArray();
@@ -175,33 +175,33 @@ public static class HostileCorpus
         const HostileClass bomb = HostileClass.DecompressionBomb;
         Refuse("bomb-content-stream-1gib.pdf", bomb, Unreadable, () => Doc(
             pageDict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R >>",
-            more: p => p.Stream(6, $"/Filter {RawPdf.FlateFilter(2)}", Bomb.Value)));
+            more: p => p.Stream(6, $"/Filter {RawPdfWriter.FlateFilter(2)}", Bomb.Value)));
         Refuse("bomb-contents-array-4x1gib.pdf", bomb, Unreadable, () => Doc(
             pageDict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [6 0 R 6 0 R 6 0 R 6 0 R] >>",
-            more: p => p.Stream(6, $"/Filter {RawPdf.FlateFilter(2)}", Bomb.Value)));
+            more: p => p.Stream(6, $"/Filter {RawPdfWriter.FlateFilter(2)}", Bomb.Value)));
         Refuse("bomb-image-32768x32768.pdf", bomb, Unreadable, () => Doc(
             pageDict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 6 0 R >> >> /Contents 7 0 R >>",
-            more: p => p.Stream(6, $"/Type /XObject /Subtype /Image /Width 32768 /Height 32768 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter {RawPdf.FlateFilter(2)}", Bomb.Value)
+            more: p => p.Stream(6, $"/Type /XObject /Subtype /Image /Width 32768 /Height 32768 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter {RawPdfWriter.FlateFilter(2)}", Bomb.Value)
                         .Stream(7, "", "q 500 0 0 500 50 50 cm /Im1 Do Q\n"u8.ToArray())));
         Refuse("bomb-object-stream-1gib.pdf", bomb, Unreadable, () =>
         {
             // The page's resources live in an object stream that inflates to 1 GiB (of whitespace: NUL is white space).
-            var p = new RawPdf();
+            var p = new RawPdfWriter();
             p.Obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
              .Obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
              .Obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources 7 0 R /Contents 4 0 R >>")
-             .Stream(4, "", Encoding.ASCII.GetBytes(RawPdf.PageText("Page 1")))
-             .Obj(5, RawPdf.Helvetica)
-             .Stream(6, $"/Type /ObjStm /N 1 /First 8 /Filter {RawPdf.FlateFilter(2)}", Bomb.Value);
+             .Stream(4, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText("Page 1")))
+             .Obj(5, RawPdfWriter.Helvetica)
+             .Stream(6, $"/Type /ObjStm /N 1 /First 8 /Filter {RawPdfWriter.FlateFilter(2)}", Bomb.Value);
             var rows = new List<(int, long, int)>();
             var at = p.Position;
             return XrefStreamRaw(p, 8, at, "/Root 1 0 R", n => n == 7 ? (2, 6, 0) : n == 8 ? (1, at, 0) : (1, p.OffsetOf(n), 0), 9);
         });
         Refuse("bomb-xref-stream-1gib.pdf", bomb, Unreadable, () =>
         {
-            var p = Body(new RawPdf());
+            var p = Body(new RawPdfWriter());
             var at = p.Position;
-            p.Stream(6, $"/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Filter {RawPdf.FlateFilter(2)}", Bomb.Value);
+            p.Stream(6, $"/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Filter {RawPdfWriter.FlateFilter(2)}", Bomb.Value);
             return p.StartXref(at).ToArray();
         });
 
@@ -268,25 +268,25 @@ public static class HostileCorpus
     // ---------------------------------------------------------------- builders
 
     /// <summary>Inner Flate layer of 1 GiB of zeros (≈1 MB) wrapped in a second layer (a few KB): built once.</summary>
-    private static readonly Lazy<byte[]> Bomb = new(() => RawPdf.Flate(RawPdf.FlateOfZeros(1L << 30)));
+    private static readonly Lazy<byte[]> Bomb = new(() => RawPdfWriter.Flate(RawPdfWriter.FlateOfZeros(1L << 30)));
 
     /// <summary>Objects 1–5 of a one-page document: catalog, pages, page, content, font; each part replaceable.</summary>
-    private static RawPdf Body(RawPdf p, string catalogExtra = "", string? pagesDict = null, string? pageDict = null,
+    private static RawPdfWriter Body(RawPdfWriter p, string catalogExtra = "", string? pagesDict = null, string? pageDict = null,
         string pageExtra = "", string? contentLength = null)
     {
-        var content = Encoding.ASCII.GetBytes(RawPdf.PageText("Page 1"));
+        var content = Encoding.ASCII.GetBytes(RawPdfWriter.PageText("Page 1"));
         return p.Obj(1, $"<< /Type /Catalog /Pages 2 0 R {catalogExtra} >>")
             .Obj(2, pagesDict ?? "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
             .Obj(3, pageDict ?? $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R {pageExtra} >>")
             .Stream(4, "", content, contentLength)
-            .Obj(5, RawPdf.Helvetica);
+            .Obj(5, RawPdfWriter.Helvetica);
     }
 
     /// <summary>A one-page document with a classic cross-reference table (exact offsets).</summary>
     private static byte[] Doc(string catalogExtra = "", string? pagesDict = null, string? pageDict = null, string pageExtra = "",
-        string trailerExtra = "", string? contentLength = null, Action<RawPdf>? more = null)
+        string trailerExtra = "", string? contentLength = null, Action<RawPdfWriter>? more = null)
     {
-        var p = Body(new RawPdf(), catalogExtra, pagesDict, pageDict, pageExtra, contentLength);
+        var p = Body(new RawPdfWriter(), catalogExtra, pagesDict, pageDict, pageExtra, contentLength);
         more?.Invoke(p);
         var at = p.XrefTable($"/Root 1 0 R {trailerExtra}");
         return p.StartXref(at).ToArray();
@@ -295,9 +295,9 @@ public static class HostileCorpus
     /// <summary>The same document with catalog, pages and page inside a compressed object stream and a cross-reference stream.</summary>
     private static byte[] CompressedDoc(string catalogExtra = "", string? pagesDict = null, string pageExtra = "")
     {
-        var p = new RawPdf("1.5");
-        p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdf.PageText("Page 1")))
-         .Obj(5, RawPdf.Helvetica)
+        var p = new RawPdfWriter("1.5");
+        p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText("Page 1")))
+         .Obj(5, RawPdfWriter.Helvetica)
          .ObjectStream(6,
              (1, $"<< /Type /Catalog /Pages 2 0 R {catalogExtra} >>"),
              (2, pagesDict ?? "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
@@ -307,7 +307,7 @@ public static class HostileCorpus
     }
 
     /// <summary>A cross-reference stream written from explicit rows (type, field 2, field 3) for objects 0…size−1.</summary>
-    private static byte[] XrefStreamRaw(RawPdf p, int number, long at, string dict, Func<int, (int, long, int)> row, int size)
+    private static byte[] XrefStreamRaw(RawPdfWriter p, int number, long at, string dict, Func<int, (int, long, int)> row, int size)
     {
         var rows = new MemoryStream();
         for (var n = 0; n < size; n++)
@@ -333,10 +333,10 @@ public static class HostileCorpus
         byte[] result = [];
         for (var pass = 0; pass < 2; pass++)
         {
-            var p = Body(new RawPdf());
+            var p = Body(new RawPdfWriter());
             for (var i = 0; i < sections; i++)
             {
-                if (i > 0) p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdf.PageText($"Page 1 rev {i}")));
+                if (i > 0) p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText($"Page 1 rev {i}")));
                 var text = pass == 0 ? "/Prev 000000000000" : Pad(prev(i, offsets));
                 offsets[i] = i == 0 ? p.XrefTable($"/Root 1 0 R {text}") : p.XrefSection([4], $"/Root 1 0 R {text}");
             }
@@ -354,10 +354,10 @@ public static class HostileCorpus
         byte[] result = [];
         for (var pass = 0; pass < 2; pass++)
         {
-            var p = Body(new RawPdf("1.5"));
+            var p = Body(new RawPdfWriter("1.5"));
             for (var i = 0; i < sections; i++)
             {
-                if (i > 0) p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdf.PageText($"Page 1 rev {i}")));
+                if (i > 0) p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText($"Page 1 rev {i}")));
                 var text = pass == 0 ? "/Prev 000000000000" : Pad(prev(i, offsets));
                 var at = p.XrefStream(6 + i, $"/Root 1 0 R {text}");
                 if (pass == 1 && at != offsets[i]) throw new InvalidOperationException("Cross-reference stream moved between passes.");
@@ -372,9 +372,9 @@ public static class HostileCorpus
     private static byte[] ManyPages(int pages, string count, bool compressed)
     {
         var kids = string.Join(' ', Enumerable.Range(0, pages).Select(i => $"{10 + i} 0 R"));
-        var p = new RawPdf(compressed ? "1.5" : "1.7");
-        p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdf.PageText("Same page")))
-         .Obj(5, RawPdf.Helvetica);
+        var p = new RawPdfWriter(compressed ? "1.5" : "1.7");
+        p.Stream(4, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText("Same page")))
+         .Obj(5, RawPdfWriter.Helvetica);
         var objects = new List<(int, string)>
         {
             (1, "<< /Type /Catalog /Pages 2 0 R >>"),
@@ -428,12 +428,12 @@ public static class HostileCorpus
     /// <summary>A valid one-page document plus an incremental update that adds a second page (correct /Prev).</summary>
     private static byte[] IncrementalUpdate()
     {
-        var p = Body(new RawPdf());
+        var p = Body(new RawPdfWriter());
         var first = p.XrefTable("/Root 1 0 R");
         p.StartXref(first);
         p.Obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>")
          .Obj(6, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 5 0 R >> >> /Contents 7 0 R >>")
-         .Stream(7, "", Encoding.ASCII.GetBytes(RawPdf.PageText("Page 2 (added later)")));
+         .Stream(7, "", Encoding.ASCII.GetBytes(RawPdfWriter.PageText("Page 2 (added later)")));
         var second = p.XrefSection([2, 6, 7], $"/Root 1 0 R /Prev {first}");
         return p.StartXref(second).ToArray();
     }

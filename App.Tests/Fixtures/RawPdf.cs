@@ -1,169 +1,83 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
 namespace ESignWeb.Tests.Fixtures;
 
 /// <summary>
-/// Writes raw PDF syntax byte by byte, remembering where each object starts, so cross-reference tables and
-/// streams come out exact — or, on purpose, wrong. Used by <see cref="HostileCorpus"/>; nothing here validates.
+/// Hand-built PDFs from raw object bodies (object n is <c>objects[n-1]</c>, object 1 the catalog), with a correct
+/// cross-reference table: the few hostile and odd files the PDF inspection tests need.
 /// </summary>
-public sealed class RawPdf
+public static class RawPdf
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private readonly MemoryStream _out = new();
-    private readonly SortedDictionary<int, long> _offsets = new();
-    private readonly SortedDictionary<int, (int Stream, int Index)> _compressed = new();
+    public const string OnePageTree = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+    public const string Page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>";
 
-    public RawPdf(string version = "1.7")
-    {
-        Raw($"%PDF-{version}\n%\u00e2\u00e3\u00cf\u00d3\n");
-    }
+    public static byte[] Build(params string[] objects) => Build(objects.Select(o => Encoding.Latin1.GetBytes(o)).ToArray());
 
-    public long Position => _out.Position;
-
-    /// <summary>Where object <paramref name="number"/> was written (0 when it was not).</summary>
-    public long OffsetOf(int number) => _offsets.GetValueOrDefault(number);
-
-    public RawPdf Raw(string text) => Raw(Encoding.Latin1.GetBytes(text));
-
-    public RawPdf Raw(byte[] bytes)
-    {
-        _out.Write(bytes);
-        return this;
-    }
-
-    /// <summary><c>N 0 obj body endobj</c>.</summary>
-    public RawPdf Obj(int number, string body) => Obj(number, Encoding.Latin1.GetBytes(body));
-
-    public RawPdf Obj(int number, byte[] body)
-    {
-        _offsets[number] = _out.Position;
-        Raw($"{number} 0 obj\n");
-        Raw(body);
-        return Raw("\nendobj\n");
-    }
-
-    /// <summary>A stream object: <paramref name="dict"/> is the dictionary's inside; <c>/Length</c> is added (exact) unless
-    /// <paramref name="length"/> gives the text to write instead (a lie, an indirect reference, …).</summary>
-    public RawPdf Stream(int number, string dict, byte[] data, string? length = null)
+    public static byte[] Build(params byte[][] objects)
     {
         var body = new MemoryStream();
-        body.Write(Encoding.Latin1.GetBytes($"<< {dict} /Length {length ?? data.Length.ToString(Inv)} >>\nstream\n"));
-        body.Write(data);
-        body.Write("\nendstream"u8);
-        return Obj(number, body.ToArray());
-    }
-
-    /// <summary>A Flate-compressed stream object (<paramref name="layers"/> times, <c>/Filter</c> written to match).</summary>
-    public RawPdf FlateStream(int number, string dict, byte[] data, int layers = 1)
-    {
-        for (var i = 0; i < layers; i++) data = Flate(data);
-        return Stream(number, $"{dict} /Filter {FlateFilter(layers)}", data);
-    }
-
-    public static string FlateFilter(int layers) =>
-        layers == 1 ? "/FlateDecode" : "[" + string.Join(' ', Enumerable.Repeat("/FlateDecode", layers)) + "]";
-
-    /// <summary>
-    /// An object stream (<c>/Type /ObjStm</c>, Flate) holding the given objects; they are recorded as compressed, so
-    /// only <see cref="XrefStream"/> can point at them.
-    /// </summary>
-    public RawPdf ObjectStream(int number, params (int Number, string Body)[] objects) =>
-        ObjectStream(number, objects.Select(o => (o.Number, Encoding.Latin1.GetBytes(o.Body))).ToArray());
-
-    public RawPdf ObjectStream(int number, (int Number, byte[] Body)[] objects)
-    {
-        var header = new StringBuilder();
-        var bodies = new MemoryStream();
+        void Write(string s) => body.Write(Encoding.Latin1.GetBytes(s));
+        Write("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        var offsets = new List<long>();
         for (var i = 0; i < objects.Length; i++)
         {
-            header.Append(Inv, $"{objects[i].Number} {bodies.Position} ");
-            bodies.Write(objects[i].Body);
-            bodies.Write("\n"u8);
-            _compressed[objects[i].Number] = (number, i);
+            offsets.Add(body.Position);
+            Write($"{i + 1} 0 obj\n");
+            body.Write(objects[i]);
+            Write("\nendobj\n");
         }
-        var head = Encoding.ASCII.GetBytes(header.ToString());
-        var data = head.Concat(bodies.ToArray()).ToArray();
-        return FlateStream(number, $"/Type /ObjStm /N {objects.Length} /First {head.Length}", data);
+        var xref = body.Position;
+        Write($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var o in offsets) Write($"{o:D10} 00000 n \n");
+        Write($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return body.ToArray();
     }
 
-    /// <summary>A classic table covering objects 0…max (gaps free), then <c>trailer</c>; returns the table's offset.
-    /// Does not write <c>startxref</c> (see <see cref="StartXref"/>).</summary>
-    public long XrefTable(string trailer, int? size = null)
-    {
-        var at = _out.Position;
-        var max = _offsets.Count == 0 ? 0 : _offsets.Keys.Max();
-        var sb = new StringBuilder($"xref\n0 {max + 1}\n0000000000 65535 f \n");
-        for (var n = 1; n <= max; n++)
-            sb.Append(_offsets.TryGetValue(n, out var o) ? $"{o:D10} 00000 n \n" : "0000000000 65535 f \n");
-        sb.Append(Inv, $"trailer\n<< /Size {size ?? max + 1} {trailer} >>\n");
-        Raw(sb.ToString());
-        return at;
-    }
+    /// <summary>A page tree whose only node lists itself as its kid (a few hundred bytes).</summary>
+    public static byte[] KidsSelfLoop() => Build("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>");
 
-    /// <summary>An incremental-update table listing only <paramref name="numbers"/> (one subsection each).</summary>
-    public long XrefSection(IEnumerable<int> numbers, string trailer)
-    {
-        var at = _out.Position;
-        var sb = new StringBuilder("xref\n");
-        foreach (var n in numbers) sb.Append(Inv, $"{n} 1\n{_offsets[n]:D10} 00000 n \n");
-        var size = _offsets.Keys.Concat(_compressed.Keys).Max() + 1;
-        sb.Append(Inv, $"trailer\n<< /Size {size} {trailer} >>\n");
-        Raw(sb.ToString());
-        return at;
-    }
+    /// <summary>A valid one-page PDF whose catalog carries an array nested <paramref name="depth"/> deep.</summary>
+    public static byte[] NestedArray(int depth) =>
+        Build($"<< /Type /Catalog /Pages 2 0 R /Deep {new string('[', depth)}{new string(']', depth)} >>", OnePageTree, Page);
 
-    /// <summary>A cross-reference stream (object <paramref name="number"/>) for every object written so far, compressed
-    /// ones included; <paramref name="dict"/> carries /Root, /Prev, …. Returns its offset.</summary>
-    public long XrefStream(int number, string dict)
+    /// <summary>A one-page PDF that runs JavaScript when opened (/OpenAction and the /JavaScript name tree), with a
+    /// /Launch link, an embedded file, and a plain web link that must stay.</summary>
+    public static byte[] WithActiveContent() => Build(
+        "<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /Names << /JavaScript << /Names [(init) 4 0 R] >> /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >> /AA << /WC 4 0 R >> >>",
+        OnePageTree,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [5 0 R 7 0 R] >>",
+        "<< /S /JavaScript /JS (app.alert\\('hello'\\)) >>",
+        "<< /Type /Annot /Subtype /Link /Rect [10 10 100 30] /A << /S /Launch /F (calc.exe) >> >>",
+        "<< /Type /Filespec /F (a.exe) >>",
+        "<< /Type /Annot /Subtype /Link /Rect [10 40 100 60] /A << /S /URI /URI (https://example.com/) >> >>");
+
+    /// <summary>A one-page PDF with a Flate stream that expands to <paramref name="megabytes"/> MiB of zeros.</summary>
+    public static byte[] FlateBomb(int megabytes)
     {
-        var at = _out.Position;
-        _offsets[number] = at;
-        var max = _offsets.Keys.Concat(_compressed.Keys).Max();
-        var rows = new MemoryStream();
-        for (var n = 0; n <= max; n++)
+        var packed = new MemoryStream();
+        using (var z = new ZLibStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            if (_offsets.TryGetValue(n, out var o)) Row(rows, 1, o, 0);
-            else if (_compressed.TryGetValue(n, out var c)) Row(rows, 2, c.Stream, c.Index);
-            else Row(rows, 0, 0, n == 0 ? 65535 : 0);
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < megabytes; i++) z.Write(zeros);
         }
-        _offsets.Remove(number); // FlateStream records it again at the same offset
-        FlateStream(number, $"/Type /XRef /Size {max + 1} /W [1 4 2] {dict}", rows.ToArray());
-        return at;
+        var stream = Encoding.Latin1.GetBytes($"<< /Length {packed.Length} /Filter /FlateDecode >>\nstream\n")
+            .Concat(packed.ToArray()).Concat(Encoding.Latin1.GetBytes("\nendstream")).ToArray();
+        return Build(
+            Encoding.Latin1.GetBytes("<< /Type /Catalog /Pages 2 0 R >>"), Encoding.Latin1.GetBytes(OnePageTree),
+            Encoding.Latin1.GetBytes("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"), stream);
     }
 
-    private static void Row(Stream rows, int type, long field2, int field3)
+    /// <summary>A valid PDF of <paramref name="pages"/> pages encrypted with only an owner password (empty user password).</summary>
+    public static byte[] OwnerPasswordOnly(int pages = 2)
     {
-        rows.WriteByte((byte)type);
-        rows.WriteByte((byte)(field2 >> 24)); rows.WriteByte((byte)(field2 >> 16));
-        rows.WriteByte((byte)(field2 >> 8)); rows.WriteByte((byte)field2);
-        rows.WriteByte((byte)(field3 >> 8)); rows.WriteByte((byte)field3);
+        PdfSharp.PdfSharpLicense.SetAgplLicense();
+        using var input = new MemoryStream(TestPdf.Pages(pages));
+        using var doc = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        doc.SecuritySettings.OwnerPassword = "owner-only";
+        doc.SecuritySettings.PermitModifyDocument = false;
+        using var output = new MemoryStream();
+        doc.Save(output);
+        return output.ToArray();
     }
-
-    public RawPdf StartXref(long offset) => Raw($"startxref\n{offset.ToString(Inv)}\n%%EOF\n");
-
-    public byte[] ToArray() => _out.ToArray();
-
-    public static byte[] Flate(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.SmallestSize, leaveOpen: true)) z.Write(data);
-        return ms.ToArray();
-    }
-
-    /// <summary>One Flate layer over <paramref name="bytes"/> zero bytes, written in chunks (never whole in memory).</summary>
-    public static byte[] FlateOfZeros(long bytes)
-    {
-        var chunk = new byte[1 << 20];
-        using var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.SmallestSize, leaveOpen: true))
-            for (long left = bytes; left > 0; left -= chunk.Length) z.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
-        return ms.ToArray();
-    }
-
-    /// <summary>A page content stream that prints <paramref name="text"/> in Helvetica (font resource /F1).</summary>
-    public static string PageText(string text) => $"BT /F1 24 Tf 72 700 Td ({text}) Tj ET\n";
-
-    public const string Helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
 }

@@ -21,11 +21,14 @@ public sealed class SigningScenario(ESignAppFactory app)
     public string Owner { get; set; } = "";
     public int RequestId { get; set; }
 
+    /// <summary>The PDF to send (default: a generated 2-page PDF); at least one page.</summary>
+    public byte[]? Pdf { get; set; }
+
     /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
     public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
     {
         if (Owner.Length == 0) Owner = await app.CreateUserAsync($"owner-{Guid.NewGuid():N}@example.com", "Olga", "Owner");
-        var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(TestPdf.Pages(2)), false);
+        var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(Pdf ?? TestPdf.Pages(2)), false);
         RequestId = await Requests.CreateDraftAsync(Owner, doc.Id, new Actor("owner@example.com"));
         var draft = await Requests.LoadDraftAsync(Owner, RequestId);
         draft.IsOrdered = ordered;

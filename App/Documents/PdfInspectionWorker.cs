@@ -142,8 +142,19 @@ public sealed class PdfInspectionWorker : IPdfInspection
             throw PdfRefusal.TooBig(limits.MemoryMegabytes);
         }
 
-        var (outBytes, outComplete) = await stdout.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-        var (errBytes, _) = await stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        byte[] outBytes, errBytes;
+        bool outComplete;
+        try
+        {
+            // The pipes close when the child has exited; a few seconds of grace, never an endless wait.
+            (outBytes, outComplete) = await stdout.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            (errBytes, _) = await stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException)
+        {
+            _log.LogInformation("The PDF inspection worker's output could not be read: {Error}", ex.Message);
+            throw PdfRefusal.Crashed();
+        }
         var errText = Encoding.UTF8.GetString(errBytes);
         if (process.ExitCode == InspectPdfCommand.OutOfMemoryExit || errText.Contains("OutOfMemory", StringComparison.Ordinal))
             throw PdfRefusal.TooBig(limits.MemoryMegabytes);
