@@ -28,6 +28,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string DataDir { get; }
     public int Port { get; }
+    /// <summary>The app's process id (the web process itself: <c>dotnet ESignWeb.dll</c> runs the app in-process).</summary>
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public string DatabasePath => Path.Combine(DataDir, "esign.db");
 

@@ -5,15 +5,21 @@ using Microsoft.Extensions.Options;
 namespace ESignWeb.Hosting;
 
 /// <summary>
-/// The bare baseline of the API benchmark (<c>bench/wrk/run.sh</c>): <c>GET /bench/fixed-json?bytes=N</c> answers
-/// exactly N bytes of fixed, valid JSON, built once per size, through the same Kestrel and middleware as the API but
-/// with no authentication, rate limiting, database or serialization. Mapped only when
-/// <c>ESign:Testing:BenchmarkEndpoint</c> is true.
+/// Bare baselines of the benchmarks, mapped only when <c>ESign:Testing:BenchmarkEndpoint</c> is true:
+/// <list type="bullet">
+/// <item><c>GET /bench/fixed-json?bytes=N</c> (<c>bench/wrk/run.sh</c>) answers exactly N bytes of fixed, valid JSON,
+/// built once per size, through the same Kestrel and middleware as the API but with no authentication, rate limiting,
+/// database or serialization;</item>
+/// <item><c>POST /bench/discard-upload</c> (<c>bench/memory/run.sh</c>) reads a multipart form exactly as
+/// <c>POST /v1/files/original/</c> does and copies its <c>file</c> part to nowhere: an upload's cost without
+/// inspecting or storing the PDF.</item>
+/// </list>
 /// </summary>
 public static class BenchmarkEndpoint
 {
     public const string Path = "/bench/fixed-json";
     public const int MaxBytes = 8 * 1024 * 1024;
+    public const string DiscardPath = "/bench/discard-upload";
 
     private const string Head = "{\"padding\":\"";
     private const string Tail = "\"}";
@@ -26,6 +32,20 @@ public static class BenchmarkEndpoint
                 bytes is { } n && n >= Head.Length + Tail.Length && n <= MaxBytes
                     ? Results.Bytes(Body(n), "application/json; charset=utf-8")
                     : Results.BadRequest($"bytes must be between {Head.Length + Tail.Length} and {MaxBytes}."))
+            .ExcludeFromDescription();
+        app.MapPost(DiscardPath, async (HttpRequest request, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType) return Results.BadRequest("Send multipart/form-data with a file part.");
+                var form = await request.ReadFormAsync(ct);
+                if (form.Files.GetFile("file") is not { } file) return Results.BadRequest("The field file is required.");
+                await using var content = file.OpenReadStream();
+                var buffer = new byte[81920];
+                long total = 0;
+                int n;
+                while ((n = await content.ReadAsync(buffer, ct)) > 0) total += n;
+                return Results.Json(new { bytes = total });
+            })
+            .DisableAntiforgery()
             .ExcludeFromDescription();
     }
 
