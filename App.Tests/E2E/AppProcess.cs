@@ -34,9 +34,6 @@ public sealed class AppProcess : IAsyncDisposable
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public string DatabasePath => Path.Combine(DataDir, "esign.db");
 
-    /// <summary>The app's process id (for /proc/&lt;pid&gt;/status: memory of the real server).</summary>
-    public int Pid => _process.Id;
-
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     /// <param name="settings">Environment variables for the app (e.g. <c>Smtp__Host</c>); <c>{port}</c> in a value becomes

@@ -82,3 +82,50 @@ public class HostileCorpusTests
         Assert.True(end - start < 16 << 10, $"{end - start} compressed bytes");
     }
 }
+
+/// <summary>The raw pre-check the worker runs before PDFsharp: loops and absurd lengths refused, every valid file passes.</summary>
+public class RawStructureTests
+{
+    [Theory]
+    [MemberData(nameof(HostileCorpus.Names), MemberType = typeof(HostileCorpus))]
+    public void Looping_chains_and_absurd_lengths_are_refused_before_pdfsharp_and_nothing_acceptable_is(string name)
+    {
+        var file = HostileCorpus.Get(name);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, file.Build());
+            var refusal = Record.Exception(() => ESignWeb.Documents.RawStructure.Check(path));
+            if (file.Verdict != Verdict.Refused)
+                Assert.Null(refusal);
+            else if (file.Name.StartsWith("prev-", StringComparison.Ordinal) || file.Name.StartsWith("xref-stream", StringComparison.Ordinal)
+                     || file.Name is "length-negative.pdf" or "length-2pow63.pdf" or "length-2pow64.pdf" or "length-beyond-end-of-file.pdf")
+            {
+                var e = Assert.IsType<ESignWeb.Domain.AppException>(refusal);
+                Assert.StartsWith(ESignWeb.Documents.PdfRefusal.Prefix, e.Message);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Ordinary_pdfs_pass()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            foreach (var bytes in new[] { TestPdf.Pages(1), TestPdf.Pages(12) })
+            {
+                File.WriteAllBytes(path, bytes);
+                ESignWeb.Documents.RawStructure.Check(path);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

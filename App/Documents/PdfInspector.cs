@@ -38,6 +38,7 @@ public static class PdfInspector
         if (!HasPdfHeader(input))
             throw new AppException(ConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
 
+        RawStructure.Check(input); // looping cross-reference chains and absurd lengths, before PDFsharp follows them
         var (doc, encrypted) = OpenForImport(input, password);
         var removed = new List<string>();
         bool ownerOnly;
