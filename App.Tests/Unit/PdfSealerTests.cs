@@ -41,6 +41,19 @@ public class PdfSealerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_document_stored_with_owner_password_encryption_by_an_older_version_still_seals()
+    {
+        var stored = RawPdf.OwnerPasswordOnly(2);
+        Assert.Throws<PdfReaderException>(() => PdfReader.Open(new MemoryStream(stored), PdfDocumentOpenMode.Modify));
+        using var doc = PdfSealer.OpenForSealing(new MemoryStream(stored));
+        Assert.Equal(2, doc.PageCount);
+        PdfStamper.Stamp(doc, [new StampItem(2, new PdfRect(72, 72, 200, 32), FieldType.Text, "Signed at last")]);
+        var ms = new MemoryStream();
+        PdfSealer.SaveSigned(doc, ms, _certificate.Certificate, "Signed with ESignWeb", "test");
+        Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(ms.ToArray()));
+    }
+
+    [Fact]
     public async Task A_changed_byte_after_sealing_is_detected()
     {
         var sealedPdf = Seal(TestPdf.Pages(1));

@@ -18,7 +18,7 @@ public static class PdfSealer
     public static byte[] Seal(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
         X509Certificate2 certificate, string productName)
     {
-        using var doc = PdfSharp.Pdf.IO.PdfReader.Open(original, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        using var doc = OpenForSealing(original);
         PdfStamper.Stamp(doc, items);
         Flatten(doc);
         AuditTrailPdf.AppendCertificatePage(doc, info);
@@ -27,6 +27,28 @@ public static class PdfSealer
         using var ms = new MemoryStream();
         SaveSigned(doc, ms, certificate, reason, productName);
         return ms.ToArray();
+    }
+
+    /// <summary>
+    /// Opens a stored document to seal it. Uploads lose owner-password encryption at inspection, before they are stored;
+    /// a document stored by an older version may still have it, refuses to be modified, and would leave a fully signed
+    /// request unsealed for ever — so its pages are copied into an unencrypted document instead.
+    /// </summary>
+    public static PdfDocument OpenForSealing(Stream original)
+    {
+        var start = original.CanSeek ? original.Position : 0;
+        try
+        {
+            return PdfSharp.Pdf.IO.PdfReader.Open(original, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        }
+        catch (PdfSharp.Pdf.IO.PdfReaderException ex) when (original.CanSeek && ex.Message.Contains("owner password", StringComparison.OrdinalIgnoreCase))
+        {
+            original.Position = start;
+            using var source = PdfSharp.Pdf.IO.PdfReader.Open(original, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+            var copy = new PdfDocument();
+            foreach (var page in source.Pages) copy.AddPage(page);
+            return copy;
+        }
     }
 
     public static void Flatten(PdfDocument doc)
