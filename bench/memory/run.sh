@@ -28,12 +28,9 @@ die() { log "$*"; exit 1; }
 
 for tool in dotnet curl jq python3; do command -v "$tool" >/dev/null || die "$tool is required"; done
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    log "building (Release)"
-    dotnet build -c Release "$ROOT/App/App.csproj" -nologo -v quiet >&2
-fi
-APP_DLL="$ROOT/App/bin/Release/net10.0/ESignWeb.dll"
-[ -f "$APP_DLL" ] || die "$APP_DLL not found (build first)"
+# shellcheck source=../lib.sh
+. "$ROOT/bench/lib.sh"
+bench_build
 
 DATA=$(mktemp -d /tmp/esign-memory-XXXXXX)
 APP_PID=""
@@ -97,19 +94,10 @@ export ESign__MaxUploadMegabytes=$((MB + 50))
 export ASPNETCORE_ENVIRONMENT=Production
 
 log "creating the API key (apikey create)"
-KEY=$(dotnet "$APP_DLL" apikey create --email memory@example.com --name memory-bench | grep -E '^esk_' | tail -n1 || true)
-[ -n "$KEY" ] || die "apikey create printed no key"
+KEY=$(bench_api_key memory@example.com memory-bench)
 AUTH="Authorization: Bearer $KEY"
 
-log "starting the app on $BASE"
-dotnet "$APP_DLL" --urls "$BASE" >"$DATA/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 120); do
-    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-    kill -0 "$APP_PID" 2>/dev/null || { cat "$DATA/app.log" >&2; die "the app exited"; }
-    sleep 0.5
-done
-curl -fs "$BASE/healthz" >/dev/null || { cat "$DATA/app.log" >&2; die "the app did not start"; }
+bench_start_app "$BASE"
 
 kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$APP_PID/status"; }
 
@@ -201,14 +189,4 @@ with other work. Reproduce: \`bench/memory/run.sh\` (builds, writes the files, r
 EOF
 cat "$SECTION_FILE"
 
-if [ "$WRITE_DOC" = 1 ]; then
-    # Replace the section (up to the next "## " heading) or append it; everything else is kept.
-    awk -v section="$SECTION" -v file="$SECTION_FILE" '
-        function emit(  line) { while ((getline line < file) > 0) print line; close(file); done = 1 }
-        $0 == section { if (NR > 1 && prev != "") print ""; emit(); skip = 1; next }
-        skip && /^## / { skip = 0; print "" }
-        !skip { print; prev = $0 }
-        END { if (!done) { if (prev != "") print ""; emit() } }' "$DOC" >"$DATA/benchmarks.md"
-    cp "$DATA/benchmarks.md" "$DOC"
-    log "wrote $DOC"
-fi
+bench_write_section "$SECTION_FILE"

@@ -30,12 +30,9 @@ if ! command -v wrk >/dev/null; then
     $SUDO apt-get update && $SUDO apt-get install -y wrk
 fi
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    log "building (Release)"
-    dotnet build -c Release "$ROOT/App/App.csproj" -nologo -v quiet >&2
-fi
-APP_DLL="$ROOT/App/bin/Release/net10.0/ESignWeb.dll"
-[ -f "$APP_DLL" ] || die "$APP_DLL not found (build first)"
+# shellcheck source=../lib.sh
+. "$ROOT/bench/lib.sh"
+bench_build
 
 DATA=$(mktemp -d /tmp/esign-wrk-XXXXXX)
 APP_PID=""
@@ -61,19 +58,10 @@ export Api__RateLimitPerMinute=1000000000
 export ASPNETCORE_ENVIRONMENT=Production
 
 log "creating the API key (apikey create) in $ESign__DataPath"
-KEY=$(dotnet "$APP_DLL" apikey create --email bench@example.com --name wrk | grep -E '^esk_' | tail -n1 || true)
-[ -n "$KEY" ] || die "apikey create printed no key"
+KEY=$(bench_api_key bench@example.com wrk)
 AUTH="Authorization: Bearer $KEY"
 
-log "starting the app on $BASE"
-dotnet "$APP_DLL" --urls "$BASE" >"$DATA/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 120); do
-    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-    kill -0 "$APP_PID" 2>/dev/null || { cat "$DATA/app.log" >&2; die "the app exited"; }
-    sleep 0.5
-done
-curl -fs "$BASE/healthz" >/dev/null || { cat "$DATA/app.log" >&2; die "the app did not start"; }
+bench_start_app "$BASE"
 
 # A one-page Letter PDF, written from scratch (offsets counted, so the cross-reference table is exact).
 make_pdf() {
@@ -208,14 +196,4 @@ missing, builds, seeds through the API, rewrites this section; about 2 minutes).
 EOF
 cat "$SECTION_FILE"
 
-if [ "$WRITE_DOC" = 1 ]; then
-    # Replace the section (up to the next "## " heading) or append it; everything else is kept.
-    awk -v section="$SECTION" -v file="$SECTION_FILE" '
-        function emit(  line) { while ((getline line < file) > 0) print line; close(file); done = 1 }
-        $0 == section { if (NR > 1 && prev != "") print ""; emit(); skip = 1; next }
-        skip && /^## / { skip = 0; print "" }
-        !skip { print; prev = $0 }
-        END { if (!done) { if (prev != "") print ""; emit() } }' "$DOC" >"$DATA/benchmarks.md"
-    cp "$DATA/benchmarks.md" "$DOC"
-    log "wrote $DOC"
-fi
+bench_write_section "$SECTION_FILE"

@@ -1,0 +1,48 @@
+# Shared steps of the bench/*/run.sh scripts; source it after setting ROOT, DATA (a temp folder), DOC, SECTION and
+# defining log() and die(). Each script keeps its own measurements; these are the parts they all do the same way.
+
+APP_DLL="$ROOT/App/bin/Release/net10.0/ESignWeb.dll"
+
+# Builds the app (Release) unless SKIP_BUILD=1, and checks the binary is there.
+bench_build() {
+    if [ "${SKIP_BUILD:-0}" != 1 ]; then
+        log "building (Release)"
+        dotnet build -c Release "$ROOT/App/App.csproj" -nologo -v quiet >&2
+    fi
+    [ -f "$APP_DLL" ] || die "$APP_DLL not found (build first)"
+}
+
+# Prints a new API key for <e-mail> made by the app's own `apikey create` command (uses ESign__DataPath).
+bench_api_key() {
+    local key
+    key=$(dotnet "$APP_DLL" apikey create --email "$1" --name "$2" | grep -E '^esk_' | tail -n1 || true)
+    [ -n "$key" ] || die "apikey create printed no key"
+    printf '%s' "$key"
+}
+
+# Starts the app on <base url> in the background (APP_PID), logs to $DATA/app.log, waits for /healthz.
+bench_start_app() {
+    log "starting the app on $1"
+    dotnet "$APP_DLL" --urls "$1" >"$DATA/app.log" 2>&1 &
+    APP_PID=$!
+    for _ in $(seq 1 120); do
+        curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
+        kill -0 "$APP_PID" 2>/dev/null || { cat "$DATA/app.log" >&2; die "the app exited"; }
+        sleep 0.5
+    done
+    curl -fs "$1/healthz" >/dev/null || { cat "$DATA/app.log" >&2; die "the app did not start"; }
+}
+
+# Replaces the $SECTION section of $DOC (up to the next "## " heading) with <section file>, or appends it; everything
+# else in the file is kept. Only with WRITE_DOC=1.
+bench_write_section() {
+    [ "${WRITE_DOC:-1}" = 1 ] || return 0
+    awk -v section="$SECTION" -v file="$1" '
+        function emit(  line) { while ((getline line < file) > 0) print line; close(file); done = 1 }
+        $0 == section { if (NR > 1 && prev != "") print ""; emit(); skip = 1; next }
+        skip && /^## / { skip = 0; print "" }
+        !skip { print; prev = $0 }
+        END { if (!done) { if (prev != "") print ""; emit() } }' "$DOC" >"$DATA/benchmarks.md"
+    cp "$DATA/benchmarks.md" "$DOC"
+    log "wrote $DOC"
+}
