@@ -8,6 +8,17 @@ public static class Png
 {
     public static byte[] Encode(int width, int height, byte[] filteredRgbaScanlines)
     {
+        using var z = new MemoryStream();
+        using (var zl = new ZLibStream(z, CompressionLevel.Optimal, leaveOpen: true)) zl.Write(filteredRgbaScanlines);
+        return WithImageData(width, height, z.ToArray());
+    }
+
+    /// <summary>A PNG whose header is right but whose image data is not zlib at all (every CRC correct).</summary>
+    public static byte[] WithBrokenData(int width, int height) =>
+        WithImageData(width, height, Enumerable.Range(0, 512).Select(i => (byte)(i * 37 + 11)).ToArray());
+
+    private static byte[] WithImageData(int width, int height, byte[] idat)
+    {
         using var ms = new MemoryStream();
         ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
@@ -15,11 +26,7 @@ public static class Png
         WriteBe(ihdr, 4, height);
         ihdr[8] = 8; ihdr[9] = 6; // 8-bit RGBA
         Chunk(ms, "IHDR", ihdr);
-        using (var z = new MemoryStream())
-        {
-            using (var zl = new ZLibStream(z, CompressionLevel.Optimal, leaveOpen: true)) zl.Write(filteredRgbaScanlines);
-            Chunk(ms, "IDAT", z.ToArray());
-        }
+        Chunk(ms, "IDAT", idat);
         Chunk(ms, "IEND", []);
         return ms.ToArray();
     }

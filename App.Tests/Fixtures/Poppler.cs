@@ -16,11 +16,16 @@ public static class Poppler
         return (p.ExitCode, await stdout + await stderr);
     }
 
-    public static async Task<string> PdfSigAsync(byte[] pdf)
+    public static Task<string> PdfSigAsync(byte[] pdf) => OnFileAsync(pdf, "pdfsig");
+
+    /// <summary>The PDF's text (pdftotext, reading order).</summary>
+    public static Task<string> PdfToTextAsync(byte[] pdf) => OnFileAsync(pdf, "pdftotext", "-");
+
+    private static async Task<string> OnFileAsync(byte[] pdf, string tool, params string[] after)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"esign-sig-{Guid.NewGuid():N}.pdf");
+        var path = Path.Combine(Path.GetTempPath(), $"esign-{tool}-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(path, pdf);
-        try { return (await RunAsync("pdfsig", path)).Output; }
+        try { return (await RunAsync(tool, [path, .. after])).Output; }
         finally { File.Delete(path); }
     }
 }

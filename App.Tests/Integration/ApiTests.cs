@@ -28,12 +28,13 @@ public class ApiTests : IClassFixture<ESignAppFactory>
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
 
-    private static async Task AssertErrorAsync(HttpResponseMessage r, HttpStatusCode status, string code)
+    private static async Task AssertErrorAsync(HttpResponseMessage r, HttpStatusCode status, string code, string? message = null)
     {
         Assert.Equal(status, r.StatusCode);
         var e = await JsonAsync(r);
         Assert.Equal(code, e.GetProperty("error_code").GetString());
         Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString()));
+        if (message is not null) Assert.Contains(message, e.GetProperty("message").GetString());
     }
 
     private static MultipartFormDataContent Upload(string name, byte[] bytes, bool? rename = null)
@@ -154,6 +155,16 @@ public class ApiTests : IClassFixture<ESignAppFactory>
         await AssertErrorAsync(await client.PostAsync("/v1/files/original/", new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "bad_request");
         await AssertErrorAsync(await client.PostAsync("/v1/files/original/", WithRename(Upload("x.pdf", TestPdf.Pages(1)), "maybe")),
             HttpStatusCode.BadRequest, "bad_request");
+        // Text parts are capped (they would otherwise be read whole into memory), urlencoded bodies are not uploads,
+        // and a file part must be the one named "file".
+        await AssertErrorAsync(await client.PostAsync("/v1/files/original/", new MultipartFormDataContent
+            { { new StringContent(new string('n', 100_000)), "name" }, { new ByteArrayContent(TestPdf.Pages(1)), "file", "x.pdf" } }),
+            HttpStatusCode.BadRequest, "bad_request", "longer than 16 KB");
+        await AssertErrorAsync(await client.PostAsync("/v1/files/original/", new FormUrlEncodedContent([new("name", "x.pdf"), new("file", "%PDF-1.7")])),
+            HttpStatusCode.BadRequest, "bad_request", "multipart/form-data");
+        await AssertErrorAsync(await client.PostAsync("/v1/files/original/", new MultipartFormDataContent
+            { { new StringContent("x.pdf"), "name" }, { new ByteArrayContent(TestPdf.Pages(1)), "document", "x.pdf" } }),
+            HttpStatusCode.BadRequest, "bad_request", "file is required");
         Assert.Equal(0, (await JsonAsync(await client.GetAsync("/v1/files/original/"))).GetProperty("count").GetInt32());
     }
 

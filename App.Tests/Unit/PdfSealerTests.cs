@@ -54,6 +54,29 @@ public class PdfSealerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_whose_annots_is_not_an_array_and_a_damaged_signature_image_still_seal()
+    {
+        // An accepted upload may carry "/Annots 7"; an image stored before images were checked may not decode.
+        var pdf = RawPdf.Build("<< /Type /Catalog /Pages 2 0 R >>", RawPdf.OnePageTree,
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots 7 >>");
+        using var doc = PdfSealer.OpenForSealing(new MemoryStream(pdf));
+        PdfStamper.Stamp(doc, [new StampItem(1, new PdfRect(72, 72, 200, 40), FieldType.Signature, Image: Png.WithBrokenData(100, 100))]);
+        PdfSealer.Flatten(doc);
+        var ms = new MemoryStream();
+        PdfSealer.SaveSigned(doc, ms, _certificate.Certificate, "Signed with ESignWeb", "test");
+        Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(ms.ToArray()));
+        Assert.Contains("signature image unreadable", await Poppler.PdfToTextAsync(ms.ToArray()));
+    }
+
+    [Fact]
+    public void A_damaged_signature_image_is_refused_when_it_is_stored()
+    {
+        var e = Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate(Png.WithBrokenData(100, 100)));
+        Assert.Contains("damaged", e.Message);
+        Assert.Equal((2, 2), ESignWeb.Signing.SignatureImage.Validate(Png.Encode(2, 2, new byte[2 * (1 + 2 * 4)])));
+    }
+
+    [Fact]
     public async Task A_changed_byte_after_sealing_is_detected()
     {
         var sealedPdf = Seal(TestPdf.Pages(1));

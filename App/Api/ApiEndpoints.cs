@@ -96,26 +96,22 @@ public static class ApiEndpoints
     /// decompressed by <see cref="BodyLimits"/> (bounded by the upload limit after decompression); a gzip-compressed
     /// file part is accepted too (bounded by <see cref="DocumentService"/>'s copy, also after decompression).
     /// </summary>
-    private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpRequest request, ClaimsPrincipal user, DocumentService documents,
+        Storage.DataPaths paths, CancellationToken ct)
     {
-        if (!request.HasFormContentType)
-            return ApiJson.Error("bad_request", "Send multipart/form-data with the fields name and file.");
-        IFormCollection form;
-        try { form = await request.ReadFormAsync(ct); }
-        catch (Exception ex) when (ex is InvalidDataException or IOException && !BodyLimits.IsTooLarge(ex)) // too large: 413 from BodyLimits
-        {
-            return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message);
-        }
-        var file = form.Files.GetFile("file");
-        if (file is null) return ApiJson.Error("bad_request", "The field file is required.");
-        var name = form["name"].ToString();
-        if (string.IsNullOrWhiteSpace(name)) name = file.FileName;
+        UploadForm form;
+        try { form = await UploadForm.ReadAsync(request, paths, "file", ct); }
+        catch (AppException ex) { return ApiJson.Error(ex.Code, ex.Message); }
+        await using var _ = form;
+        if (form.FilePath is null) return ApiJson.Error("bad_request", "The field file is required.");
+        var name = form.Field("name");
+        if (string.IsNullOrWhiteSpace(name)) name = form.FileName ?? "";
         if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
-        if (!TryParseBool(form["rename_if_exists"].ToString(), out var rename))
+        if (!TryParseBool(form.Field("rename_if_exists"), out var rename))
             return ApiJson.Error("bad_request", "rename_if_exists must be true or false.");
         try
         {
-            await using var raw = file.OpenReadStream();
+            await using var raw = File.OpenRead(form.FilePath);
             await using var content = await MaybeGunzipAsync(raw, ct);
             var doc = await documents.ImportAsync(Owner(user), name, content, rename, ct);
             return ApiJson.Ok(OriginalDto.Of(doc));

@@ -98,7 +98,7 @@ public static class PdfInspector
                 using var doc = PdfReader.Open(stored, PdfDocumentOpenMode.Modify);
                 pages = ReadGeometry(doc);
                 foreach (var page in doc.Pages) XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append).Dispose();
-                doc.Save(temp);
+                SealLikeTheWebProcess(doc, temp);
             }
             else
             {
@@ -108,7 +108,7 @@ public static class PdfInspector
                 foreach (var page in source.Pages) copy.AddPage(page);
                 ActiveContent.Strip(copy);
                 foreach (var page in copy.Pages) XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append).Dispose();
-                copy.Save(temp);
+                SealLikeTheWebProcess(copy, temp);
             }
             using (var again = PdfReader.Open(temp, PdfDocumentOpenMode.Import))
                 if (again.PageCount != pages.Count)
@@ -124,6 +124,26 @@ public static class PdfInspector
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// Flattens and saves with a digital signature, as sealing will (<see cref="Sealing.PdfSealer"/>), with a throwaway
+    /// certificate: a file whose structure the signature step cannot handle is refused now, not found when a fully
+    /// signed request can never seal.
+    /// </summary>
+    private static void SealLikeTheWebProcess(PdfDocument doc, string path)
+    {
+        Sealing.PdfSealer.Flatten(doc);
+        using var output = File.Create(path);
+        Sealing.PdfSealer.SaveSigned(doc, output, ThrowawayCertificate.Value, "inspection", "inspection");
+    }
+
+    private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> ThrowawayCertificate = new(() =>
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ESignWeb inspection", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+    });
 
     private static (PdfDocument Doc, bool Encrypted) OpenForImport(string path, string? password)
     {

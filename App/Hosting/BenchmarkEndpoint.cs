@@ -11,8 +11,8 @@ namespace ESignWeb.Hosting;
 /// built once per size, through the same Kestrel and middleware as the API but with no authentication, rate limiting,
 /// database or serialization;</item>
 /// <item><c>POST /bench/discard-upload</c> (<c>bench/memory/run.sh</c>) reads a multipart form exactly as
-/// <c>POST /v1/files/original/</c> does and copies its <c>file</c> part to nowhere: an upload's cost without
-/// inspecting or storing the PDF.</item>
+/// <c>POST /v1/files/original/</c> does (<see cref="Api.UploadForm"/>: the file part spooled to a temp file) and
+/// deletes it: an upload's cost without inspecting or storing the PDF.</item>
 /// </list>
 /// </summary>
 public static class BenchmarkEndpoint
@@ -33,17 +33,14 @@ public static class BenchmarkEndpoint
                     ? Results.Bytes(Body(n), "application/json; charset=utf-8")
                     : Results.BadRequest($"bytes must be between {Head.Length + Tail.Length} and {MaxBytes}."))
             .ExcludeFromDescription();
-        app.MapPost(DiscardPath, async (HttpRequest request, CancellationToken ct) =>
+        app.MapPost(DiscardPath, async (HttpRequest request, Storage.DataPaths paths, CancellationToken ct) =>
             {
-                if (!request.HasFormContentType) return Results.BadRequest("Send multipart/form-data with a file part.");
-                var form = await request.ReadFormAsync(ct);
-                if (form.Files.GetFile("file") is not { } file) return Results.BadRequest("The field file is required.");
-                await using var content = file.OpenReadStream();
-                var buffer = new byte[81920];
-                long total = 0;
-                int n;
-                while ((n = await content.ReadAsync(buffer, ct)) > 0) total += n;
-                return Results.Json(new { bytes = total });
+                Api.UploadForm form;
+                try { form = await Api.UploadForm.ReadAsync(request, paths, "file", ct); }
+                catch (Domain.AppException ex) { return Results.BadRequest(ex.Message); }
+                await using var _ = form;
+                if (form.FilePath is null) return Results.BadRequest("The field file is required.");
+                return Results.Json(new { bytes = new FileInfo(form.FilePath).Length });
             })
             .DisableAntiforgery()
             .ExcludeFromDescription();

@@ -70,6 +70,15 @@ public sealed class PdfLayout : IDisposable
 
     public void Image(byte[] png, double maxWidth, double maxHeight, string? caption = null)
     {
+        if (!Signing.SignatureImage.Decodes(png))
+        {
+            // Stored before images were checked and damaged: say so rather than fail the seal for ever.
+            Ensure(14);
+            if (caption is not null) _g!.DrawString(caption, Font(8), XBrushes.DimGray, new XRect(Margin, _y, 150, 12), XStringFormats.TopLeft);
+            _g!.DrawString("[image unreadable]", Font(8), XBrushes.DimGray, new XRect(Margin + 150, _y, maxWidth, 12), XStringFormats.TopLeft);
+            _y += 16;
+            return;
+        }
         using var ms = new MemoryStream(png, writable: false);
         using var img = XImage.FromStream(ms);
         var scale = Math.Min(maxWidth / img.PixelWidth, maxHeight / img.PixelHeight);

@@ -56,7 +56,13 @@ public static class PdfSealer
         doc.Internals.Catalog.Elements.Remove("/AcroForm");
         foreach (var page in doc.Pages)
         {
-            if (page.Elements.GetArray("/Annots") is not { } annots) continue;
+            if (page.Elements.GetArray("/Annots") is not { } annots)
+            {
+                // A /Annots that is not an array (a number, a dictionary) is meaningless, and the signature handler
+                // would fail on it for ever ("same key has already been added"): drop it.
+                if (page.Elements.ContainsKey("/Annots")) page.Elements.Remove("/Annots");
+                continue;
+            }
             for (var i = annots.Elements.Count - 1; i >= 0; i--)
             {
                 var annot = annots.Elements[i] is PdfReference r ? r.Value as PdfDictionary : annots.Elements[i] as PdfDictionary;

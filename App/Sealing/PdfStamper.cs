@@ -46,7 +46,9 @@ public static class PdfStamper
         switch (item.Type)
         {
             case FieldType.Signature or FieldType.Initials when item.Image is { Length: > 0 }:
-                DrawImage(g, item.Image, box);
+                // An image stored before images were checked may not decode: the request must still seal.
+                if (Signing.SignatureImage.Decodes(item.Image)) DrawImage(g, item.Image, box);
+                else DrawText(g, "[signature image unreadable]", box, false, null);
                 break;
             case FieldType.Checkbox:
                 if (IsChecked(item.Text)) DrawCheck(g, box);

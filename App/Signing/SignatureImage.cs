@@ -33,7 +33,27 @@ public static class SignatureImage
         if (size is not { } s) throw AppException.BadRequest("The signature must be a PNG or JPEG image.");
         if (s.Width < 1 || s.Height < 1 || s.Width > MaxSide || s.Height > MaxSide)
             throw AppException.BadRequest($"The signature image must be between 1 and {MaxSide} pixels on each side.");
+        if (!Decodes(bytes))
+            throw AppException.BadRequest("The signature image is damaged and cannot be read. Draw, type or upload it again.");
         return s;
+    }
+
+    /// <summary>
+    /// Whether PDFsharp, which stamps the image at sealing, can read it: checked when it is stored, so a damaged image
+    /// (a right header over broken data) is refused now instead of making every attempt to seal the request fail.
+    /// </summary>
+    public static bool Decodes(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var image = PdfSharp.Drawing.XImage.FromStream(stream);
+            return image.PixelWidth > 0 && image.PixelHeight > 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     private static bool IsPng(ReadOnlySpan<byte> b) => b.Length > 24 && b[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
