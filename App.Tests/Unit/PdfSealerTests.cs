@@ -74,6 +74,8 @@ public class PdfSealerTests : IDisposable
         var e = Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate(Png.WithBrokenData(100, 100)));
         Assert.Contains("damaged", e.Message);
         Assert.Equal((2, 2), ESignWeb.Signing.SignatureImage.Validate(Png.Encode(2, 2, new byte[2 * (1 + 2 * 4)])));
+        // Pixels, not bytes, are what stamping costs: 3000 × 2000 is refused whatever its file size.
+        Assert.Contains("megapixels", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate(Png.WithBrokenData(3000, 2000))).Message);
     }
 
     [Fact]

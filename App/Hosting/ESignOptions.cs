@@ -135,14 +135,15 @@ public sealed class ForwardedHeadersSettings
 /// <summary>The <c>ESign:RateLimits</c> section: requests a minute allowed per client IP (fixed one-minute windows).</summary>
 public sealed class RateLimitSettings
 {
-    /// <summary>Sign-in form posts (password, two-factor and recovery-code forms, passkey options).</summary>
-    public int SignInPerMinute { get; set; } = 10;
+    /// <summary>Sign-in form posts (password, two-factor and recovery-code forms). Room for a few people behind one
+    /// office address mistyping; account lockout still stops guessing one account.</summary>
+    public int SignInPerMinute { get; set; } = 20;
 
     /// <summary>Account forms that send mail or change a password: register, forgot/reset password, resend confirmation.</summary>
     public int AccountPerMinute { get; set; } = 5;
 
     /// <summary>Requests addressed by a signing, embedded or copy token: the pages and their PDF and image endpoints.</summary>
-    public int TokenLookupsPerMinute { get; set; } = 120;
+    public int TokenLookupsPerMinute { get; set; } = 300;
 }
 
 public sealed class CertificateOptions

@@ -71,8 +71,9 @@ public static class Throttling
         var path = request.Path;
         if (HttpMethods.IsPost(request.Method))
         {
-            if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode") ||
-                Is(path, "/Account/PasskeyRequestOptions"))
+            // Not /Account/PasskeyRequestOptions: the sign-in page asks for a passkey challenge on every load, which
+            // proves nothing and would spend a person's sign-in attempts before they typed anything.
+            if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode"))
                 return SignIn;
             if (Is(path, "/Account/Register") || Is(path, "/Account/ForgotPassword") || Is(path, "/Account/ResetPassword") ||
                 Is(path, "/Account/ResendEmailConfirmation"))

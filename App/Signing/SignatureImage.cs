@@ -8,6 +8,8 @@ public static class SignatureImage
 {
     public const int MaxBytes = 2 * 1024 * 1024;
     public const int MaxSide = 4000;
+    /// <summary>Most pixels one image may have (width × height): what stamping it at sealing costs.</summary>
+    public const int MaxPixels = 4_000_000;
 
     /// <summary>The key an image gets in the blob store (its SHA-256): the same image in several fields counts once.</summary>
     public static string KeyOf(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
@@ -29,14 +31,20 @@ public static class SignatureImage
         if (bytes.Length == 0) throw AppException.BadRequest("The signature image is empty.");
         if (bytes.Length > MaxBytes)
             throw AppException.BadRequest($"The signature image is too large ({bytes.Length / 1024} KB; at most {MaxBytes / 1024 / 1024} MB).");
-        var size = IsPng(bytes) ? PngSize(bytes) : IsJpeg(bytes) ? JpegSize(bytes) : null;
-        if (size is not { } s) throw AppException.BadRequest("The signature must be a PNG or JPEG image.");
+        if (SizeOf(bytes) is not { } s) throw AppException.BadRequest("The signature must be a PNG or JPEG image.");
         if (s.Width < 1 || s.Height < 1 || s.Width > MaxSide || s.Height > MaxSide)
             throw AppException.BadRequest($"The signature image must be between 1 and {MaxSide} pixels on each side.");
+        // Bytes say little about cost: a one-colour 4000 × 4000 PNG is 56 KB but 16 megapixels to decode at sealing.
+        if ((long)s.Width * s.Height > MaxPixels)
+            throw AppException.BadRequest($"The signature image is too large ({s.Width} × {s.Height} pixels; at most {MaxPixels / 1_000_000} megapixels, e.g. 2500 × 1600). Use a smaller image.");
         if (!Decodes(bytes))
             throw AppException.BadRequest("The signature image is damaged and cannot be read. Draw, type or upload it again.");
         return s;
     }
+
+    /// <summary>The (width, height) a PNG or JPEG header declares; null for anything else.</summary>
+    public static (int Width, int Height)? SizeOf(ReadOnlySpan<byte> bytes) =>
+        IsPng(bytes) ? PngSize(bytes) : IsJpeg(bytes) ? JpegSize(bytes) : null;
 
     /// <summary>
     /// Whether PDFsharp, which stamps the image at sealing, can read it: checked when it is stored, so a damaged image
