@@ -122,6 +122,25 @@ public class PdfInspectionTests : IClassFixture<PdfInspectionTests.SmallLimitsAp
     }
 
     [Fact]
+    public async Task Associated_files_are_stripped_and_the_stored_copy_has_no_embedded_file()
+    {
+        var owner = await _app.CreateUserAsync($"af-{Guid.NewGuid():N}@example.com");
+        var upload = RawPdf.Build(
+            "<< /Type /Catalog /Pages 2 0 R /AF [<< /Type /Filespec /F (a.bin) /EF << /F 4 0 R >> >>] >>", RawPdf.OnePageTree,
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /AF [5 0 R] >>",
+            "<< /Type /EmbeddedFile /Length 22 >>\nstream\nASSOCIATED-FILE-SECRET\nendstream",
+            "<< /Type /Filespec /F (b.bin) /EF << /F 4 0 R >> >>");
+        Assert.Contains("ASSOCIATED-FILE-SECRET", System.Text.Encoding.Latin1.GetString(upload));
+        var doc = await _documents.ImportAsync(owner, "Associated.pdf", new MemoryStream(upload), false);
+
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(upload)), doc.Sha256); // not accepted unchanged
+        var text = System.Text.Encoding.Latin1.GetString(await _app.Get<IBlobStore>().ReadAllBytesAsync(doc.BlobKey));
+        foreach (var gone in new[] { "/AF", "/EF", "/EmbeddedFile", "ASSOCIATED-FILE-SECRET" })
+            Assert.DoesNotContain(gone, text);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_app.DataDir, "tmp")));
+    }
+
+    [Fact]
     public async Task A_pdf_encrypted_with_only_an_owner_password_is_stored_decrypted_and_seals()
     {
         var upload = RawPdf.OwnerPasswordOnly(2);

@@ -7,15 +7,43 @@ namespace ESignWeb.Documents;
 /// Removes what a viewer would run or open from a PDF: JavaScript (the /JavaScript name tree, /JS), /OpenAction,
 /// additional actions (/AA), actions other than going to a page, following a plain web/mail link or a named viewer
 /// command (so /Launch, /SubmitForm, /ImportData, /GoToR, /GoToE, /RichMediaExecute, /JavaScript, …), XFA forms,
-/// embedded files and file-attachment, rich-media, screen, movie and sound annotations. Plain /URI links to http(s) and
-/// mailto stay. Stripping, not refusing: such files are common (forms made in Acrobat) and harmless without it.
+/// embedded files (the /EmbeddedFiles name tree, associated files /AF on the catalog, pages, annotations or anywhere else,
+/// and the /EF embedded-file streams of every file specification) and file-attachment, rich-media, screen, movie and
+/// sound annotations. Plain /URI links to http(s) and mailto stay. What was removed is described only in words from a
+/// fixed set (<see cref="Describe"/>): names taken from the file (an action's /S) never reach a log or an answer. Stripping, not refusing: such files are common (forms made in Acrobat) and harmless without it.
 /// Walks iteratively; call it only on a document whose structure <see cref="PdfStructure"/> accepted.
 /// </summary>
 public static class ActiveContent
 {
     private static readonly HashSet<string> AllowedActions = ["/GoTo", "/URI", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans"];
     private static readonly HashSet<string> DroppedAnnotations = ["/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"];
-    private static readonly string[] DroppedKeys = ["/OpenAction", "/AA", "/JavaScript", "/JS", "/EmbeddedFiles", "/XFA"];
+    private static readonly string[] DroppedKeys = ["/OpenAction", "/AA", "/JavaScript", "/JS", "/EmbeddedFiles", "/XFA", "/AF", "/EF"];
+
+    /// <summary>Action types named in what was removed; any other removed action is "other action".</summary>
+    private static readonly HashSet<string> KnownActions =
+    [
+        "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE", "/GoTo3DView", "/GoToDp", "/JavaScript",
+        "/RichMediaExecute", "/Rendition", "/Movie", "/Sound", "/ECMAScript",
+    ];
+
+    public const string OtherAction = "other action";
+    public const string UnsafeUri = "URI action (not http, https or mailto)";
+
+    /// <summary>Every description <see cref="Strip"/> can return (plus the inspection's own).</summary>
+    private static readonly HashSet<string> Descriptions =
+    [
+        .. DroppedKeys.Select(k => k.TrimStart('/')),
+        .. DroppedAnnotations.Select(a => a.TrimStart('/') + " annotation"),
+        .. KnownActions.Select(a => a.TrimStart('/') + " action"),
+        OtherAction, UnsafeUri, PdfInspector.OwnerPasswordRemoved,
+    ];
+
+    /// <summary>
+    /// <paramref name="removed"/> as shown and logged: each entry kept when it is one of the fixed descriptions, else
+    /// "other active content" (an entry the worker should never have produced: nothing from the file passes through).
+    /// </summary>
+    public static List<string> Describe(IEnumerable<string> removed) =>
+        removed.Select(r => Descriptions.Contains(r) ? r : "other active content").Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Strips <paramref name="doc"/> in place; returns what was removed (empty: the file had nothing active).</summary>
     public static SortedSet<string> Strip(PdfDocument doc)
@@ -77,7 +105,7 @@ public static class ActiveContent
         if (string.IsNullOrEmpty(type)) return true; // not an action dictionary
         if (!AllowedActions.Contains(type))
         {
-            removed.Add(type.TrimStart('/') + " action");
+            removed.Add(KnownActions.Contains(type) ? type.TrimStart('/') + " action" : OtherAction);
             return false;
         }
         if (type == "/URI")
@@ -88,7 +116,7 @@ public static class ActiveContent
                        uri.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase);
             if (!safe)
             {
-                removed.Add("URI action (not http, https or mailto)");
+                removed.Add(UnsafeUri);
                 return false;
             }
         }

@@ -21,11 +21,12 @@ public interface IPdfInspection
 
 /// <summary>
 /// Runs <c>ESignWeb inspect-pdf</c> (<see cref="InspectPdfCommand"/>) in a child process: <c>dotnet exec</c> of this
-/// very ESignWeb.dll, so nothing extra has to be installed. The child gets a GC heap limit, no crash dumps and no
-/// diagnostics; the parent enforces a wall-clock deadline (waiting for a free worker included), samples the child's
+/// very ESignWeb.dll, so nothing extra has to be installed. The child gets a GC heap limit, no crash dumps, no
+/// diagnostics, only an allow-list of this process's environment (<see cref="WorkerEnvironment"/>: no secrets) and its
+/// own deadline (it exits by itself when that passes or when this process dies); the parent enforces a wall-clock deadline (waiting for a free worker included), samples the child's
 /// resident memory and kills it past the limit, bounds how many run at once, keeps at most a little of its stderr,
 /// and turns every way it can fail (crash, stack overflow, timeout, memory, garbage output) into a refusal of that
-/// one upload. Supervision uses real time on purpose: it watches a real process.
+/// one upload. After every inspection it deletes the worker's temp files (a killed worker cannot). Supervision uses real time on purpose: it watches a real process.
 /// </summary>
 public sealed class PdfInspectionWorker : IPdfInspection
 {
@@ -60,13 +61,15 @@ public sealed class PdfInspectionWorker : IPdfInspection
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw PdfRefusal.TooSlow(limits.TimeoutSeconds);
+                throw PdfRefusal.Busy();
             }
             try
             {
-                var result = await RunAsync(input, output, password, limits, linked.Token, ct);
+                var left = limits.TimeoutSeconds - Stopwatch.GetElapsedTime(started).TotalSeconds;
+                var result = await RunAsync(input, output, password, limits, Math.Max(left, 0.001), linked.Token, ct);
                 _log.LogDebug("PDF inspection accepted the file in {Ms} ms ({Pages} pages, rewritten: {Rewritten})",
                     (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Info.PageCount, result.Rewritten);
+                TryDelete(PdfInspector.TempFiles(input, output)[1..]);
                 if (result.Removed.Count > 0)
                     _log.LogInformation("PDF inspection removed from an upload: {Removed}", string.Join(", ", result.Removed));
                 return result;
@@ -78,22 +81,25 @@ public sealed class PdfInspectionWorker : IPdfInspection
         }
         catch (AppException ex)
         {
-            TryDelete(output);
+            TryDelete(PdfInspector.TempFiles(input, output));
             _log.LogInformation("PDF inspection refused an upload after {Ms} ms ({Code}): {Reason}",
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Code, ex.Message);
             throw;
         }
         catch
         {
-            TryDelete(output);
+            TryDelete(PdfInspector.TempFiles(input, output));
             throw;
         }
     }
 
     private async Task<PdfInspection> RunAsync(string input, string output, string? password, PdfInspectionOptions limits,
-        CancellationToken deadline, CancellationToken caller)
+        double secondsLeft, CancellationToken deadline, CancellationToken caller)
     {
-        using var process = new Process { StartInfo = StartInfo(input, output, password is not null, limits) };
+        using var process = new Process
+        {
+            StartInfo = StartInfo(_host.Value, _dll, input, output, password is not null, _options.Value.MaxPages, limits, secondsLeft),
+        };
         try
         {
             process.Start();
@@ -156,6 +162,8 @@ public sealed class PdfInspectionWorker : IPdfInspection
             throw PdfRefusal.Crashed();
         }
         var errText = Encoding.UTF8.GetString(errBytes);
+        if (process.ExitCode == InspectPdfCommand.TimeoutExit)
+            throw PdfRefusal.TooSlow(limits.TimeoutSeconds);
         if (process.ExitCode == InspectPdfCommand.OutOfMemoryExit || errText.Contains("OutOfMemory", StringComparison.Ordinal))
             throw PdfRefusal.TooBig(limits.MemoryMegabytes);
         if (errText.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
@@ -188,9 +196,11 @@ public sealed class PdfInspectionWorker : IPdfInspection
         return inspection;
     }
 
-    private ProcessStartInfo StartInfo(string input, string output, bool passwordOnStdin, PdfInspectionOptions limits)
+    /// <summary>How the worker is started: <c>dotnet exec</c> of <paramref name="dll"/>, with <see cref="WorkerEnvironment"/>.</summary>
+    internal static ProcessStartInfo StartInfo(string host, string dll, string input, string output, bool passwordOnStdin,
+        int maxPages, PdfInspectionOptions limits, double timeoutSeconds)
     {
-        var psi = new ProcessStartInfo(_host.Value)
+        var psi = new ProcessStartInfo(host)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -198,24 +208,52 @@ public sealed class PdfInspectionWorker : IPdfInspection
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(input))!,
         };
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         foreach (var a in new[]
                  {
-                     "exec", "--runtimeconfig", Path.ChangeExtension(_dll, ".runtimeconfig.json"),
-                     "--depsfile", Path.ChangeExtension(_dll, ".deps.json"), _dll,
+                     "exec", "--runtimeconfig", Path.ChangeExtension(dll, ".runtimeconfig.json"),
+                     "--depsfile", Path.ChangeExtension(dll, ".deps.json"), dll,
                      InspectPdfCommand.Name, "--input", input, "--output", output,
-                     "--max-pages", _options.Value.MaxPages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--max-pages", maxPages.ToString(invariant),
+                     "--timeout-seconds", timeoutSeconds.ToString("0.###", invariant),
+                     "--parent-pid", Environment.ProcessId.ToString(invariant),
                  })
             psi.ArgumentList.Add(a);
         if (passwordOnStdin) psi.ArgumentList.Add("--password-stdin");
-        var env = psi.Environment;
-        env["DOTNET_GCHeapHardLimit"] = "0x" + ((long)limits.MemoryMegabytes * 1024 * 1024).ToString("X");
+        psi.Environment.Clear();
+        foreach (var (key, value) in WorkerEnvironment(Environment.GetEnvironmentVariables(), limits.MemoryMegabytes))
+            psi.Environment[key] = value;
+        return psi;
+    }
+
+    /// <summary>Variables of this process the worker gets (exact names; <c>LC_*</c> by prefix). Nothing else is passed on:
+    /// this process's environment holds secrets (ESign__*, Smtp__*, connection strings) the worker never needs.</summary>
+    internal static readonly string[] InheritedVariables =
+    [
+        "PATH", "HOME", "TMPDIR", "TMP", "TEMP", "LANG", "LANGUAGE", "TZ",
+        "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_ROOT(x86)", "DOTNET_HOST_PATH",
+        "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "DOTNET_SYSTEM_GLOBALIZATION_PREDEFINED_CULTURES_ONLY",
+        "DOTNET_ROLL_FORWARD", "DOTNET_BUNDLE_EXTRACT_BASE_DIR",
+        "SYSTEMROOT", "WINDIR", // Windows needs these to start any process
+    ];
+
+    /// <summary>The worker's whole environment: <see cref="InheritedVariables"/> and <c>LC_*</c> from
+    /// <paramref name="parent"/>, then the worker's own settings (GC heap limit, no server GC, dumps or diagnostics).</summary>
+    internal static SortedDictionary<string, string> WorkerEnvironment(System.Collections.IDictionary parent, int memoryMegabytes)
+    {
+        var comparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var env = new SortedDictionary<string, string>(comparer);
+        foreach (System.Collections.DictionaryEntry e in parent)
+        {
+            if (e.Key is not string key || e.Value is not string value) continue;
+            if (InheritedVariables.Contains(key, comparer) || key.StartsWith("LC_", StringComparison.Ordinal)) env[key] = value;
+        }
+        env["DOTNET_GCHeapHardLimit"] = "0x" + ((long)memoryMegabytes * 1024 * 1024).ToString("X");
         env["DOTNET_gcServer"] = "0";
-        env.Remove("DOTNET_GCHeapCount");
         env["DOTNET_DbgEnableMiniDump"] = "0";
         env["DOTNET_EnableDiagnostics"] = "0";
         env["DOTNET_EnableCrashReport"] = "0";
-        env.Remove("DOTNET_STARTUP_HOOKS");
-        return psi;
+        return env;
     }
 
     /// <summary>The <c>dotnet</c> host: DOTNET_HOST_PATH, else this process when it is dotnet, else DOTNET_ROOT, else PATH.</summary>
@@ -276,9 +314,12 @@ public sealed class PdfInspectionWorker : IPdfInspection
         return line.Length > 200 ? line[..200] + "…" : line;
     }
 
-    private static void TryDelete(string path)
+    private static void TryDelete(params string[] paths)
     {
-        try { if (File.Exists(path)) File.Delete(path); }
-        catch (IOException) { }
+        foreach (var path in paths)
+        {
+            try { if (File.Exists(path)) File.Delete(path); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
     }
 }

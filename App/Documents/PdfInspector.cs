@@ -84,12 +84,20 @@ public static class PdfInspector
     }
 
     /// <summary>
+    /// Every file an inspection of <paramref name="input"/> into <paramref name="output"/> may write: the cleaned copy and
+    /// the <see cref="RoundTrip"/> temp files. The parent deletes them after every inspection (a killed worker cannot).
+    /// </summary>
+    public static string[] TempFiles(string input, string output) => [output, RoundTripFile(input), RoundTripFile(output)];
+
+    private static string RoundTripFile(string stored) => stored + ".roundtrip";
+
+    /// <summary>
     /// Opens the file to be stored as sealing and templates will (Modify; with a user password: Import and copy the
     /// pages), touches every page with XGraphics, saves to a temp file, reopens that, and returns the page geometry.
     /// </summary>
     private static List<PageGeometry> RoundTrip(string stored, string? password)
     {
-        var temp = stored + ".roundtrip";
+        var temp = RoundTripFile(stored);
         try
         {
             List<PageGeometry> pages;

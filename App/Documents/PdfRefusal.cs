@@ -14,6 +14,10 @@ public static class PdfRefusal
 
     public static AppException TooSlow(double seconds) => Unsafe($"reading it took longer than {seconds:0.###} s.");
 
+    /// <summary>No inspection worker became free within the timeout (other uploads are being checked).</summary>
+    public static AppException Busy() =>
+        new(PdfInspector.ConversionFailure, "ESignWeb is busy checking other uploads; try again in a minute.");
+
     public static AppException TooBig(int megabytes) => Unsafe($"it needed more than {megabytes} MB of memory.");
 
     public static AppException Crashed() => Unsafe("the PDF reader stopped unexpectedly on it.");

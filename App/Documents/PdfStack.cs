@@ -14,10 +14,33 @@ public static class PdfStack
     /// <summary>The web process's stack for every PDFsharp open, stamp and seal of a stored file.</summary>
     public const int LargeBytes = 64 * 1024 * 1024;
 
-    /// <summary>Runs <paramref name="work"/> on a new thread with a <see cref="LargeBytes"/> stack.</summary>
+    /// <summary>How many PDFsharp jobs run at once in this process (one per processor); more wait their turn, so many
+    /// seals or template uses at once cannot each hold hundreds of MB.</summary>
+    public static int MaxConcurrent { get; } = Environment.ProcessorCount;
+
+    private static readonly SemaphoreSlim Slots = new(MaxConcurrent);
+
+    /// <summary>Runs <paramref name="work"/> on a new thread with a <see cref="LargeBytes"/> stack, at most
+    /// <see cref="MaxConcurrent"/> at once.</summary>
     public static Task<T> RunAsync<T>(Func<T> work) => RunAsync(work, LargeBytes);
 
-    public static Task<T> RunAsync<T>(Func<T> work, int stackBytes)
+    public static Task<T> RunAsync<T>(Func<T> work, int stackBytes) => RunAsync(work, stackBytes, Slots);
+
+    /// <summary>Runs <paramref name="work"/> on its own thread once <paramref name="slots"/> has room, freeing the slot when done.</summary>
+    internal static async Task<T> RunAsync<T>(Func<T> work, int stackBytes, SemaphoreSlim slots)
+    {
+        await slots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await OnThread(work, stackBytes).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static Task<T> OnThread<T>(Func<T> work, int stackBytes)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
