@@ -63,7 +63,9 @@ public class PublicLinksAttackTests
         Assert.DoesNotContain(Evil, Body(confirmation));
         var confirmLink = Regex.Match(confirmation.TextBody ?? "", $@"{linkBase}Account/ConfirmEmail\?\S+").Value;
         Assert.NotEmpty(confirmLink);
-        var confirmed = await second.GetStringAsync(new Uri(confirmLink).PathAndQuery);
+        // A never-confirmed account: the link asks the mailbox's holder for the password before it confirms.
+        Assert.Contains("choose-password", await second.GetStringAsync(new Uri(confirmLink).PathAndQuery));
+        var (_, confirmed) = await AccountForms.ConfirmWithPasswordAsync(second, new Uri(confirmLink).PathAndQuery, "Another-Horse-7");
         Assert.Contains("Thank you for confirming your email", confirmed);
 
         // 3. A signing invitation sent over the API with Host: evil.example.

@@ -29,12 +29,24 @@ public static class AccountForms
             : (path, await response.Content.ReadAsStringAsync());
     }
 
-    public static Task<(string Path, string Html)> RegisterAsync(HttpClient http, string email, string first = "Ann", string? host = null) =>
+    public static Task<(string Path, string Html)> RegisterAsync(HttpClient http, string email, string first = "Ann", string? host = null,
+        string password = Password) =>
         SubmitAsync(http, "/Account/Register", new Dictionary<string, string>
         {
             ["Input.FirstName"] = first, ["Input.LastName"] = "Tester", ["Input.Email"] = email,
-            ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password,
+            ["Input.Password"] = password, ["Input.ConfirmPassword"] = password,
         }, host);
+
+    /// <summary>Signs in with a password; the final path is <c>/Account/Login</c> when it was refused.</summary>
+    public static Task<(string Path, string Html)> LogInAsync(HttpClient http, string email, string password = Password) =>
+        SubmitAsync(http, "/Account/Login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+
+    public static Task<(string Path, string Html)> ResendConfirmationAsync(HttpClient http, string email) =>
+        SubmitAsync(http, "/Account/ResendEmailConfirmation", new Dictionary<string, string> { ["Input.Email"] = email });
+
+    /// <summary>Opens a mailed confirmation link and, when it asks for one, chooses <paramref name="password"/>.</summary>
+    public static Task<(string Path, string Html)> ConfirmWithPasswordAsync(HttpClient http, string pathAndQuery, string password) =>
+        SubmitAsync(http, pathAndQuery, new Dictionary<string, string> { ["Input.Password"] = password, ["Input.ConfirmPassword"] = password });
 
     public static Task<(string Path, string Html)> ForgotPasswordAsync(HttpClient http, string email, string? host = null) =>
         SubmitAsync(http, "/Account/ForgotPassword", new Dictionary<string, string> { ["Input.Email"] = email }, host);

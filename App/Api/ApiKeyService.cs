@@ -55,6 +55,15 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
             key.RevokedAt ??= clock.GetUtcNow();
         }, ct);
 
+    /// <summary>Revokes every live key of the user (after a password reset: they may belong to whoever knew the old one).</summary>
+    /// <returns>How many keys were revoked.</returns>
+    public Task<int> RevokeAllAsync(string ownerId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return dbFactory.WriteAsync(db => db.ApiKeys.Where(k => k.OwnerId == ownerId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct), ct);
+    }
+
     /// <summary>The owner and key id of a presented key, or null when it is unknown or revoked.</summary>
     public async Task<(string OwnerId, int KeyId, string? Email)?> AuthenticateAsync(string presented, CancellationToken ct = default)
     {

@@ -129,6 +129,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<OutboxQueries>();
         services.AddSingleton<Accounts.Administrators>();
         services.AddScoped<Accounts.AccountMail>();
+        services.AddScoped<Accounts.AccountPasswords>();
         services.AddSingleton<SigningService>();
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();
