@@ -87,7 +87,11 @@ public sealed class OutboxIdentityEmailSender(
 {
     public Task SendConfirmationLinkAsync(ApplicationUser user, string email, string confirmationLink) =>
         EnqueueAsync(user, email, "Confirm your e-mail address",
-            "Please confirm your account by opening this link:", confirmationLink, "Confirm my account");
+            user.EmailConfirmed
+                ? "Please confirm your e-mail address by opening this link:"
+                // A never-confirmed account may have been registered by someone else: whoever reads this mail sets the password.
+                : "Please confirm your account by opening this link. You will choose your password there; if you did not create this account, the link lets you take it over safely.",
+            confirmationLink, "Confirm my account");
 
     public Task SendPasswordResetLinkAsync(ApplicationUser user, string email, string resetLink) =>
         EnqueueAsync(user, email, "Reset your password", "You asked to reset your password. Open this link to choose a new one:",
