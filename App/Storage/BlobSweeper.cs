@@ -13,7 +13,8 @@ public sealed record BlobSweepResult(int Deleted, long DeletedBytes, int Kept, i
 
 /// <summary>
 /// Deletes blobs that no row references and that were stored longer ago than <c>ESign:BlobSweep:GraceHours</c>:
-/// replaced signature images, sealed PDFs of a seal that lost its lease, uploads refused after they were stored. The
+/// sealed PDFs and audit trails of a seal that lost its lease or its race, uploads refused after they were stored,
+/// signature images whose immediate delete (<see cref="BlobReferences.DeleteIfUnreferencedAsync"/>) failed. The
 /// grace period keeps what is being stored right now (a blob is written before the row that references it commits).
 /// Runs every <c>ESign:BlobSweep:IntervalMinutes</c>; the clock is the app's <see cref="TimeProvider"/>.
 /// </summary>
