@@ -36,8 +36,9 @@ public sealed class SealingFaults(IOptions<ESignOptions> options, TimeProvider c
 
 /// <summary>
 /// The seal job (outbox kind <c>seal.request</c>): stamps every value, appends the certificate page, signs the PDF,
-/// stores it and its audit trail, and completes the request, with the completion mails, in one commit. Idempotent:
-/// a request already complete is left alone, and a unique index allows one signed file per request.
+/// stores it and its audit trail (both before the transaction, outside SQLite's write lock), and completes the
+/// request, with the completion mails, in one commit that only inserts rows. Idempotent: a request already complete is
+/// left alone, and a unique index allows one signed file per request.
 /// </summary>
 public sealed class SealingService(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -91,43 +92,86 @@ public sealed class SealingService(
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         await faults.BeforeCommitAsync(requestId, ct);
 
-        var signedFileId = await dbFactory.WriteAsync(async db =>
+        // The audit trail (every signer's image) is rendered and stored BEFORE the transaction, so the write lock is held
+        // only for inserting rows. It shows the "completed" event, which is chained to the last event and names the
+        // signed file's id, so that event is worked out in advance (completion time, next id) and the transaction
+        // commits only if it appends exactly that event; otherwise (an event or another signed file came in between)
+        // it rolls back and the trail is rendered again. A trail stored for nothing is left to the blob sweeper.
+        var basis = await TrailBasisAsync(requestId, ct);
+        for (var attempt = 1; ; attempt++)
         {
-            await OutboxLeases.EnsureHeldAsync(db, job, ct); // a run whose lease was taken over never commits
-            var request = await db.Requests.Include(x => x.Recipients).SingleAsync(x => x.Id == requestId, ct);
-            if (request.Status == RequestStatus.Complete) return (int?)null; // sealed meanwhile
+            if (basis is null) return null; // sealed meanwhile
             var now = clock.GetUtcNow();
-            var signed = new SignedFile
+            var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, "completed", new Actor(null), now,
+                CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey));
+            var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product));
+            var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
+            try
             {
-                OwnerId = request.OwnerId, RequestId = request.Id, DocumentId = request.DocumentId,
-                Name = SignedName(r.Document.Name), BlobKey = sealedKey, Checksum = sealedKey,
-                OriginalChecksum = r.Document.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = "",
-                CreatedAt = now, ModifiedAt = now,
-            };
-            db.SignedFiles.Add(signed);
-            await db.SaveChangesAsync(ct);
-            RequestWorkflow.Complete(request, signed.Id, now);
-            var completed = await AuditLog.AppendAsync(db, request.Id, "completed", new Actor(null), now,
-                new { signed_file_id = signed.Id, public_identifier = publicId, original_sha256 = r.Document.Sha256, sealed_sha256 = sealedKey }, ct);
-            var trail = AuditTrailPdf.Render(Info(r, owner, [.. await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct), completed],
-                images, publicId, sealedKey, product));
-            signed.AuditTrailBlobKey = await blobs.PutAsync(new MemoryStream(trail), ct);
-            await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
+                var signedFileId = await dbFactory.WriteAsync(async db =>
+                {
+                    await OutboxLeases.EnsureHeldAsync(db, job, ct); // a run whose lease was taken over never commits
+                    var request = await db.Requests.Include(x => x.Recipients).SingleAsync(x => x.Id == requestId, ct);
+                    if (request.Status == RequestStatus.Complete) return (int?)null; // sealed meanwhile
+                    var signed = new SignedFile
+                    {
+                        OwnerId = request.OwnerId, RequestId = request.Id, DocumentId = request.DocumentId,
+                        Name = SignedName(r.Document.Name), BlobKey = sealedKey, Checksum = sealedKey,
+                        OriginalChecksum = r.Document.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = trailKey,
+                        CreatedAt = now, ModifiedAt = now,
+                    };
+                    db.SignedFiles.Add(signed);
+                    await db.SaveChangesAsync(ct);
+                    RequestWorkflow.Complete(request, signed.Id, now);
+                    var completed = await AuditLog.AppendAsync(db, request.Id, "completed", new Actor(null), now,
+                        CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey), ct);
+                    if (completed.Hash != expected.Hash) throw new StaleAuditTrail(); // rolls back
+                    await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
 
-            OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, owner.Email ?? "", null), $"Signed copy → {owner.Email}", request.OwnerId, now);
-            if (!request.EmbeddedSigning)
-                foreach (var who in request.Recipients)
-                    OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
-            foreach (var cc in request.Cc)
-                OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, cc, null), $"Signed copy → {cc} (CC)", request.OwnerId, now);
-            return signed.Id;
-        }, ct);
-        if (signedFileId is not null)
-        {
-            log.LogInformation("Request {RequestId} sealed as signed file {SignedFileId}", requestId, signedFileId);
-            outboxSignal.Notify();
+                    OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, owner.Email ?? "", null), $"Signed copy → {owner.Email}", request.OwnerId, now);
+                    if (!request.EmbeddedSigning)
+                        foreach (var who in request.Recipients)
+                            OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
+                    foreach (var cc in request.Cc)
+                        OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, cc, null), $"Signed copy → {cc} (CC)", request.OwnerId, now);
+                    return signed.Id;
+                }, ct);
+                if (signedFileId is not null)
+                {
+                    log.LogInformation("Request {RequestId} sealed as signed file {SignedFileId}", requestId, signedFileId);
+                    outboxSignal.Notify();
+                }
+                return signedFileId;
+            }
+            catch (StaleAuditTrail) when (attempt < MaxTrailAttempts)
+            {
+                log.LogInformation("Request {RequestId}: its audit trail changed while sealing; rendering it again", requestId);
+                basis = await TrailBasisAsync(requestId, ct);
+            }
         }
-        return signedFileId;
+    }
+
+    private const int MaxTrailAttempts = 10;
+
+    /// <summary>The trail rendered in advance no longer matches what the transaction would append.</summary>
+    private sealed class StaleAuditTrail() : Exception("The audit trail changed while it was being rendered.");
+
+    private static object CompletedData(int signedFileId, string publicId, string originalSha, string sealedSha) =>
+        new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha };
+
+    /// <summary>
+    /// What the audit trail is rendered from, read without the write lock: the request's events and the id its signed
+    /// file will get unless another seal commits first (SQLite AUTOINCREMENT: one past the highest id ever given);
+    /// null when the request is already complete. The transaction checks both, so a stale guess costs a re-render.
+    /// </summary>
+    private async Task<(List<AuditEvent> Events, int NextSignedFileId)?> TrailBasisAsync(int requestId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Requests.AsNoTracking().AnyAsync(x => x.Id == requestId && x.Status == RequestStatus.Complete, ct)) return null;
+        var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct);
+        var given = await db.Database.SqlQueryRaw<long>("SELECT seq AS Value FROM sqlite_sequence WHERE name = 'SignedFiles'").ToListAsync(ct);
+        var highest = await db.SignedFiles.MaxAsync(f => (int?)f.Id, ct) ?? 0;
+        return (events, (int)Math.Max(given.FirstOrDefault(), highest) + 1);
     }
 
     /// <summary>

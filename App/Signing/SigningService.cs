@@ -100,19 +100,55 @@ public sealed class SigningService(
             }
             imageKey = await blobs.PutAsync(new MemoryStream(image), ct);
         }
-        await dbFactory.WriteAsync(async db =>
+        string? previous;
+        try
         {
-            var (r, who) = await LoadReadyAsync(db, token, ct);
-            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
-            var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
-                        ?? throw AppException.NotFound("That field");
-            // Again inside the transaction (writes are serialised), so two fills at once cannot both squeeze in.
-            if (imageKey is not null) CheckImageBudget(r, who, fieldId, imageKey, input.Image!.Length);
-            field.Value = ValueFor(field, input, imageKey);
-            field.ValueSource = field.Type is FieldType.Signature or FieldType.Initials ? Truncate(input.Source, 200) : null;
-            field.FilledAt = field.Value is null ? null : clock.GetUtcNow();
-            who.ModifiedAt = clock.GetUtcNow();
-        }, ct);
+            previous = await dbFactory.WriteAsync(async db =>
+            {
+                var (r, who) = await LoadReadyAsync(db, token, ct);
+                if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+                var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
+                            ?? throw AppException.NotFound("That field");
+                // Again inside the transaction (writes are serialised), so two fills at once cannot both squeeze in.
+                if (imageKey is not null)
+                {
+                    CheckImageBudget(r, who, fieldId, imageKey, input.Image!.Length);
+                    // A replaced image is deleted at once (BlobReferences.DeleteIfUnreferencedAsync): identical content
+                    // stored by this fill may have gone meanwhile, so store it again (the key is the same).
+                    if (!blobs.Exists(imageKey)) await blobs.PutAsync(new MemoryStream(input.Image), ct);
+                }
+                var old = field.Type is FieldType.Signature or FieldType.Initials ? field.Value : null;
+                field.Value = ValueFor(field, input, imageKey);
+                field.ValueSource = field.Type is FieldType.Signature or FieldType.Initials ? Truncate(input.Source, 200) : null;
+                field.FilledAt = field.Value is null ? null : clock.GetUtcNow();
+                who.ModifiedAt = clock.GetUtcNow();
+                return old is { Length: 64 } && old != field.Value ? old : null;
+            }, ct);
+        }
+        catch (AppException) when (imageKey is not null)
+        {
+            // Refused inside the transaction (budget raced, or the link stopped being usable): the image just stored
+            // is nobody's; delete it now rather than after the sweeper's grace period.
+            await DeleteIfUnreferencedAsync(imageKey);
+            throw;
+        }
+        // The replaced (or cleared) image: deleted at once when no row references it any more, so re-drawing in a
+        // loop leaves one image on disk, not one per drawing.
+        if (previous is not null) await DeleteIfUnreferencedAsync(previous);
+    }
+
+    /// <summary>Best effort: a failure here leaves the blob to the sweeper.</summary>
+    private async Task DeleteIfUnreferencedAsync(string key)
+    {
+        try
+        {
+            if (await BlobReferences.DeleteIfUnreferencedAsync(dbFactory, blobs, key, CancellationToken.None))
+                log.LogDebug("Deleted the signature image {Key}: no longer referenced", key);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Could not delete the unreferenced signature image {Key}; the blob sweeper will", key);
+        }
     }
 
     /// <summary>

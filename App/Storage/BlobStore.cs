@@ -24,6 +24,12 @@ public interface IBlobStore
     /// respect to <see cref="PutFileAsync"/> in this process, so content being stored right now is never lost.
     /// </summary>
     bool DeleteIfStoredBefore(string key, DateTimeOffset cutoff);
+
+    /// <summary>
+    /// Renews a stored blob as if its content were stored again now (the sweeper's grace period restarts); false when
+    /// there is no such blob. Call it before writing a row that adopts an existing key.
+    /// </summary>
+    bool Touch(string key);
 }
 
 public static class BlobStoreExtensions
@@ -82,6 +88,17 @@ public sealed class FileSystemBlobStore(DataPaths paths, TimeProvider clock) : I
             var info = new FileInfo(path);
             if (!info.Exists || new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) >= cutoff) return false;
             info.Delete();
+            return true;
+        }
+    }
+
+    public bool Touch(string key)
+    {
+        var path = PathOf(key);
+        lock (_placing)
+        {
+            if (!File.Exists(path)) return false;
+            File.SetLastWriteTimeUtc(path, clock.GetUtcNow().UtcDateTime);
             return true;
         }
     }

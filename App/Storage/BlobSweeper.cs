@@ -1,5 +1,4 @@
 using ESignWeb.Data;
-using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,8 @@ public sealed record BlobSweepResult(int Deleted, long DeletedBytes, int Kept, i
 
 /// <summary>
 /// Deletes blobs that no row references and that were stored longer ago than <c>ESign:BlobSweep:GraceHours</c>:
-/// replaced signature images, sealed PDFs of a seal that lost its lease, uploads refused after they were stored. The
+/// sealed PDFs and audit trails of a seal that lost its lease or its race, uploads refused after they were stored,
+/// signature images whose immediate delete (<see cref="BlobReferences.DeleteIfUnreferencedAsync"/>) failed. The
 /// grace period keeps what is being stored right now (a blob is written before the row that references it commits).
 /// Runs every <c>ESign:BlobSweep:IntervalMinutes</c>; the clock is the app's <see cref="TimeProvider"/>.
 /// </summary>
@@ -68,18 +68,14 @@ public sealed class BlobSweeper(
         return new BlobSweepResult(deleted, bytes, kept, temp);
     }
 
-    /// <summary>Every blob key a row points at: documents, templates, signed files and their audit trails, signature images.</summary>
+    /// <summary>
+    /// Every blob key a row points at (<see cref="BlobReferences.Keys"/>), read as ONE statement, i.e. one SQLite read
+    /// transaction: a single snapshot, so a row moving a key from one table to another cannot be missed in between.
+    /// </summary>
     public async Task<HashSet<string>> ReferencedKeysAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        keys.UnionWith(await db.Documents.Select(d => d.BlobKey).ToListAsync(ct));
-        keys.UnionWith(await db.Templates.Select(t => t.BlobKey).ToListAsync(ct));
-        keys.UnionWith(await db.SignedFiles.Select(f => f.BlobKey).ToListAsync(ct));
-        keys.UnionWith(await db.SignedFiles.Select(f => f.AuditTrailBlobKey).ToListAsync(ct));
-        keys.UnionWith(await db.Fields.Where(f => (f.Type == FieldType.Signature || f.Type == FieldType.Initials) && f.Value != null)
-            .Select(f => f.Value!).ToListAsync(ct));
-        return keys;
+        return new HashSet<string>(await BlobReferences.Keys(db).ToListAsync(ct), StringComparer.Ordinal);
     }
 
     private int SweepTemp(DateTimeOffset cutoff)

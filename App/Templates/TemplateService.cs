@@ -319,7 +319,13 @@ public sealed class TemplateService(
             .Select(x => new StampItem(x.m.PageNumber, new PdfRect(x.m.X, x.m.Y, x.m.Width, x.m.Height), x.m.Type,
                 x.m.Type == FieldType.Checkbox ? (IsTrue(x.v!.Value!) ? "true" : "false") : x.v!.Value!.Trim(), FontSize: x.v.FontSize))
             .ToList();
-        if (!t.PasswordProtected && items.Count == 0) return t.BlobKey;
+        if (!t.PasswordProtected && items.Count == 0)
+        {
+            // Reused as it is: renew it before the row that adopts it is written, as storing it again would, so the
+            // sweeper (which re-checks the time under the store's lock) cannot delete it if the template goes meanwhile.
+            if (!blobs.Touch(t.BlobKey)) throw new InvalidOperationException($"Template {t.Id}'s PDF is missing from the blob store.");
+            return t.BlobKey;
+        }
 
         var bytes = await blobs.ReadAllBytesAsync(t.BlobKey, ct);
         // PDFsharp runs on a thread with a large stack (PdfStack), also on this file the worker accepted.
