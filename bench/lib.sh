@@ -12,6 +12,16 @@ bench_build() {
     [ -f "$APP_DLL" ] || die "$APP_DLL not found (build first)"
 }
 
+# Prints a free loopback port (nothing answers on it).
+bench_free_port() {
+    local p
+    for _ in $(seq 1 50); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then printf '%s' "$p"; return 0; fi
+    done
+    die "no free port found"
+}
+
 # Prints a new API key for <e-mail> made by the app's own `apikey create` command (uses ESign__DataPath).
 bench_api_key() {
     local key

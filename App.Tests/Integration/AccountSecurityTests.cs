@@ -49,7 +49,7 @@ public class AccountSecurityTests
 
         // Its confirmation mail: the administrator reads it on the Outbox page; nobody else, not even that account.
         var outbox = app.Get<OutboxQueries>();
-        var row = await PollAsync(async () => (await outbox.ListAsync(first.Id)).FirstOrDefault(m => m.Summary.Contains("victim@example.com") && m.HasEml));
+        var row = await Poll.UntilAsync(async () => (await outbox.ListAsync(first.Id)).FirstOrDefault(m => m.Summary.Contains("victim@example.com") && m.HasEml));
         var mail = await outbox.ReadMailAsync(first.Id, row.Id);
         Assert.Contains("/Account/ConfirmEmail?userId=", mail!.Text);
         Assert.Contains("http://localhost/", mail.Text); // ESign:PublicBaseUrl of the test instance
@@ -73,7 +73,7 @@ public class AccountSecurityTests
             await scope.ServiceProvider.GetRequiredService<AccountMail>().SendEmailChangeAsync(owner!, "ceo@example.com", "http://localhost/");
         }
         var outbox = app.Get<OutboxQueries>();
-        var mine = await PollAsync(async () => (await outbox.ListAsync(s.Owner)) is { Count: > 0 } l && l.All(m => m.DoneAt != null) ? l : null);
+        var mine = await Poll.UntilAsync(async () => (await outbox.ListAsync(s.Owner)) is { Count: > 0 } l && l.All(m => m.DoneAt != null) ? l : null);
         Assert.Contains(mine, m => m.Summary.Contains("signer@example.com"));
         Assert.DoesNotContain(mine, m => m.Summary.Contains("ceo@example.com"));
     }
@@ -160,14 +160,4 @@ public class AccountSecurityTests
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await probe() is { } found) return found;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Condition not met in time.");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -91,7 +91,7 @@ public class AccountTakeoverTests
             : await AccountForms.ForgotPasswordAsync(Browser(app), Victim);
         Assert.DoesNotContain("Error", askedHtml);
         var outbox = app.Get<OutboxQueries>();
-        var mails = await PollAsync(async () =>
+        var mails = await Poll.UntilAsync(async () =>
             (await outbox.ListAsync(admin)).Where(m => m.Summary.Contains(Victim) && m.Summary.Contains("Confirm") && m.HasEml).ToList()
             is { Count: 3 } l ? l : null);
         var links = new List<string>();
@@ -159,14 +159,4 @@ public class AccountTakeoverTests
         Assert.True(await ChecksAsync(app, "sam@corp.com", PasswordB));
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (await probe() is { } found) return found;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Condition not met in time.");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -80,12 +80,7 @@ with open(junk, "wb") as f:
         f.write(os.urandom(1024 * 1024))
 PY
 
-PORT=""
-for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || die "no free port found"
+PORT=$(bench_free_port)
 BASE="http://127.0.0.1:$PORT"
 
 export ESign__DataPath="$DATA/data"
