@@ -70,7 +70,8 @@ public sealed class PdfLayout : IDisposable
 
     public void Image(byte[] png, double maxWidth, double maxHeight, string? caption = null)
     {
-        if (!Signing.SignatureImage.Decodes(png))
+        using var img = Signing.SignatureImage.TryOpen(png);
+        if (img is null)
         {
             // Stored before images were checked and damaged: say so rather than fail the seal for ever.
             Ensure(14);
@@ -79,8 +80,6 @@ public sealed class PdfLayout : IDisposable
             _y += 16;
             return;
         }
-        using var ms = new MemoryStream(png, writable: false);
-        using var img = XImage.FromStream(ms);
         var scale = Math.Min(maxWidth / img.PixelWidth, maxHeight / img.PixelHeight);
         double w = img.PixelWidth * scale, h = img.PixelHeight * scale;
         Ensure(h + 4);

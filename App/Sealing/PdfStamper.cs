@@ -47,8 +47,11 @@ public static class PdfStamper
         {
             case FieldType.Signature or FieldType.Initials when item.Image is { Length: > 0 }:
                 // An image stored before images were checked may not decode: the request must still seal.
-                if (Signing.SignatureImage.Decodes(item.Image)) DrawImage(g, item.Image, box);
-                else DrawText(g, "[signature image unreadable]", box, false, null);
+                using (var image = Signing.SignatureImage.TryOpen(item.Image))
+                {
+                    if (image is not null) DrawImage(g, image, box);
+                    else DrawText(g, "[signature image unreadable]", box, false, null);
+                }
                 break;
             case FieldType.Checkbox:
                 if (IsChecked(item.Text)) DrawCheck(g, box);
@@ -63,10 +66,8 @@ public static class PdfStamper
     public static bool IsChecked(string? value) =>
         value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1" || value.Equals("on", StringComparison.OrdinalIgnoreCase));
 
-    private static void DrawImage(XGraphics g, byte[] bytes, XRect box)
+    private static void DrawImage(XGraphics g, XImage image, XRect box)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        using var image = XImage.FromStream(stream);
         var inner = Inset(box, 1);
         double iw = image.PixelWidth, ih = image.PixelHeight;
         var scale = Math.Min(inner.Width / iw, inner.Height / ih);

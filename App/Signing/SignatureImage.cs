@@ -52,15 +52,26 @@ public static class SignatureImage
     /// </summary>
     public static bool Decodes(ReadOnlySpan<byte> bytes)
     {
+        using var image = TryOpen(bytes.ToArray());
+        return image is not null;
+    }
+
+    /// <summary>
+    /// The image as PDFsharp reads it, or null when it cannot be read (damaged, or stored before images were checked):
+    /// sealing draws it from here, once, and stamps a note instead of failing for ever.
+    /// </summary>
+    public static PdfSharp.Drawing.XImage? TryOpen(byte[] bytes)
+    {
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-            using var image = PdfSharp.Drawing.XImage.FromStream(stream);
-            return image.PixelWidth > 0 && image.PixelHeight > 0;
+            var image = PdfSharp.Drawing.XImage.FromStream(new MemoryStream(bytes, writable: false));
+            if (image.PixelWidth > 0 && image.PixelHeight > 0) return image;
+            image.Dispose();
+            return null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return false;
+            return null;
         }
     }
 
