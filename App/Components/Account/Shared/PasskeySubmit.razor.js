@@ -1,8 +1,24 @@
-﻿const browserSupportsPasskeys =
+const browserSupportsPasskeys =
     typeof navigator.credentials !== 'undefined' &&
     typeof window.PublicKeyCredential !== 'undefined' &&
     typeof window.PublicKeyCredential.parseCreationOptionsFromJSON === 'function' &&
     typeof window.PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
+
+// WebAuthn refuses an IP address as relying-party id ("SecurityError: invalid domain") and needs a secure context;
+// where it cannot work the button stays hidden and a short note says why, instead of an error in the console.
+function passkeysUnavailableReason() {
+    if (!browserSupportsPasskeys) {
+        return 'Passkeys are not available in this browser.';
+    }
+    if (!window.isSecureContext) {
+        return 'Passkeys need a secure (https) connection to this site.';
+    }
+    const host = location.hostname;
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':') || host.startsWith('[')) {
+        return 'Passkeys work only when this site is opened by its name (such as localhost), not by an IP address.';
+    }
+    return null;
+}
 
 async function fetchWithErrorHandling(url, options = {}) {
     const response = await fetch(url, {
@@ -52,6 +68,22 @@ customElements.define('passkey-submit', class extends HTMLElement {
             requestTokenValue: this.getAttribute('request-token-value'),
         };
 
+        this.unavailableReason = passkeysUnavailableReason();
+        const container = this.closest('.passkey-submit');
+        if (container) {
+            for (const part of container.querySelectorAll('[data-passkey-part]')) {
+                part.hidden = this.unavailableReason !== null;
+                if (part instanceof HTMLButtonElement) {
+                    part.disabled = this.unavailableReason !== null;
+                }
+            }
+            const note = container.querySelector('[data-passkey-note]');
+            if (note) {
+                note.textContent = this.unavailableReason ?? '';
+                note.hidden = this.unavailableReason === null;
+            }
+        }
+
         this.internals.form.addEventListener('submit', (event) => {
             if (event.submitter?.name === '__passkeySubmit') {
                 event.preventDefault();
@@ -67,8 +99,8 @@ customElements.define('passkey-submit', class extends HTMLElement {
     }
 
     async obtainCredential(useConditionalMediation, signal) {
-        if (!browserSupportsPasskeys) {
-            throw new Error('Some passkey features are missing. Please update your browser.');
+        if (this.unavailableReason) {
+            throw new Error(this.unavailableReason);
         }
 
         const headers = {
@@ -116,7 +148,7 @@ customElements.define('passkey-submit', class extends HTMLElement {
     }
 
     async tryAutofillPasskey() {
-        if (browserSupportsPasskeys && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
+        if (this.unavailableReason === null && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
             await this.obtainAndSubmitCredential(/* useConditionalMediation */ true);
         }
     }
