@@ -64,7 +64,7 @@ public class PublishOutputTests
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         Assert.Equal(TopLevelCss, await http.GetStringAsync("/app.css"));
-        foreach (var path in new[] { "/lib/pdfjs/pdf.min.mjs", "/lib/pdfjs/pdf.worker.min.mjs", "/lib/bootstrap/bootstrap.min.css",
+        foreach (var path in new[] { "/lib/pdfjs/pdf.min.mjs", "/lib/pdfjs/pdf.worker.min.mjs",
                      "/_content/MudBlazor/MudBlazor.min.css", "/_framework/blazor.web.js", "/Components/Pdf/PdfViewer.razor.js" })
         {
             using var response = await http.GetAsync(path);
