@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 using ESignWeb.Bench;
 
 if (args.Contains("--parts")) { Parts.Run(); return 0; }
+if (args.Contains("--signer-page")) return await SignerPage.RunAsync(args);
 
 // Runs the sealing benchmark and writes docs/benchmarks.md with both figures and their ratio.
 var config = ManualConfig.Create(DefaultConfig.Instance)

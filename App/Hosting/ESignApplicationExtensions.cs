@@ -86,8 +86,7 @@ public static class ESignApplicationExtensions
         sign.MapGet("/document", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
         {
             var stream = await signing.OpenDocumentAsync(token, ct);
-            http.Response.Headers.CacheControl = "private, no-store";
-            return stream is null ? Results.NotFound() : Results.File(stream, "application/pdf", enableRangeProcessing: true);
+            return stream is null ? Results.NotFound() : PdfResponses.File(http, stream);
         });
         sign.MapGet("/fields/{fieldId:int}/image", async (string token, int fieldId, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
         {
@@ -98,8 +97,7 @@ public static class ESignApplicationExtensions
         sign.MapGet("/signed.pdf", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
         {
             var signed = await signing.OpenSignedAsync(token, ct);
-            http.Response.Headers.CacheControl = "private, no-store";
-            return signed is { } s ? Results.File(s.Content, "application/pdf", s.Name) : Results.NotFound();
+            return signed is { } s ? PdfResponses.File(http, s.Content, s.Name) : Results.NotFound();
         });
 
         // A CC's copy of a completed request's signed document (the token is derived from the CC's address).
@@ -109,30 +107,30 @@ public static class ESignApplicationExtensions
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var request = await db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
             if (request is null || !tokens.IsCopyToken(requestId, request.Cc, token)) return Results.NotFound();
-            http.Response.Headers.CacheControl = "private, no-store";
             var (content, name) = await files.OpenForRequestAsync(request.OwnerId, requestId, auditTrail: false, ct);
-            return Results.File(content, "application/pdf", name);
+            return PdfResponses.File(http, content, name);
         });
 
         // Signed files (from requests or self-signing) of the signed-in user.
-        app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
-        app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
+        app.MapGet("/signed-files/{id:int}/file", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
+            await OwnedFile(http, () => files.OpenAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
+        app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
+            await OwnedFile(http, () => files.OpenAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
 
         // The sender's downloads of a completed request.
-        app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenForRequestAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
-        app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, CancellationToken ct) =>
-            await OwnedFile(() => files.OpenForRequestAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
+        app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
+            await OwnedFile(http, () => files.OpenForRequestAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
+        app.MapGet("/requests/{id:int}/audit-trail.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
+            await OwnedFile(http, () => files.OpenForRequestAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
     }
 
-    private static async Task<IResult> OwnedFile(Func<Task<(Stream Content, string Name)>> open)
+    /// <summary>A file of the caller's (or a link's owner's) as an attachment; someone else's is 404, as if it did not exist.</summary>
+    private static async Task<IResult> OwnedFile(HttpContext http, Func<Task<(Stream Content, string Name)>> open)
     {
         try
         {
             var (content, name) = await open();
-            return Results.File(content, "application/pdf", name);
+            return PdfResponses.File(http, content, name);
         }
         catch (AppException ex) when (ex.Code == "unauthorized_resource")
         {
@@ -148,23 +146,20 @@ public static class ESignApplicationExtensions
         {
             if (await links.DocumentOfAsync(token, ct) is not { } d) return Results.NotFound();
             var (content, _) = await documents.OpenOriginalAsync(d.OwnerId, d.DocumentId, ct);
-            http.Response.Headers.CacheControl = "private, no-store";
-            return Results.Stream(content, "application/pdf");
+            return PdfResponses.File(http, content);
         });
         // A template's PDF for an embedded sending link's page (the link's owner's templates only).
         app.MapGet("/embed/send/{token}/templates/{id:int}/file", async (string token, int id, Embedding.EmbeddedLinks links,
             Templates.TemplateService templates, HttpContext http, CancellationToken ct) =>
         {
             if (await links.SendingOwnerAsync(token, ct) is not { } owner) return Results.NotFound();
-            http.Response.Headers.CacheControl = "private, no-store";
-            return await OwnedFile(() => templates.OpenPdfAsync(owner, id, ct));
+            return await OwnedFile(http, () => templates.OpenPdfAsync(owner, id, ct));
         });
         // A template's PDF (as uploaded; PDF.js asks the editor for its password when it has one).
         app.MapGet("/templates/{id:int}/file", async (int id, ClaimsPrincipal user, Templates.TemplateService templates,
             HttpContext http, CancellationToken ct) =>
         {
-            http.Response.Headers.CacheControl = "private, no-store";
-            return await OwnedFile(() => templates.OpenPdfAsync(user.UserId(), id, ct));
+            return await OwnedFile(http, () => templates.OpenPdfAsync(user.UserId(), id, ct));
         }).RequireAuthorization();
 
         // The original PDF of a document the signed-in user owns: for PDF.js (inline) and for download.
@@ -175,10 +170,7 @@ public static class ESignApplicationExtensions
             try
             {
                 var (content, name) = await documents.OpenOriginalAsync(ownerId, id, ct);
-                http.Response.Headers.CacheControl = "private, no-store";
-                return download == true
-                    ? Results.File(content, "application/pdf", name, enableRangeProcessing: true)
-                    : Results.File(content, "application/pdf", enableRangeProcessing: true);
+                return PdfResponses.File(http, content, download == true ? name : null);
             }
             catch (AppException ex) when (ex.Code == "unauthorized_resource")
             {

@@ -23,6 +23,9 @@ public static class ESignServiceCollectionExtensions
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
     /// <summary>Registers everything the app needs, on its embedded defaults unless configured otherwise.</summary>
+    /// <summary>ASP.NET Core's switch for MapStaticAssets' development handler (see <see cref="AddESign"/>).</summary>
+    public const string ReloadStaticAssetsKey = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplicationBuilder AddESign(this WebApplicationBuilder builder)
     {
         PdfSharp.PdfSharpLicense.SetAgplLicense();
@@ -30,6 +33,13 @@ public static class ESignServiceCollectionExtensions
         // Static web assets (top-level wwwroot, MudBlazor, framework) resolve from the build manifest outside
         // Development too, so "dotnet run" works in any environment. Published output has no manifest: no-op.
         builder.WebHost.UseStaticWebAssets();
+        // The build output carries a *build* manifest, for which MapStaticAssets turns on its development handler unless
+        // told otherwise: every asset "no-cache" (fingerprinted ones too), and any file whose time differs from the
+        // manifest's (MudBlazor's, from the NuGet cache) served uncompressed or re-gzipped at level 0. Outside
+        // Development the build output is served exactly as published output: precompressed, fingerprinted URLs
+        // immutable. `ReloadStaticAssetsAtRuntime=true` brings the handler back (editing wwwroot while it runs).
+        if (!builder.Environment.IsDevelopment() && builder.Configuration[ReloadStaticAssetsKey] is null)
+            builder.Configuration.AddInMemoryCollection([new(ReloadStaticAssetsKey, "false")]);
 
         // Listen on 127.0.0.1:5000 unless --urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS say otherwise.
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) &&

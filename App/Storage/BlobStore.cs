@@ -45,6 +45,16 @@ public static class BlobStoreExtensions
 }
 
 /// <summary>
+/// A stored blob opened for reading: seekable (HTTP Range answers read only the bytes asked for) and carrying its key,
+/// the SHA-256 of the content — a strong entity tag for free (<see cref="Hosting.PdfResponses"/>).
+/// </summary>
+public sealed class BlobReadStream(string path, string key)
+    : FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true)
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>
 /// Blobs under <c>&lt;DataPath&gt;/blobs/ab/abcdef…</c>. Content is written to a temp file first and renamed into
 /// place, so a database row never points at a half-written file; identical content is stored once. A blob's file
 /// time is when it was last stored (set from the <see cref="TimeProvider"/>), which is what the sweeper's grace
@@ -111,8 +121,7 @@ public sealed class FileSystemBlobStore(DataPaths paths, TimeProvider clock) : I
         return await PutFileAsync(temp, ct);
     }
 
-    public Stream OpenRead(string key) =>
-        new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    public Stream OpenRead(string key) => new BlobReadStream(PathOf(key), key);
 
     public bool Exists(string key) => File.Exists(PathOf(key));
 
