@@ -77,7 +77,7 @@ public class SenderScreenTests : ComponentTestBase
         Assert.Equal("documents", upload.GetAttribute("href"));
         Assert.Equal("Create a template", template.TextContent.Trim());
         Assert.Equal("templates", template.GetAttribute("href"));
-        Assert.Contains("No signature requests yet", cut.Find("[data-testid=dashboard-empty]").TextContent);
+        Assert.Contains("Nothing sent for signature yet", cut.Find("[data-testid=dashboard-empty]").TextContent);
     }
 
     [Fact]
