@@ -136,6 +136,59 @@ public class SenderScreensJourneyTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task The_request_page_shows_sealing_after_the_last_signature_and_turns_completed_by_itself()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = smtp.Port.ToString(), ["Smtp__Security"] = "None",
+            ["ESign__RequireConfirmedAccount"] = "false",
+            ["ESign__Testing__SealDelayMilliseconds"] = "8000", // the seal is held before its commit: time to see "Sealing…"
+        });
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        var page = browser.Page;
+        try
+        {
+            var requestId = await SigningJourneyTests.PrepareAndSendAsync(page, app, TestPdf.Pages(1), ordered: true,
+                ("pia@example.com", "Pia", "Park", ["signature"]));
+            await page.GotoAsync($"/requests/{requestId}");
+            await Steps.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator(".status-chip[data-status=incomplete]").First).ToHaveTextAsync("Waiting for others");
+            await Assertions.Expect(page.Locator("#waiting-for")).ToHaveTextAsync("Pia Park's turn");
+
+            var signer = await SigningJourneyTests.OpenLinkFromMailAsync(browser, smtp, "pia@example.com");
+            await SigningJourneyTests.ConsentAsync(signer);
+            await SigningJourneyTests.FillSignatureAsync(signer, draw: false);
+            await signer.ClickAsync("#finish-button");
+            await Assertions.Expect(signer.Locator("#sign-status")).ToHaveAttributeAsync("data-state", "AlreadySigned");
+
+            // The sender looks now: the seal is under way …
+            await page.ReloadAsync();
+            await Steps.WaitInteractiveAsync(page);
+            var chip = page.Locator("#request-status .status-chip");
+            await Assertions.Expect(chip).ToHaveTextAsync("Sealing…");
+            await Assertions.Expect(chip).ToHaveAttributeAsync("data-status", "incomplete");
+            await Assertions.Expect(page.Locator("#seal-state")).ToContainTextAsync("Sealing…");
+            await Assertions.Expect(page.Locator("#download-signed")).ToHaveCountAsync(0);
+            await browser.Shots.TakeAsync("request-sealing");
+            // … and, without a reload, the page turns to Completed with the downloads when it lands.
+            await Assertions.Expect(chip).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
+            await Assertions.Expect(chip).ToHaveAttributeAsync("data-status", "complete");
+            await Assertions.Expect(page.Locator("#download-signed")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#seal-state")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-event=completed]")).ToContainTextAsync("Completed and sealed");
+            await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        }
+        catch
+        {
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
+            output.WriteLine("App log:\n" + app.Log);
+            await browser.Shots.TakeAsync("sealing-failure");
+            throw;
+        }
+    }
+
     /// <summary>The element is shown and its whole box lies inside the 1280×800 viewport, as the page stands (no scrolling).</summary>
     private static async Task AssertInViewportAsync(IPage page, string selector)
     {
