@@ -187,18 +187,31 @@ public class SignerEditorTests : ComponentTestBase
     }
 
     [Fact]
-    public void Signer_without_fields_shows_the_free_fill_warning_and_one_with_a_field_does_not()
+    public void A_signer_just_added_without_fields_shows_no_warning()
+    {
+        var d = NewDraft();
+        var cut = RenderEditor(d);
+
+        FillAndSubmit(cut, "bob@example.com", "Bob", "Ray");
+
+        Assert.Equal(["bob@example.com"], RowEmails(cut));
+        Assert.Empty(cut.FindAll(".signer-warning"));
+    }
+
+    [Fact]
+    public void A_flagged_signer_without_fields_is_marked_in_plain_words_and_one_with_a_field_is_not()
     {
         var d = NewDraft();
         var ann = AddSigner(d, "ann@example.com");
-        AddSigner(d, "bob@example.com", "Bob", "Ray");
+        var bob = AddSigner(d, "bob@example.com", "Bob", "Ray");
         AddField(d, ann, new PdfRect(100, 100, 100, 40));
 
-        var cut = RenderEditor(d);
+        var cut = Render<SignerEditor>(ps => ps.Add(p => p.Draft, d).Add(p => p.Flagged, new HashSet<Guid> { ann.Key, bob.Key }));
 
         Assert.Empty(cut.Find("li.signer-row[data-email='ann@example.com']").QuerySelectorAll(".signer-warning"));
         var warning = Assert.Single(cut.Find("li.signer-row[data-email='bob@example.com']").QuerySelectorAll(".signer-warning"));
-        Assert.Contains("free-fill", warning.TextContent);
+        Assert.Contains("places their own fields", warning.TextContent);
+        Assert.DoesNotContain("free-fill", cut.Markup);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public static class FieldRules
     public static string? Validate(PdfRect rect, PageGeometry? page, int pageNumber, int pageCount)
     {
         if (pageNumber < 1 || pageNumber > pageCount)
-            return $"Page {pageNumber} does not exist: the document has {pageCount} page(s).";
+            return $"Page {pageNumber} does not exist: the document has {Plural.Count(pageCount, "page")}.";
         if (double.IsNaN(rect.X) || double.IsNaN(rect.Y) || double.IsNaN(rect.Width) || double.IsNaN(rect.Height))
             return "The field's position is not a number.";
         if (rect.Width < MinWidth - 1e-6 || rect.Height < MinHeight - 1e-6)

@@ -93,7 +93,7 @@ public static class DraftEditor
     public static (DraftField? Field, string? Error) AddField(RequestDraft d, FieldType type, Guid signerKey, int page, PdfRect? rect = null)
     {
         if (d.Signers.All(s => s.Key != signerKey)) return (null, "Add a signer first, then place fields for them.");
-        if (page < 1 || page > d.PageCount) return (null, $"Page {page} does not exist: the document has {d.PageCount} page(s).");
+        if (page < 1 || page > d.PageCount) return (null, $"Page {page} does not exist: the document has {Plural.Count(d.PageCount, "page")}.");
         if (TooManyFields(d.Fields.Count + 1) is { } tooMany) return (null, tooMany);
         var geometry = d.Pages[page - 1];
         var (w, h) = FieldRules.DefaultSize(type);
@@ -115,7 +115,7 @@ public static class DraftEditor
     {
         var f = d.Fields.SingleOrDefault(x => x.Key == fieldKey);
         if (f is null) return "That field no longer exists.";
-        if (page < 1 || page > d.PageCount) return $"Page {page} does not exist: the document has {d.PageCount} page(s).";
+        if (page < 1 || page > d.PageCount) return $"Page {page} does not exist: the document has {Plural.Count(d.PageCount, "page")}.";
         f.PageNumber = page;
         f.Rect = Fit(d.Pages[page - 1], rect);
         return null;

@@ -10,7 +10,16 @@ namespace ESignWeb.Requests;
 /// <summary>A request with what the dashboard shows of it.</summary>
 public sealed record RequestSummary(
     int Id, string Name, RequestStatus Status, bool IsOrdered, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt,
-    DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId);
+    DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId)
+{
+    /// <summary>Every signer has signed and the seal has not landed yet (still <c>incomplete</c> on the wire).</summary>
+    public bool IsSealing => Status == RequestStatus.Incomplete && Recipients.Count > 0 && Recipients.All(r => r.Status == RecipientStatus.Finalized);
+
+    /// <summary>Whose turn it is while the request waits for others, in words (<see cref="StatusWords.WaitingFor"/>).</summary>
+    public string? WaitingFor => Status != RequestStatus.Incomplete || IsSealing ? null
+        : StatusWords.WaitingFor(IsOrdered, Recipients.FirstOrDefault(r => r.Id == NextRecipientId) is { } n ? (string.IsNullOrWhiteSpace(n.Name) ? n.Email : n.Name) : null,
+            Recipients.Count(r => r.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed));
+}
 
 public sealed record RecipientSummary(int Id, string Email, string Name, int OrderId, RecipientStatus Status);
 

@@ -83,20 +83,7 @@ public static class AuditTrailPdf
         l.Rule();
     }
 
-    private static string Describe(AuditEvent e) => e.Type switch
-    {
-        "created" => "Request created",
-        "sent" => "Sent for signature",
-        "mail_delivered" => "Mail delivered",
-        "viewed" => "Document viewed",
-        "consented" => "Agreed to sign electronically",
-        "signed" => "Signed",
-        "declined" => "Declined",
-        "voided" => "Voided by the sender",
-        "reminded" => "Reminder sent",
-        "completed" => "Completed and sealed",
-        _ => e.Type,
-    } + Detail(e);
+    private static string Describe(AuditEvent e) => StatusWords.OfEvent(e.Type) + Detail(e);
 
     private static string Detail(AuditEvent e)
     {

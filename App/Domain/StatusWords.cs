@@ -1,0 +1,65 @@
+namespace ESignWeb.Domain;
+
+/// <summary>
+/// The one mapping from statuses and audit events to the words a person reads on screen ("Waiting for others", not
+/// <c>incomplete</c>). The API, webhooks and the database keep the seed's wire names (<see cref="WireNames"/>); every
+/// page that shows a status, a status filter or a timeline entry takes its words from here.
+/// </summary>
+public static class StatusWords
+{
+    public static string Of(RequestStatus s) => s switch
+    {
+        RequestStatus.Draft => "Draft",
+        RequestStatus.Incomplete => "Waiting for others",
+        RequestStatus.Complete => "Completed",
+        RequestStatus.RecipientDeclined => "Declined",
+        RequestStatus.Canceled => "Voided",
+        RequestStatus.Expired => "Expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+    };
+
+    public static string Of(RecipientStatus s) => s switch
+    {
+        RecipientStatus.NotViewed => "Not opened",
+        RecipientStatus.Viewed => "Opened",
+        RecipientStatus.Finalized => "Signed",
+        RecipientStatus.Declined => "Declined",
+        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+    };
+
+    /// <summary>Everyone has signed and the seal job has not landed yet (the request is still <c>incomplete</c> on the wire).</summary>
+    public const string Sealing = "Sealing…";
+
+    /// <summary>
+    /// Whose turn it is on a request that waits for others: a sequential request names the signer whose turn it is
+    /// ("Fiona First's turn"), a parallel one counts who has not finished ("Waiting for 2 signers"). Null when nobody is.
+    /// </summary>
+    public static string? WaitingFor(bool isOrdered, string? nextSignerName, int signersNotFinished) =>
+        isOrdered
+            ? string.IsNullOrWhiteSpace(nextSignerName) ? null : $"{nextSignerName}'s turn"
+            : signersNotFinished <= 0 ? null : $"Waiting for {Plural.Count(signersNotFinished, "signer")}";
+
+    /// <summary>An audit event type (<c>mail_delivered</c>) as a person reads it ("Mail delivered"); the audit trail PDF uses the same words.</summary>
+    public static string OfEvent(string type) => type switch
+    {
+        "created" => "Request created",
+        "sent" => "Sent for signature",
+        "mail_delivered" => "Mail delivered",
+        "viewed" => "Document viewed",
+        "consented" => "Agreed to sign electronically",
+        "signed" => "Signed",
+        "declined" => "Declined",
+        "voided" => "Voided by the sender",
+        "reminded" => "Reminder sent",
+        "completed" => "Completed and sealed",
+        _ => type.Replace('_', ' '),
+    };
+}
+
+/// <summary>Counts in words: "1 page", "3 pages" — never "3 page(s)".</summary>
+public static class Plural
+{
+    /// <summary><paramref name="count"/> and the noun, in the plural unless the count is one (<paramref name="plural"/>: irregular plural).</summary>
+    public static string Count(long count, string singular, string? plural = null) =>
+        $"{count} {(count == 1 ? singular : plural ?? singular + "s")}";
+}
