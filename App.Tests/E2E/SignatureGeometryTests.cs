@@ -1,11 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
-using MimeKit;
 using Xunit.Abstractions;
 
 namespace ESignWeb.Tests.E2E;
@@ -44,7 +42,7 @@ public class SignatureGeometryTests(ITestOutputHelper output)
             {
                 var context = await browser.NewContextAsync(deviceScaleFactor: ratio);
                 var page = await context.NewPageAsync();
-                await page.GotoAsync(await SigningLinkAsync(app, email));
+                await page.GotoAsync(await OutboxFolder.SigningLinkAsync(app.DataDir, email));
                 await Steps.WaitInteractiveAsync(page);
                 await SigningJourneyTests.ConsentAsync(page);
                 Assert.Equal(ratio, await page.EvaluateAsync<float>("() => window.devicePixelRatio"));
@@ -226,24 +224,6 @@ public class SignatureGeometryTests(ITestOutputHelper output)
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
     }
-
-    /// <summary>The signer's link, from the invitation the app wrote to its outbox folder (no SMTP server is set).</summary>
-    private static Task<string> SigningLinkAsync(AppProcess app, string email) =>
-        Poll.UntilAsync(() =>
-        {
-            var outbox = Path.Combine(app.DataDir, "outbox");
-            if (!Directory.Exists(outbox)) return Task.FromResult<string?>(null);
-            foreach (var file in Directory.GetFiles(outbox, "*.eml"))
-            {
-                MimeMessage message;
-                try { message = MimeMessage.Load(file); }
-                catch (Exception e) when (e is IOException or FormatException) { continue; } // still being written
-                if (!message.To.Mailboxes.Any(m => m.Address == email)) continue;
-                var link = Regex.Match(message.TextBody ?? "", @"http://127\.0\.0\.1:\d+/sign/[A-Za-z0-9_-]{43}").Value;
-                if (link.Length > 0) return Task.FromResult<string?>(link);
-            }
-            return Task.FromResult<string?>(null);
-        }, 60);
 
     /// <summary>The blob key a signer's signature or initials field holds (its image's SHA-256), or null.</summary>
     private static string? StoredImageKey(AppProcess app, string email, string type)
