@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -12,7 +13,8 @@ namespace ESignWeb.Tests.E2E;
 /// A signature is exactly what the signer drew (issue 10 §1). In Debian's Chromium at device-pixel-ratio 1 and 2, with
 /// the page's animations slowed a hundredfold (CDP <c>Animation.setPlaybackRate</c>) so the signature dialog is still
 /// zooming open when its pad reports ready, the signer draws an X corner to corner with the mouse — once while the
-/// dialog is still opening (its animation held a third of the way), once after — on a signature and an initials field. The pad on
+/// dialog is still opening (its animation held a third of the way), once after (then the window is narrowed, which
+/// must shrink the drawing with the pad, not cut it) — on a signature and an initials field. The pad on
 /// screen has ink under the pointer at its full resolution, and the image the app STORED (read from its data folder)
 /// has ink along the whole pointer path mapped into image pixels, nowhere else, and all of it: nothing magnified,
 /// shifted or cut off at the right or bottom.
@@ -53,8 +55,19 @@ public class SignatureGeometryTests(ITestOutputHelper output)
                 string? previous = null;
                 foreach (var (type, whileOpening) in new[] { ("signature", true), ("initials", true), ("signature", false) })
                 {
-                    var label = $"ratio {ratio}, {type}, {(whileOpening ? "drawn while the dialog opens" : "drawn after it opened")}";
+                    var label = $"ratio {ratio}, {type}, {(whileOpening ? "drawn while the dialog opens" : "drawn after it opened, then the window narrowed")}";
                     var path = await DrawAsync(page, type, whileOpening, ratio, label);
+                    if (!whileOpening)
+                    {
+                        // A narrower window (a phone turned) narrows the pad: the drawing shrinks with it, all of it kept.
+                        var before = await PadWidthAsync(page);
+                        await page.SetViewportSizeAsync(420, 900);
+                        var after = double.Parse(await Poll.UntilAsync(async () =>
+                            await PadWidthAsync(page) is var w && w < before - 1 ? w.ToString("R", CultureInfo.InvariantCulture) : null), CultureInfo.InvariantCulture);
+                        var k = after / before;
+                        path = path.Select(s => ((s.From.X * k, s.From.Y * k), (s.To.X * k, s.To.Y * k))).ToList();
+                        await AssertInkOnScreenAsync(page, path, ratio, label);
+                    }
                     await page.ClickAsync("#signature-apply");
                     await Assertions.Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
                     var key = await Poll.UntilAsync(() => Task.FromResult(StoredImageKey(app, email, type) is { } k && k != previous ? k : null));
@@ -113,7 +126,15 @@ public class SignatureGeometryTests(ITestOutputHelper output)
             path.Add(((from.X * w, from.Y * h), (to.X * w, to.Y * h)));
         }
 
-        // The pad on screen: backing store = CSS size × ratio, and ink under every sampled point of the path.
+        await AssertInkOnScreenAsync(page, path, ratio, label);
+        if (whileOpening) await page.EvaluateAsync("() => document.getAnimations().forEach(a => a.finish())");
+        return path;
+    }
+
+    /// <summary>The pad on screen: backing store = CSS size × ratio, and ink under every sampled point of the path.</summary>
+    private static async Task AssertInkOnScreenAsync(IPage page, List<((double X, double Y) From, (double X, double Y) To)> path,
+        float ratio, string label)
+    {
         var samples = path.SelectMany(s => Samples(s, 24)).Select(p => new[] { p.X, p.Y }).ToArray();
         var screen = await page.EvaluateAsync<JsonElement>(@"points => {
             const pad = document.getElementById('signature-pad');
@@ -125,16 +146,16 @@ public class SignatureGeometryTests(ITestOutputHelper output)
                 for (let i = 3; i < d.length; i += 4) max = Math.max(max, d[i]);
                 return max;
             });
-            return { backingWidth: pad.width, backingHeight: pad.height, hits };
+            return { backingWidth: pad.width, backingHeight: pad.height, w, h, hits };
         }", samples);
-        Assert.InRange(screen.GetProperty("backingWidth").GetDouble(), w * ratio - 1, w * ratio + 1);
-        Assert.InRange(screen.GetProperty("backingHeight").GetDouble(), h * ratio - 1, h * ratio + 1);
+        Assert.InRange(screen.GetProperty("backingWidth").GetDouble(), screen.GetProperty("w").GetDouble() * ratio - 1, screen.GetProperty("w").GetDouble() * ratio + 1);
+        Assert.InRange(screen.GetProperty("backingHeight").GetDouble(), screen.GetProperty("h").GetDouble() * ratio - 1, screen.GetProperty("h").GetDouble() * ratio + 1);
         var missing = screen.GetProperty("hits").EnumerateArray().Select((v, i) => (v.GetInt32(), i)).Where(x => x.Item1 < 64).ToList();
         Assert.True(missing.Count == 0, $"{label}: no ink on screen under {missing.Count} of {samples.Length} points of the pointer path");
-
-        if (whileOpening) await page.EvaluateAsync("() => document.getAnimations().forEach(a => a.finish())");
-        return path;
     }
+
+    private static Task<double> PadWidthAsync(IPage page) =>
+        page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.getElementById('signature-pad')).width)");
 
     /// <summary>
     /// The stored image is trimmed to its ink, so its offset is not known in advance; its scale is. The ink's extent must
