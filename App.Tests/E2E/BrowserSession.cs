@@ -25,12 +25,13 @@ public sealed class BrowserSession : IAsyncDisposable
         page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
 
     /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null)
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, float deviceScaleFactor = 1)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseUrl,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+            DeviceScaleFactor = deviceScaleFactor,
             IsMobile = viewport is { Width: < 600 },
             HasTouch = viewport is { Width: < 600 },
         });

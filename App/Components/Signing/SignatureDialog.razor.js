@@ -1,6 +1,5 @@
 // Drawing (signature_pad) and typing (Caveat handwriting font) a signature; both give a trimmed PNG.
 let padScript = null;
-const pads = new WeakMap();
 
 function loadPadScript() {
     if (!padScript) {
@@ -25,34 +24,141 @@ function loadHandFont() {
     return handFont;
 }
 
+// The pad is sized from its FINAL layout, never from getBoundingClientRect: the dialog opens with a scale()
+// animation, and a box measured mid-animation gave a backing store smaller than the canvas as laid out (ink offset
+// and magnified, the right and bottom cut off — and sealed so). Layout sizes ignore transforms; a ResizeObserver
+// keeps the backing store at CSS size × devicePixelRatio whenever the layout or the ratio changes (the drawing is
+// kept), and pointer positions are mapped through whatever transform is in effect, so a stroke begun while the
+// dialog is still zooming lands under the pointer too. The stored image is rendered again from the strokes
+// themselves (see padPng), so it never depends on the on-screen canvas's resolution.
+const PEN = { penColor: '#0d1b6e', minWidth: 0.8, maxWidth: 2.6 };
+const states = new WeakMap();
+
+/** The canvas's laid-out size in CSS pixels (unaffected by transforms); null while it is not rendered. */
+function layoutSize(canvas) {
+    if (!canvas.isConnected || canvas.getClientRects().length === 0) return null;
+    const cs = getComputedStyle(canvas);
+    const w = parseFloat(cs.width), h = parseFloat(cs.height);
+    return w >= 1 && h >= 1 ? { w, h } : null;
+}
+
+/** Backing store = layout size × devicePixelRatio, the context scaled to draw in CSS pixels; the drawing is kept. */
+function fit(canvas, state) {
+    const size = layoutSize(canvas);
+    if (!size) return; // hidden (another tab) or gone: keep what there is
+    const ratio = Math.max(window.devicePixelRatio || 1, 1);
+    const bw = Math.max(1, Math.round(size.w * ratio));
+    const bh = Math.max(1, Math.round(size.h * ratio));
+    const old = state.size;
+    state.size = size;
+    if (old && old.w === size.w && old.h === size.h && canvas.width === bw && canvas.height === bh) return;
+    let data = state.pad ? state.pad.toData() : [];
+    if (old && data.length) {
+        // A narrower pad (a phone turned, a window resized) shrinks the drawing with it, so all of it stays visible.
+        const k = Math.min(1, size.w / old.w, size.h / old.h);
+        if (k < 1) data = data.map(g => ({ ...g, points: g.points.map(p => ({ ...p, x: p.x * k, y: p.y * k })) }));
+    }
+    canvas.width = bw;
+    canvas.height = bh;
+    canvas.getContext('2d').setTransform(bw / size.w, 0, 0, bh / size.h, 0, 0);
+    if (state.pad) {
+        state.pad.clear();
+        if (data.length) state.pad.fromData(data);
+    }
+}
+
+/** Resolves when no animation or transition runs on the canvas or any element around it (the dialog's opening). */
+async function animationsSettled(canvas) {
+    for (let round = 0; round < 10; round++) {
+        const running = document.getAnimations().filter(a =>
+            a.playState === 'running' && a.effect?.target instanceof Element && a.effect.target.contains(canvas) &&
+            a.effect.getComputedTiming().endTime !== Infinity);
+        if (running.length === 0) return;
+        await Promise.allSettled(running.map(a => a.finished));
+    }
+}
+
 export async function initPad(canvas) {
     await loadPadScript();
-    const ratio = Math.max(window.devicePixelRatio || 1, 1);
-    const rect = canvas.getBoundingClientRect();
-    canvas.width = Math.max(1, rect.width * ratio);
-    canvas.height = Math.max(1, rect.height * ratio);
-    canvas.getContext('2d').scale(ratio, ratio);
-    const pad = new window.SignaturePad(canvas, { penColor: '#0d1b6e', minWidth: 0.8, maxWidth: 2.6 });
-    pads.set(canvas, pad);
+    if (states.has(canvas)) return;
+    const state = { pad: null, size: null, observer: null, ratioQuery: null };
+    states.set(canvas, state);
+    fit(canvas, state);
+    const pad = new window.SignaturePad(canvas, PEN);
+    // signature_pad takes (pointer − getBoundingClientRect()) as the position, which is scaled by any transform
+    // (the dialog's opening zoom); map it back into the canvas's own CSS pixels.
+    const createPoint = pad._createPoint.bind(pad);
+    pad._createPoint = (x, y, pressure) => {
+        const r = canvas.getBoundingClientRect();
+        const size = state.size;
+        const sx = size && r.width > 0 ? size.w / r.width : 1, sy = size && r.height > 0 ? size.h / r.height : 1;
+        return createPoint(r.left + (x - r.left) * sx, r.top + (y - r.top) * sy, pressure);
+    };
+    // signature_pad draws the curve into a point only when the next point arrives, so a stroke's last stretch (up to
+    // where the pointer was released) was never drawn. Repeating the last point draws it, on screen and in the export.
+    pad.addEventListener('endStroke', () => {
+        const group = pad.toData().at(-1);
+        const last = group?.points.at(-1);
+        if (!last || group.points.length < 2) return;
+        group.points.push({ ...last, time: last.time + 1 });
+        pad.redraw();
+    });
+    state.pad = pad;
+    // Layout changes; and the ratio itself (browser zoom, a window moved to another screen). Not the observer's
+    // device-pixel-content-box: Chromium reports it scaled by the opening animation's transform.
+    state.observer = new ResizeObserver(() => fit(canvas, state));
+    state.observer.observe(canvas);
+    const watchRatio = () => {
+        if (!states.has(canvas)) return;
+        state.ratioQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+        state.ratioQuery.addEventListener('change', () => { fit(canvas, state); watchRatio(); }, { once: true });
+    };
+    watchRatio();
     canvas.dataset.ready = 'true';
     loadHandFont(); // warm up for the Type tab
+    animationsSettled(canvas).then(() => fit(canvas, state));
+}
+
+export function disposePad(canvas) {
+    const state = states.get(canvas);
+    if (!state) return;
+    state.observer?.disconnect();
+    state.pad?.off();
+    states.delete(canvas);
 }
 
 export function clearPad(canvas) {
-    const pad = pads.get(canvas);
-    if (pad) pad.clear();
+    states.get(canvas)?.pad?.clear();
 }
 
 export function isPadEmpty(canvas) {
-    const pad = pads.get(canvas);
-    return !pad || pad.isEmpty();
+    const pad = states.get(canvas)?.pad;
+    return !pad || pad.toData().length === 0;
 }
 
-/** The drawn signature as PNG bytes, trimmed to the ink (empty when nothing is drawn). */
+/**
+ * The drawn signature as PNG bytes, trimmed to the ink (empty when nothing is drawn): the strokes drawn again on a
+ * canvas the size of the pad at 2 (or the device's ratio, up to 4) pixels per CSS pixel, so the image is what the
+ * signer saw in the pad — all of it, at a resolution that does not depend on when or where the pad was measured.
+ */
 export async function padPng(canvas) {
-    const pad = pads.get(canvas);
-    if (!pad || pad.isEmpty()) return new Uint8Array(0);
-    return await toPng(trim(canvas));
+    const state = states.get(canvas);
+    const data = state?.pad?.toData() ?? [];
+    if (data.length === 0 || !state.size) return new Uint8Array(0);
+    return await toPng(trim(render(data, state.size)));
+}
+
+function render(data, size) {
+    const ratio = Math.min(4, Math.max(2, window.devicePixelRatio || 1),
+        3900 / size.w, 3900 / size.h, Math.sqrt(3.9e6 / (size.w * size.h))); // within SignatureImage's limits
+    const out = document.createElement('canvas');
+    out.width = Math.max(1, Math.round(size.w * ratio));
+    out.height = Math.max(1, Math.round(size.h * ratio));
+    out.getContext('2d').setTransform(out.width / size.w, 0, 0, out.height / size.h, 0, 0);
+    const pad = new window.SignaturePad(out, PEN);
+    pad.off();
+    pad.fromData(data);
+    return out;
 }
 
 /** The typed name rendered in the handwriting font as PNG bytes. */
