@@ -25,11 +25,13 @@ public sealed class BrowserSession : IAsyncDisposable
         page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
 
     /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null)
+    /// <param name="locale">The browser's language (Accept-Language and navigator.language), e.g. <c>de-DE</c>; default en-US.</param>
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string? locale = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseUrl,
+            Locale = locale,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             IsMobile = viewport is { Width: < 600 },
             HasTouch = viewport is { Width: < 600 },

@@ -25,10 +25,11 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         m.To.Add(new MailboxAddress(c.ToName ?? "", c.ToAddress));
         if (!string.IsNullOrWhiteSpace(c.ReplyTo)) m.ReplyTo.Add(new MailboxAddress(c.ReplyToName ?? "", c.ReplyTo));
         m.Subject = c.Subject;
-        if (c.Language is { } language) m.Headers.Add(HeaderId.ContentLanguage, language);
         var body = new BodyBuilder { HtmlBody = c.Html, TextBody = c.Text };
         foreach (var (name, content) in attachments ?? []) body.Attachments.Add(name, content, new ContentType("application", "pdf"));
         m.Body = body.ToMessageBody();
+        // A Content-* header belongs to the top-level entity (MimeKit writes and parses it there).
+        if (c.Language is { } language) m.Body.Headers.Add(HeaderId.ContentLanguage, language);
         return m;
     }
 
