@@ -25,11 +25,13 @@ public sealed class BrowserSession : IAsyncDisposable
         page.Console += (_, m) => { if (m.Type == "error") lock (_consoleErrors) _consoleErrors.Add(m.Text); };
 
     /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, float deviceScaleFactor = 1)
+    /// <param name="locale">The browser's language (Accept-Language and navigator.language), e.g. <c>de-DE</c>; default en-US.</param>
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string? locale = null, float deviceScaleFactor = 1)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseUrl,
+            Locale = locale,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             DeviceScaleFactor = deviceScaleFactor,
             IsMobile = viewport is { Width: < 600 },

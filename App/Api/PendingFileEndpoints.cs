@@ -107,7 +107,7 @@ public static class PendingFileEndpoints
 /// <summary>A parsed create request (seed fields), and how it fills a draft.</summary>
 public sealed record PendingInput(
     int OriginalFileId, string Name, bool IsOrdered, string? Message, IReadOnlyList<string> Cc,
-    IReadOnlyList<(string Email, string FirstName, string LastName)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning)
+    IReadOnlyList<(string Email, string FirstName, string LastName, string? Language)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning)
 {
     public static PendingInput Parse(JsonObject body, bool withFields)
     {
@@ -179,8 +179,14 @@ public sealed record PendingInput(
         d.EmbeddedSigning = EmbeddedSigning;
         d.Signers.Clear();
         d.Fields.Clear();
-        foreach (var (email, first, last) in Recipients)
-            if (DraftEditor.AddSigner(d, email, first, last) is { } e3) return $"recipients: {e3}";
+        var index = 0;
+        foreach (var (email, first, last, language) in Recipients)
+        {
+            index++;
+            if (language is not null && !Localization.SignerLanguages.IsSupported(language))
+                return $"recipients[{index}].language: {Localization.SignerLanguages.Unsupported(language)}";
+            if (DraftEditor.AddSigner(d, email, first, last, language) is { } e3) return $"recipients: {e3}";
+        }
         if (DraftEditor.SetCc(d, Cc) is { } e4) return $"cc: {e4}";
         foreach (var f in Fields)
         {
@@ -203,11 +209,11 @@ public sealed record PendingInput(
         return null;
     }
 
-    /// <summary>Seed <c>recipients</c>: [{email, first_name, last_name}].</summary>
-    internal static List<(string Email, string FirstName, string LastName)> RecipientsOf(JsonObject body, bool required) =>
+    /// <summary>Seed <c>recipients</c>: [{email, first_name, last_name}], plus our optional <c>language</c> (en, de, fr, es).</summary>
+    internal static List<(string Email, string FirstName, string LastName, string? Language)> RecipientsOf(JsonObject body, bool required) =>
         (body["recipients"] as JsonArray ?? (required ? throw new FormatException("recipients is required (an array of {email, first_name, last_name}).") : []))
             .Select(n => n as JsonObject ?? throw new FormatException("Each recipient is an object with email, first_name, last_name."))
-            .Select(o => (Str(o, "email") ?? "", Str(o, "first_name") ?? "", Str(o, "last_name") ?? "")).ToList();
+            .Select(o => (Str(o, "email") ?? "", Str(o, "first_name") ?? "", Str(o, "last_name") ?? "", Str(o, "language")?.Trim().ToLowerInvariant())).ToList();
 
     /// <summary>Seed <c>cc</c>: [{email}] (plain strings accepted too).</summary>
     internal static List<string> CcOf(JsonObject body) =>

@@ -49,6 +49,7 @@ internal sealed class RecipientConfiguration : IEntityTypeConfiguration<Recipien
         e.Property(x => x.TokenHash).HasMaxLength(64);
         e.Property(x => x.TokenNonce).HasMaxLength(64);
         e.Property(x => x.DeclineReason).HasMaxLength(2000);
+        e.Property(x => x.Language).IsRequired().HasMaxLength(8).HasDefaultValue(Localization.SignerLanguages.Default);
         e.Ignore(x => x.FullName);
         e.HasIndex(x => x.TokenHash).IsUnique();
     }

@@ -75,6 +75,11 @@ public class Recipient
     public DateTimeOffset? ConsentedAt { get; set; }
     public DateTimeOffset? FinalizedAt { get; set; }
     public string? DeclineReason { get; set; }
+    /// <summary>
+    /// The language of this signer's mails (<c>Localization.SignerLanguages</c>): chosen by the sender, then the one
+    /// the signer last picked on the signing page.
+    /// </summary>
+    public string Language { get; set; } = Localization.SignerLanguages.Default;
 
     public string FullName => $"{FirstName} {LastName}".Trim();
 }

@@ -34,6 +34,7 @@ public static class ESignApplicationExtensions
                 ctx.Request.Path = path.TrimEnd('/');
             await next();
         });
+        app.UseRequestLocalization(); // culture cookie, else Accept-Language (en, de, fr, es; see Localization/)
         app.UseRouting();
         app.UseBodyLimits(); // after routing: the endpoint says whether it takes an upload
         app.UseAuthentication();
@@ -59,6 +60,7 @@ public static class ESignApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);
+        Localization.SignerLocalization.MapSignerLanguageEndpoint(app);
         Api.ApiEndpoints.MapESignApi(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");

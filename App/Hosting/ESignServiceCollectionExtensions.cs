@@ -121,6 +121,7 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        Localization.SignerLocalization.AddSignerLocalization(services); // en, de, fr, es for the signer's pages and mails
         // X-Frame-Options is set per page by UseESign (embedded pages may be framed by allowed origins).
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddHttpContextAccessor();

@@ -1,5 +1,7 @@
 using System.Net;
 using ESignWeb.Hosting;
+using ESignWeb.Localization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -7,10 +9,14 @@ namespace ESignWeb.Mail;
 
 /// <summary>The content of one mail before it becomes MIME.</summary>
 public sealed record MailContent(string ToAddress, string? ToName, string Subject, string Html, string Text,
-    string? ReplyTo = null, string? ReplyToName = null);
+    string? ReplyTo = null, string? ReplyToName = null, string? Language = null);
 
-/// <summary>Builds the product's mails (plain HTML with a text alternative; user text is always HTML-encoded).</summary>
-public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptions> esign)
+/// <summary>
+/// Builds the product's mails (plain HTML with a text alternative; user text is always HTML-encoded). The mails a
+/// signer receives (invitation, reminder, void notice, completed copy) are written in the signer's language
+/// (<see cref="SignerMailText"/> resources); the sender's and CC's mails are in English.
+/// </summary>
+public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptions> esign, IStringLocalizer<SignerMailText> M)
 {
     public MimeMessage ToMime(MailContent c, IEnumerable<(string Name, byte[] Content)>? attachments = null)
     {
@@ -22,28 +28,31 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         var body = new BodyBuilder { HtmlBody = c.Html, TextBody = c.Text };
         foreach (var (name, content) in attachments ?? []) body.Attachments.Add(name, content, new ContentType("application", "pdf"));
         m.Body = body.ToMessageBody();
+        // A Content-* header belongs to the top-level entity (MimeKit writes and parses it there).
+        if (c.Language is { } language) m.Body.Headers.Add(HeaderId.ContentLanguage, language);
         return m;
     }
 
+    /// <param name="language">The signer's language (en, de, fr, es; anything else: English).</param>
     public MailContent SignerInvite(string toEmail, string toName, string senderName, string senderEmail,
-        string documentName, string? message, string link, bool reminder = false)
+        string documentName, string? message, string link, bool reminder = false, string? language = null)
     {
+        using var _ = SignerLanguages.Use(language);
         var product = esign.Value.ProductName;
-        var subject = reminder
-            ? $"Reminder: {senderName} is waiting for your signature on \"{documentName}\""
-            : $"{senderName} sent you \"{documentName}\" to sign";
-        var intro = $"{senderName} ({senderEmail}) has asked you to sign \"{documentName}\".";
-        var text = $"Hello {toName},\n\n{intro}\n\n" +
-                   (string.IsNullOrWhiteSpace(message) ? "" : $"Message from {senderName}:\n{message}\n\n") +
-                   $"Review and sign the document here:\n{link}\n\n" +
-                   $"This link is personal: do not forward it.\n\n— {product}\n";
+        var subject = reminder ? M["ReminderSubject", senderName, documentName] : M["InviteSubject", senderName, documentName];
+        string intro = M["InviteIntro", senderName, senderEmail, documentName];
+        string personal = M["PersonalLink"];
+        var text = $"{M["Hello", toName]}\n\n{intro}\n\n" +
+                   (string.IsNullOrWhiteSpace(message) ? "" : $"{M["MessageFrom", senderName]}\n{message}\n\n") +
+                   $"{M["ReviewHere"]}\n{link}\n\n" +
+                   $"{personal}\n\n— {product}\n";
         var html = Layout(subject,
-            $"<p>Hello {E(toName)},</p><p>{E(intro)}</p>" +
+            $"<p>{E(M["Hello", toName])}</p><p>{E(intro)}</p>" +
             (string.IsNullOrWhiteSpace(message) ? "" :
                 $"<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding:.2em 1em;color:#333\">{E(message).Replace("\n", "<br>")}</blockquote>") +
-            Button(link, "Review and sign") +
-            $"<p style=\"color:#666;font-size:13px\">Or paste this link into your browser: {E(link)}<br>This link is personal: do not forward it.</p>");
-        return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName);
+            Button(link, M["ReviewButton"]) +
+            $"<p style=\"color:#666;font-size:13px\">{E(M["PasteLink"])} {E(link)}<br>{E(personal)}</p>");
+        return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
     }
 
     public MailContent CcNotice(string toEmail, string senderName, string senderEmail, string documentName,
@@ -72,35 +81,37 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         return new MailContent(toEmail, toName, subject, html, text);
     }
 
-    public MailContent Voided(string toEmail, string toName, string senderName, string senderEmail, string documentName, string? message)
+    public MailContent Voided(string toEmail, string toName, string senderName, string senderEmail, string documentName, string? message,
+        string? language = null)
     {
-        var subject = $"{senderName} voided \"{documentName}\"";
-        var text = $"Hello {toName},\n\n{senderName} ({senderEmail}) voided the signature request for \"{documentName}\". " +
-                   "You no longer need to sign it, and its link no longer works.\n\n" +
-                   (string.IsNullOrWhiteSpace(message) ? "" : $"Message:\n{message}\n");
-        var html = Layout(subject, $"<p>Hello {E(toName)},</p><p>{E(senderName)} ({E(senderEmail)}) voided the signature request for \"{E(documentName)}\". " +
-                                   "You no longer need to sign it, and its link no longer works.</p>" +
+        using var _ = SignerLanguages.Use(language);
+        string subject = M["VoidSubject", senderName, documentName];
+        string body = M["VoidBody", senderName, senderEmail, documentName];
+        var text = $"{M["Hello", toName]}\n\n{body}\n\n" +
+                   (string.IsNullOrWhiteSpace(message) ? "" : $"{M["MessageLabel"]}\n{message}\n");
+        var html = Layout(subject, $"<p>{E(M["Hello", toName])}</p><p>{E(body)}</p>" +
                                    (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"));
-        return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName);
+        return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
     }
 
-    public MailContent Completed(string toEmail, string? toName, string documentName, IEnumerable<string> signers, string? link, bool attached)
+    /// <param name="language">A signer's language; the sender and CCs get English (null).</param>
+    public MailContent Completed(string toEmail, string? toName, string documentName, IEnumerable<string> signers, string? link, bool attached,
+        string? language = null)
     {
-        var subject = $"Completed: \"{documentName}\" has been signed by everyone";
-        var list = string.Join(", ", signers);
-        var text = $"Hello{(string.IsNullOrWhiteSpace(toName) ? "" : " " + toName)},\n\n\"{documentName}\" has been signed by {list}." +
-                   (attached ? " The signed document and its audit trail are attached." : "") +
-                   (link is null ? "" : $"\n\nDownload it here: {link}") + "\n";
-        var html = Layout(subject, $"<p>Hello{(string.IsNullOrWhiteSpace(toName) ? "" : " " + E(toName))},</p><p>\"{E(documentName)}\" has been signed by {E(list)}." +
-                                   (attached ? " The signed document and its audit trail are attached." : "") + "</p>" +
-                                   (link is null ? "" : Button(link, "Download the signed document")));
-        return new MailContent(toEmail, toName, subject, html, text);
+        using var _ = SignerLanguages.Use(language);
+        string subject = M["CompletedSubject", documentName];
+        string hello = string.IsNullOrWhiteSpace(toName) ? M["HelloNoName"] : M["Hello", toName];
+        string body = M["CompletedBody", documentName, string.Join(", ", signers)] + (attached ? " " + M["CompletedAttached"] : "");
+        var text = $"{hello}\n\n{body}" + (link is null ? "" : $"\n\n{M["DownloadHere", link]}") + "\n";
+        var html = Layout(subject, $"<p>{E(hello)}</p><p>{E(body)}</p>" +
+                                   (link is null ? "" : Button(link, M["DownloadButton"])));
+        return new MailContent(toEmail, toName, subject, html, text, Language: language is null ? null : SignerLanguages.OrDefault(language));
     }
 
     public string Layout(string title, string inner) =>
         "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#222;max-width:600px;margin:auto;padding:16px\">" +
         $"<h2 style=\"font-size:18px\">{E(title)}</h2>{inner}" +
-        $"<hr style=\"border:none;border-top:1px solid #eee\"><p style=\"color:#999;font-size:12px\">Sent by {E(esign.Value.ProductName)}</p></body></html>";
+        $"<hr style=\"border:none;border-top:1px solid #eee\"><p style=\"color:#999;font-size:12px\">{E(M["SentBy", esign.Value.ProductName])}</p></body></html>";
 
     public static string Button(string href, string label) =>
         $"<p style=\"margin:24px 0\"><a href=\"{E(href)}\" style=\"background:#3949ab;color:#fff;padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold\">{E(label)}</a></p>";

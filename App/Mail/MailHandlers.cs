@@ -33,7 +33,7 @@ public sealed class SignerInviteHandler(
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
         var link = links.Signing(token);
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link, p.Reminder);
+            request.Name, request.Message, link, p.Reminder, r.Language);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
         try
         {
@@ -149,7 +149,7 @@ public sealed class VoidNoticeHandler(IDbContextFactory<AppDbContext> dbFactory,
         var who = await db.Recipients.AsNoTracking().Include(x => x.Request).SingleOrDefaultAsync(x => x.Id == p.RecipientId, ct)
                   ?? throw new PermanentOutboxFailure("The recipient no longer exists.");
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == who.Request!.OwnerId, ct);
-        var content = composer.Voided(who.Email, who.FullName, owner.DisplayName, owner.Email ?? "", who.Request!.Name, who.Request.VoidMessage);
+        var content = composer.Voided(who.Email, who.FullName, owner.DisplayName, owner.Email ?? "", who.Request!.Name, who.Request.VoidMessage, who.Language);
         return await transport.SendAsync(composer.ToMime(content), ct);
     }
 }
@@ -184,7 +184,7 @@ public sealed class CompletedNoticeHandler(
             attachments.Add((Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf", await blobs.ReadAllBytesAsync(signed.AuditTrailBlobKey, ct)));
         }
         var content = composer.Completed(p.Email, recipient?.FullName, request.Name,
-            request.Recipients.OrderBy(x => x.OrderId).Select(x => x.FullName), link, attachments.Count > 0);
+            request.Recipients.OrderBy(x => x.OrderId).Select(x => x.FullName), link, attachments.Count > 0, recipient?.Language);
         return await transport.SendAsync(composer.ToMime(content, attachments), ct);
     }
 

@@ -16,23 +16,33 @@ public static class DraftEditor
     public const int MaxPersonNameLength = 100;
     public const int MaxCc = 20;
 
-    public static string? AddSigner(RequestDraft d, string email, string firstName, string lastName)
+    /// <param name="language">The signer's mail language (en, de, fr, es); null: English.</param>
+    public static string? AddSigner(RequestDraft d, string email, string firstName, string lastName, string? language = null)
     {
-        var error = CheckSigner(d, null, email, firstName, lastName);
+        var error = CheckSigner(d, null, email, firstName, lastName) ?? CheckLanguage(language);
         if (error is not null) return error;
-        d.Signers.Add(new DraftSigner { Email = email.Trim(), FirstName = DisplayNames.Clean(firstName), LastName = DisplayNames.Clean(lastName) });
+        d.Signers.Add(new DraftSigner
+        {
+            Email = email.Trim(), FirstName = DisplayNames.Clean(firstName), LastName = DisplayNames.Clean(lastName),
+            Language = language ?? Localization.SignerLanguages.Default,
+        });
         return null;
     }
 
-    public static string? UpdateSigner(RequestDraft d, Guid key, string email, string firstName, string lastName)
+    /// <param name="language">The signer's mail language; null keeps the one they have.</param>
+    public static string? UpdateSigner(RequestDraft d, Guid key, string email, string firstName, string lastName, string? language = null)
     {
         var s = d.Signers.SingleOrDefault(x => x.Key == key);
         if (s is null) return "That signer is no longer on the request.";
-        var error = CheckSigner(d, key, email, firstName, lastName);
+        var error = CheckSigner(d, key, email, firstName, lastName) ?? CheckLanguage(language);
         if (error is not null) return error;
         (s.Email, s.FirstName, s.LastName) = (email.Trim(), DisplayNames.Clean(firstName), DisplayNames.Clean(lastName));
+        s.Language = language ?? s.Language;
         return null;
     }
+
+    private static string? CheckLanguage(string? language) =>
+        language is null || Localization.SignerLanguages.IsSupported(language) ? null : Localization.SignerLanguages.Unsupported(language);
 
     /// <summary>Removes a signer and the fields assigned to them.</summary>
     public static void RemoveSigner(RequestDraft d, Guid key)
@@ -166,7 +176,7 @@ public static class DraftEditor
         if (TooManyFields(d.Fields.Count) is { } tooMany) problems.Add(tooMany);
         foreach (var s in d.Signers)
         {
-            var e = CheckSigner(d, s.Key, s.Email, s.FirstName, s.LastName);
+            var e = CheckSigner(d, s.Key, s.Email, s.FirstName, s.LastName) ?? CheckLanguage(s.Language);
             if (e is not null) problems.Add(e);
         }
         foreach (var f in d.Fields)

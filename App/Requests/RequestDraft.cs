@@ -10,6 +10,8 @@ public sealed class DraftSigner
     public string Email { get; set; } = "";
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
+    /// <summary>The language of this signer's mails and (until they pick one) nothing else: en, de, fr or es.</summary>
+    public string Language { get; set; } = Localization.SignerLanguages.Default;
 
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email;
 }

@@ -90,7 +90,7 @@ public sealed class RequestService(
             Name = r.Name, IsOrdered = r.IsOrdered, EmbeddedSigning = r.EmbeddedSigning, Message = r.Message, Cc = [.. r.Cc],
             Signers = RequestWorkflow.InOrder(r).Select(x => new DraftSigner
             {
-                Id = x.Id, Key = keys[x.Id], Email = x.Email, FirstName = x.FirstName, LastName = x.LastName,
+                Id = x.Id, Key = keys[x.Id], Email = x.Email, FirstName = x.FirstName, LastName = x.LastName, Language = x.Language,
             }).ToList(),
             Fields = r.Fields.OrderBy(f => f.Id).Select(f => new DraftField
             {
@@ -138,6 +138,7 @@ public sealed class RequestService(
                 entity.Email = s.Email.Trim();
                 entity.FirstName = DisplayNames.Clean(s.FirstName);
                 entity.LastName = DisplayNames.Clean(s.LastName);
+                entity.Language = s.Language;
                 entity.OrderId = order++;
                 entity.ModifiedAt = now;
                 byKey[s.Key] = entity;

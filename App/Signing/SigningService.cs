@@ -8,7 +8,9 @@ using ESignWeb.Requests;
 using ESignWeb.Storage;
 using ESignWeb.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using ESignWeb.Localization;
 
 namespace ESignWeb.Signing;
 
@@ -23,6 +25,7 @@ public sealed class SigningService(
     OutboxSignal outboxSignal,
     IOptions<ESignOptions> options,
     TimeProvider clock,
+    IStringLocalizer<SignerText> L,
     ILogger<SigningService> log)
 {
     public const int MaxTextLength = 500;
@@ -80,8 +83,24 @@ public sealed class SigningService(
                 if (f.Value is not null) f.FilledAt = now;
             }
             await AuditLog.AppendAsync(db, r.Id, "consented", actor with { Email = who.Email }, now,
-                new { consent_version = Consent.Version, consent_text = Consent.Text }, ct);
+                new { consent_version = Consent.Version, consent_text = L["ConsentText"].Value, consent_language = CurrentLanguage }, ct);
         }, ct);
+
+    /// <summary>The language the signer picked on the signing page: their later mails use it. An unknown link changes nothing.</summary>
+    public async Task SetLanguageAsync(string token, string language, CancellationToken ct = default)
+    {
+        if (!SignerLanguages.IsSupported(language) || !LooksLikeToken(token)) return;
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (_, who) = await LoadAsync(db, token, ct);
+            if (who is null || who.Language == language) return;
+            who.Language = language;
+            who.ModifiedAt = clock.GetUtcNow();
+        }, ct);
+    }
+
+    /// <summary>The language this page request or circuit runs in (one of ours).</summary>
+    private static string CurrentLanguage => SignerLanguages.Of(System.Globalization.CultureInfo.CurrentUICulture) ?? SignerLanguages.Default;
 
     /// <summary>Stores one value; refuses fields of other signers, wrong kinds of value, over-long text, bad images.</summary>
     public async Task FillAsync(string token, int fieldId, FieldInput input, CancellationToken ct = default)
@@ -106,7 +125,7 @@ public sealed class SigningService(
             previous = await dbFactory.WriteAsync(async db =>
             {
                 var (r, who) = await LoadReadyAsync(db, token, ct);
-                if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+                if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
                 var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
                             ?? throw AppException.NotFound("That field");
                 // Again inside the transaction (writes are serialised), so two fills at once cannot both squeeze in.
@@ -168,11 +187,11 @@ public sealed class SigningService(
         await dbFactory.WriteAsync(async db =>
         {
             var (r, who) = await LoadReadyAsync(db, token, ct);
-            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+            if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
             var mine = r.Fields.Where(f => f.RecipientId == who.Id).ToList();
-            if (mine.Any(f => !f.AddedBySigner)) throw AppException.BadRequest("The sender placed your fields; fill those.");
-            if (mine.Count >= MaxFreeFields) throw AppException.BadRequest($"At most {MaxFreeFields} fields.");
-            if (page < 1 || page > r.Document!.PageCount) throw AppException.BadRequest($"Page {page} does not exist.");
+            if (mine.Any(f => !f.AddedBySigner)) throw AppException.BadRequest(L["ErrorSenderPlacedFields"]);
+            if (mine.Count >= MaxFreeFields) throw AppException.BadRequest(L["ErrorTooManyFreeFields", MaxFreeFields]);
+            if (page < 1 || page > r.Document!.PageCount) throw AppException.BadRequest(L["ErrorNoSuchPage", page]);
             var fitted = DraftEditor.Fit(r.Document.Pages[page - 1], rect);
             var field = new Field
             {
@@ -203,13 +222,13 @@ public sealed class SigningService(
         await dbFactory.WriteAsync(async db =>
         {
             var (r, who) = await LoadReadyAsync(db, token, ct);
-            if (who.ConsentedAt is null) throw AppException.BadRequest("Please agree to sign electronically first.");
+            if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
             var mine = r.Fields.Where(f => f.RecipientId == who.Id).ToList();
             var missing = mine.Where(f => f.Required && f.Value is null).ToList();
             if (missing.Count > 0)
-                throw AppException.BadRequest($"{missing.Count} required field(s) are not filled yet (first on page {missing.Min(f => f.PageNumber)}).");
+                throw AppException.BadRequest(L["ErrorRequiredMissing", missing.Count, missing.Min(f => f.PageNumber)]);
             if (mine.Count == 0 || mine.All(f => f.AddedBySigner) && !mine.Any(f => f.Type == FieldType.Signature && f.Value is not null))
-                throw AppException.BadRequest("Place and sign at least one signature before finishing.");
+                throw AppException.BadRequest(L["ErrorNeedSignature"]);
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Finalize(r, who, now);
             await AuditLog.AppendAsync(db, r.Id, "signed", actor with { Email = who.Email }, now, new
@@ -230,7 +249,7 @@ public sealed class SigningService(
 
     public async Task DeclineAsync(string token, string reason, Actor actor, CancellationToken ct = default)
     {
-        if (reason is { Length: > 2000 }) throw AppException.BadRequest("The reason is too long (at most 2000 characters).");
+        if (reason is { Length: > 2000 }) throw AppException.BadRequest(L["ErrorReasonTooLong", 2000]);
         await dbFactory.WriteAsync(async db =>
         {
             var (r, who) = await LoadReadyAsync(db, token, ct);
@@ -283,55 +302,55 @@ public sealed class SigningService(
             mine && f.Type is not (FieldType.Signature or FieldType.Initials) ? f.Value : null, f.AddedBySigner);
     }
 
-    private static string? ValueFor(Field field, FieldInput input, string? imageKey)
+    private string? ValueFor(Field field, FieldInput input, string? imageKey)
     {
         switch (field.Type)
         {
             case FieldType.Signature or FieldType.Initials:
                 if (imageKey is null && input.Text is null && input.Image is null) return null; // cleared
-                return imageKey ?? throw AppException.BadRequest("A signature needs an image (drawn, typed or uploaded).");
+                return imageKey ?? throw AppException.BadRequest(L["ErrorSignatureNeedsImage"]);
             case FieldType.Checkbox:
-                return input.Checked switch { true => "true", false => "false", null => throw AppException.BadRequest("A checkbox is ticked or not.") };
+                return input.Checked switch { true => "true", false => "false", null => throw AppException.BadRequest(L["ErrorCheckboxValue"]) };
             default:
-                if (input.Image is not null) throw AppException.BadRequest("This field takes text, not an image.");
+                if (input.Image is not null) throw AppException.BadRequest(L["ErrorTextNotImage"]);
                 var text = input.Text?.Trim();
                 if (string.IsNullOrEmpty(text)) return null;
-                if (text.Length > MaxTextLength) throw AppException.BadRequest($"The text is too long ({text.Length} characters; at most {MaxTextLength}).");
-                if (text.Any(char.IsControl)) throw AppException.BadRequest("The text contains control characters.");
-                if (field.Type == FieldType.Email && !EmailAddress.IsValid(text)) throw AppException.BadRequest($"\"{text}\" is not a valid e-mail address.");
+                if (text.Length > MaxTextLength) throw AppException.BadRequest(L["ErrorTextTooLong", text.Length, MaxTextLength]);
+                if (text.Any(char.IsControl)) throw AppException.BadRequest(L["ErrorTextControlCharacters"]);
+                if (field.Type == FieldType.Email && !EmailAddress.IsValid(text)) throw AppException.BadRequest(L["ErrorInvalidEmail", text]);
                 if (field.Type == FieldType.Date && !DateFormats.TryParse(text, DateFormat(field) ?? FieldRules.DefaultDateFormat, out _))
-                    throw AppException.BadRequest($"Enter the date as {DateFormat(field) ?? FieldRules.DefaultDateFormat}.");
+                    throw AppException.BadRequest(L["ErrorDateFormat", DateFormat(field) ?? FieldRules.DefaultDateFormat]);
                 return text;
         }
     }
 
     internal static string? DateFormat(Field f) => f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null;
 
-    private static SigningState StateOf(SignatureRequest r, Recipient who, out string message)
+    private SigningState StateOf(SignatureRequest r, Recipient who, out string message)
     {
         switch (r.Status)
         {
             case RequestStatus.Canceled:
-                message = "The sender voided this request, so it can no longer be signed." +
-                          (string.IsNullOrWhiteSpace(r.VoidMessage) ? "" : $" Their message: {r.VoidMessage}");
+                message = L["StatusVoided"] +
+                          (string.IsNullOrWhiteSpace(r.VoidMessage) ? "" : " " + L["StatusVoidedMessage", r.VoidMessage]);
                 return SigningState.Voided;
             case RequestStatus.RecipientDeclined:
                 var decliner = r.Recipients.FirstOrDefault(x => x.Status == RecipientStatus.Declined);
                 message = decliner?.Id == who.Id
-                    ? "You declined to sign this document."
-                    : $"{decliner?.FullName} declined to sign this document, so it can no longer be signed.";
+                    ? L["StatusDeclinedByYou"]
+                    : L["StatusDeclinedByOther", decliner?.FullName ?? ""];
                 return SigningState.Declined;
             case RequestStatus.Complete:
                 // Embedded requests mail their signers nothing: the signed copy is offered on the page instead.
                 message = r.EmbeddedSigning
-                    ? "Everyone has signed this document. You can download the signed copy below."
-                    : "Everyone has signed this document. The signed copy has been e-mailed to you.";
+                    ? L["StatusCompleteEmbedded"]
+                    : L["StatusCompleteMailed"];
                 return SigningState.Complete;
             case RequestStatus.Expired:
-                message = "This request has expired.";
+                message = L["StatusExpired"];
                 return SigningState.Expired;
             case RequestStatus.Draft:
-                message = "This link is not valid.";
+                message = L["StatusLinkNotValid"];
                 return SigningState.UnknownLink;
         }
         if (who.Status == RecipientStatus.Finalized)
@@ -339,18 +358,18 @@ public sealed class SigningService(
             var everyone = r.Recipients.All(x => x.Status == RecipientStatus.Finalized);
             message = (everyone, r.EmbeddedSigning) switch
             {
-                (true, false) => "You have signed, and so has everyone else. The sealed document is being prepared and will be e-mailed to you.",
-                (true, true) => "You have signed, and so has everyone else. The sealed document is being prepared; the sender will share it with you.",
-                (false, false) => "You have signed this document. You will receive the signed copy once everyone has signed.",
-                (false, true) => "You have signed this document. The sender will share the signed copy once everyone has signed.",
+                (true, false) => L["StatusSignedAllMailed"],
+                (true, true) => L["StatusSignedAllEmbedded"],
+                (false, false) => L["StatusSignedWaitingMailed"],
+                (false, true) => L["StatusSignedWaitingEmbedded"],
             };
             return SigningState.AlreadySigned;
         }
         if (!RequestWorkflow.MaySign(r, who))
         {
             var next = RequestWorkflow.Next(r);
-            message = $"It is not your turn yet: this request is waiting for {next?.FullName} ({next?.Email}) to sign first." +
-                      (r.EmbeddedSigning ? " Open this page again from the sender's site when it is your turn." : " You will get an e-mail when it is your turn.");
+            message = L["StatusNotYourTurn", next?.FullName ?? "", next?.Email ?? ""] + " " +
+                      (r.EmbeddedSigning ? L["StatusNotYourTurnEmbedded"] : L["StatusNotYourTurnMailed"]);
             return SigningState.NotYourTurn;
         }
         message = "";
@@ -386,10 +405,9 @@ public sealed class SigningService(
         return (r, who);
     }
 
-    private static AppException UnknownLinkError() => new("unauthorized_resource", "This signing link is not valid.");
+    private AppException UnknownLinkError() => new("unauthorized_resource", L["ErrorLinkNotValid"]);
 
-    private static SigningSession Unknown() =>
-        new(SigningState.UnknownLink, "This signing link is not valid. Check that you opened the whole link from your e-mail.");
+    private SigningSession Unknown() => new(SigningState.UnknownLink, L["StatusUnknownLink"]);
 
     private static string? Sha(string? value) => value is null ? null
         : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
