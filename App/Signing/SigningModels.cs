@@ -49,7 +49,8 @@ public sealed record SigningSession(
 }
 
 /// <summary>A value a signer enters: text (text, name, email, date), a tick, or an image (signature, initials).</summary>
-public sealed record FieldInput(string? Text = null, bool? Checked = null, byte[]? Image = null, string? Source = null);
+/// <param name="DateFormat">The signer's locale format (<see cref="DateFormats.ForLocale"/>), used for a date field that names none.</param>
+public sealed record FieldInput(string? Text = null, bool? Checked = null, byte[]? Image = null, string? Source = null, string? DateFormat = null);
 
 /// <summary>The ESIGN-style agreement shown before any field can be filled; its version is recorded with consent.</summary>
 public static class Consent
