@@ -23,7 +23,7 @@ public class TextFitTests
     {
         // 32 pt high: inner 28 pt, 65% of it is 18.2, capped at 14. 10 characters × 7 = 70 ≤ 196 inner width.
         var fit = TextFit.Fit("0123456789", 200, 32, false, null, Mono);
-        Assert.Equal(new FittedText("0123456789", 14), fit);
+        Assert.Equal(new FittedText("0123456789", 14, 70), fit);
         // A low box: 65% of its inner height.
         Assert.Equal(0.65 * 16, TextFit.Fit("abc", 200, 20, false, null, Mono).FontSize, 6);
     }
@@ -52,7 +52,7 @@ public class TextFitTests
     public void An_asked_size_is_a_ceiling_and_line_breaks_become_spaces()
     {
         var fit = TextFit.Fit("a\nb", 200, 32, false, 9, Mono);
-        Assert.Equal(new FittedText("a b", 9), fit);
+        Assert.Equal(new FittedText("a b", 9, 13.5), fit);
     }
 
     [Theory]
@@ -64,6 +64,7 @@ public class TextFitTests
         var fit = TextFit.Fit(text, w, h);
         using var measure = PdfSharp.Drawing.XGraphics.CreateMeasureContext(new(1000, 1000), PdfSharp.Drawing.XGraphicsUnit.Point, PdfSharp.Drawing.XPageDirection.Downwards);
         var width = measure.MeasureString(fit.Text, TextFit.Font(false, fit.FontSize)).Width;
+        Assert.Equal(width, fit.Width, 6);
         Assert.InRange(width, 1, w - 2 * TextFit.Padding);
         Assert.InRange(fit.FontSize, TextFit.MinFontSize, TextFit.MaxFontSize);
     }

@@ -2,8 +2,11 @@ using PdfSharp.Drawing;
 
 namespace ESignWeb.Sealing;
 
-/// <summary>A value as it fits its field: the text drawn (cut with "…" when even the smallest size is too wide) and its size in points.</summary>
-public sealed record FittedText(string Text, double FontSize);
+/// <summary>
+/// A value as it fits its field: the text drawn (cut with "…" when even the smallest size is too wide), its size and
+/// its measured width in points (the signer's page draws it at exactly that width).
+/// </summary>
+public sealed record FittedText(string Text, double FontSize, double Width);
 
 /// <summary>
 /// The one rule for fitting a value into its field, used by the seal (<see cref="PdfStamper"/>) and by the signer's
@@ -60,7 +63,7 @@ public static class TextFit
             }
             text = text[..lo] + "…";
         }
-        return new FittedText(text, size);
+        return new FittedText(text, size, measure(text, size));
     }
 
     public static XFont Font(bool handwriting, double size) => new(handwriting ? SealingFonts.Hand : SealingFonts.Sans, size);
