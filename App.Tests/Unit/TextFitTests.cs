@@ -89,6 +89,22 @@ public class TextFitTests
     }
 }
 
+public class SigningSessionTests
+{
+    private static SignerField F(int id, bool required, bool filled, bool mine = true) =>
+        new(id, FieldType.Text, required, 1, new PdfRect(72, 72, 100, 32), null, mine, filled, filled ? "x" : null, false);
+
+    [Fact]
+    public void The_guide_goes_to_the_first_empty_required_field_then_the_first_empty_optional_one()
+    {
+        var session = new SigningSession(SigningState.Ready, "", Fields: [F(1, false, false), F(2, true, true), F(3, true, false, mine: false), F(4, true, false)]);
+        Assert.Equal(4, session.NextToFill!.Id);
+        session = new SigningSession(SigningState.Ready, "", Fields: [F(1, false, true), F(2, true, true), F(5, false, false)]);
+        Assert.Equal(5, session.NextToFill!.Id);
+        Assert.Null(new SigningSession(SigningState.Ready, "", Fields: [F(1, true, true)]).NextToFill);
+    }
+}
+
 public class LocaleDateFormatTests
 {
     [Theory]

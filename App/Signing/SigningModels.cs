@@ -46,6 +46,9 @@ public sealed record SigningSession(
     public IReadOnlyList<SignerField> FieldList => Fields ?? [];
     public IEnumerable<SignerField> MyFields => FieldList.Where(f => f.Mine);
     public IEnumerable<SignerField> MissingRequired => MyFields.Where(f => f.Required && !f.Filled);
+
+    /// <summary>Where the page guides the signer (on opening, Next field, a premature Finish): the first empty required field, else the first empty one, in page order.</summary>
+    public SignerField? NextToFill => MissingRequired.FirstOrDefault() ?? MyFields.FirstOrDefault(f => !f.Filled);
 }
 
 /// <summary>A value a signer enters: text (text, name, email, date), a tick, or an image (signature, initials).</summary>
