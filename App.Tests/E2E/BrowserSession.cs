@@ -41,6 +41,21 @@ public sealed class BrowserSession : IAsyncDisposable
         return context;
     }
 
+    /// <summary>Another person's browser in a language of their own (navigator.language and Accept-Language), e.g. "de-DE".</summary>
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport, string locale)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _baseUrl,
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+            IsMobile = viewport is { Width: < 600 },
+            HasTouch = viewport is { Width: < 600 },
+            Locale = locale,
+        });
+        context.Page += (_, p) => { p.SetDefaultTimeout(20_000); Watch(p); };
+        return context;
+    }
+
     public IPage Page { get; }
     public Screenshots Shots { get; }
 

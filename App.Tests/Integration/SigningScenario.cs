@@ -92,7 +92,7 @@ public sealed class SigningScenario(ESignAppFactory app)
             var input = f.Type switch
             {
                 FieldType.Signature or FieldType.Initials => new FieldInput(Image: TestImages.SignaturePng(), Source: "draw"),
-                FieldType.Date => new FieldInput(Text: DateFormats.Format(new DateOnly(2026, 11, 22), f.DateFormat!)),
+                FieldType.Date => new FieldInput(Text: DateFormats.Format(new DateOnly(2026, 11, 22), SigningService.EffectiveDateFormat(f.DateFormat, null))),
                 FieldType.Checkbox => new FieldInput(Checked: true),
                 _ => new FieldInput(Text: "Value " + session.RecipientEmail),
             };

@@ -142,7 +142,7 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         Assert.Equal([1, 2, 3], fields.Select(f => f.GetProperty("id").GetInt32()));
         Assert.Equal(["text", "signature", "date"], fields.Select(f => f.GetProperty("type").GetString()));
         Assert.Equal([1, 2, 2], fields.Select(f => f.GetProperty("role_id").GetInt32()));
-        Assert.Equal("DD/MM/YYYY", fields[2].GetProperty("additional_info").GetString());
+        Assert.Equal("", fields[2].GetProperty("additional_info").GetString()); // names no format: the signer's locale
         Assert.Equal([1], roles[0].GetProperty("fields").EnumerateArray().Select(x => x.GetInt32()));
         Assert.Equal([2, 3], roles[1].GetProperty("fields").EnumerateArray().Select(x => x.GetInt32()));
         var merges = meta.GetProperty("merge_fields").EnumerateArray().ToList();

@@ -62,7 +62,7 @@ public class DraftEditorTests
         Assert.Equal((612 - 160) / 2.0, f.X, 2);
         Assert.Equal((792 - 48) / 2.0, f.Y, 2);
         Assert.Equal(FieldType.Date, DraftEditor.AddField(d, FieldType.Date, d.Signers[0].Key, 1).Field!.Type);
-        Assert.Equal(FieldRules.DefaultDateFormat, d.Fields[1].DateFormat);
+        Assert.Null(d.Fields[1].DateFormat); // none: the signer's locale decides
     }
 
     [Fact]

@@ -203,7 +203,7 @@ public sealed record PendingInput(
             d.Fields.Add(new DraftField
             {
                 SignerKey = signer.Key, Type = type, Required = f.Required, PageNumber = page, Rect = rect,
-                DateFormat = type == FieldType.Date ? f.DateFormat ?? FieldRules.DefaultDateFormat : null,
+                DateFormat = type == FieldType.Date ? f.DateFormat : null, // none: the signer's locale
             });
         }
         return null;

@@ -123,7 +123,7 @@ public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, strin
         ApiJson.Epoch(t.CreatedAt), t.Id, t.IsOrdered, t.Message ?? "",
         new TemplateMetadataDto(
             t.Fields.OrderBy(f => f.Number).Select(f => new TemplateFieldDto(
-                f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : "", f.Number, f.Required, f.RoleNumber, WireNames.Of(f.Type))).ToList(),
+                f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) ?? "" : "", f.Number, f.Required, f.RoleNumber, WireNames.Of(f.Type))).ToList(),
             t.MergeFields.OrderBy(m => m.Number).Select(m => new MergeFieldDto(m.Number, m.Label, m.Required, WireNames.Of(m.Type))).ToList(),
             t.Roles.OrderBy(r => r.Number).Select(r => new TemplateRoleDto(
                 r.Color, t.Fields.Where(f => f.RoleNumber == r.Number).OrderBy(f => f.Number).Select(f => f.Number).ToList(), r.Number, r.Name)).ToList()),
@@ -132,7 +132,10 @@ public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, strin
 
 public sealed record TemplateMetadataDto(List<TemplateFieldDto> Fields, List<MergeFieldDto> MergeFields, List<TemplateRoleDto> Roles);
 
-/// <summary>Seed: <c>additional_info</c> is text: the date format for date fields ("MM/DD/YY" in the seed), else "".</summary>
+/// <summary>
+/// Seed: <c>additional_info</c> is text: the date format for date fields ("MM/DD/YY" in the seed), else "" (also for a
+/// date field that names no format: the signer's locale decides).
+/// </summary>
 public sealed record TemplateFieldDto(string AdditionalInfo, int Id, bool Required, int RoleId, string Type);
 
 public sealed record MergeFieldDto(int Id, string Label, bool Required, string Type);

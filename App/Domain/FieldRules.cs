@@ -25,22 +25,25 @@ public static class FieldRules
         _ => (150, MinHeight),
     };
 
-    public static string DefaultAdditionalInfo(FieldType type) =>
-        type == FieldType.Date ? $$"""{"format":"{{DefaultDateFormat}}"}""" : "{}";
-
     /// <summary>The date format in a date field's additional_info (<c>{"format": …}</c>); the default when absent or unreadable.</summary>
-    public static string DateFormatOf(string? additionalInfo)
+    public static string DateFormatOf(string? additionalInfo) => ExplicitDateFormatOf(additionalInfo) ?? DefaultDateFormat;
+
+    /// <summary>
+    /// The date format a date field names in its additional_info, or null when it names none (or it is unreadable):
+    /// the signer's page then uses the signer's locale (<see cref="Domain.DateFormats.ForLocale"/>).
+    /// </summary>
+    public static string? ExplicitDateFormatOf(string? additionalInfo)
     {
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(string.IsNullOrWhiteSpace(additionalInfo) ? "{}" : additionalInfo);
             return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
                    doc.RootElement.TryGetProperty("format", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String &&
-                   v.GetString() is { Length: > 0 } s ? s : DefaultDateFormat;
+                   v.GetString() is { Length: > 0 } s ? s : null;
         }
         catch (System.Text.Json.JsonException)
         {
-            return DefaultDateFormat;
+            return null;
         }
     }
 

@@ -112,7 +112,7 @@ public static class DraftEditor
         var field = new DraftField
         {
             Type = type, SignerKey = signerKey, PageNumber = page,
-            DateFormat = type == FieldType.Date ? FieldRules.DefaultDateFormat : null,
+            DateFormat = null, // a date names no format: the signer's page uses the signer's locale
             Required = type != FieldType.Checkbox,
             Rect = Fit(geometry, r),
         };

@@ -164,8 +164,9 @@ public sealed class RequestService(
                 entity.Required = f.Required;
                 entity.PageNumber = f.PageNumber;
                 (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
-                entity.AdditionalInfo = f.Type == FieldType.Date
-                    ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
+                // A date field with no format takes the signer's locale on the signer's page.
+                entity.AdditionalInfo = f.Type == FieldType.Date && f.DateFormat is { } format
+                    ? System.Text.Json.JsonSerializer.Serialize(new { format })
                     : "{}";
                 fieldEntities[f.Key] = entity;
             }
@@ -400,7 +401,7 @@ public sealed class RequestService(
         RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status)).ToList(),
         RequestWorkflow.Next(r)?.Id);
 
-    private static string? DateFormatOf(Field f) => f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null;
+    private static string? DateFormatOf(Field f) => f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null;
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

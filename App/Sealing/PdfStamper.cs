@@ -15,9 +15,7 @@ public sealed record StampItem(int PageNumber, PdfRect Rect, FieldType Type, str
 /// </summary>
 public static class PdfStamper
 {
-    private const double Padding = 2;
-    private const double MaxFontSize = 14;
-    private const double MinFontSize = 4;
+    private const double Padding = TextFit.Padding;
 
     public static void Stamp(PdfDocument doc, IEnumerable<StampItem> items)
     {
@@ -86,28 +84,10 @@ public static class PdfStamper
 
     private static void DrawText(XGraphics g, string text, XRect box, bool handwriting, double? fontSize = null)
     {
-        text = text.ReplaceLineEndings(" ");
-        var inner = Inset(box, Padding);
-        var family = handwriting ? SealingFonts.Hand : SealingFonts.Sans;
-        // Text width grows linearly with the font size: measure once, then pick the size that fits.
-        var size = fontSize is { } asked
-            ? Math.Min(asked, inner.Height)
-            : Math.Min(MaxFontSize, inner.Height * (handwriting ? 0.85 : 0.65));
-        var width = g.MeasureString(text, new XFont(family, size)).Width;
-        if (width > inner.Width) size = Math.Max(MinFontSize, size * inner.Width / width * 0.98);
-        var font = new XFont(family, size);
-        // Still too long at the smallest size: cut it with an ellipsis rather than spill out of the field.
-        if (g.MeasureString(text, font).Width > inner.Width)
-        {
-            int lo = 1, hi = text.Length;
-            while (lo < hi) // the longest prefix that fits with the ellipsis
-            {
-                var mid = (lo + hi + 1) / 2;
-                if (g.MeasureString(text[..mid] + "…", font).Width <= inner.Width) lo = mid; else hi = mid - 1;
-            }
-            text = text[..lo] + "…";
-        }
-        g.DrawString(text, font, XBrushes.Black, inner, XStringFormats.CenterLeft);
+        // The same rule as the signer's page (TextFit), measured in the fonts drawn here.
+        var fitted = TextFit.Fit(text, box.Width, box.Height, handwriting, fontSize,
+            (s, size) => g.MeasureString(s, TextFit.Font(handwriting, size)).Width);
+        g.DrawString(fitted.Text, TextFit.Font(handwriting, fitted.FontSize), XBrushes.Black, Inset(box, Padding), XStringFormats.CenterLeft);
     }
 
     private static XRect Inset(XRect r, double by) =>

@@ -46,10 +46,14 @@ public sealed record SigningSession(
     public IReadOnlyList<SignerField> FieldList => Fields ?? [];
     public IEnumerable<SignerField> MyFields => FieldList.Where(f => f.Mine);
     public IEnumerable<SignerField> MissingRequired => MyFields.Where(f => f.Required && !f.Filled);
+
+    /// <summary>Where the page guides the signer (on opening, Next field, a premature Finish): the first empty required field, else the first empty one, in page order.</summary>
+    public SignerField? NextToFill => MissingRequired.FirstOrDefault() ?? MyFields.FirstOrDefault(f => !f.Filled);
 }
 
 /// <summary>A value a signer enters: text (text, name, email, date), a tick, or an image (signature, initials).</summary>
-public sealed record FieldInput(string? Text = null, bool? Checked = null, byte[]? Image = null, string? Source = null);
+/// <param name="DateFormat">The signer's locale format (<see cref="DateFormats.ForLocale"/>), used for a date field that names none.</param>
+public sealed record FieldInput(string? Text = null, bool? Checked = null, byte[]? Image = null, string? Source = null, string? DateFormat = null);
 
 /// <summary>The ESIGN-style agreement shown before any field can be filled; its version is recorded with consent.</summary>
 public static class Consent

@@ -197,7 +197,7 @@ public sealed class SigningService(
             {
                 RequestId = r.Id, RecipientId = who.Id, Type = type, Required = type == FieldType.Signature, PageNumber = page,
                 X = fitted.X, Y = fitted.Y, Width = fitted.Width, Height = fitted.Height, AddedBySigner = true,
-                AdditionalInfo = FieldRules.DefaultAdditionalInfo(type),
+                AdditionalInfo = "{}", // a date takes the signer's locale
             };
             db.Fields.Add(field);
             await db.SaveChangesAsync(ct);
@@ -318,13 +318,22 @@ public sealed class SigningService(
                 if (text.Length > MaxTextLength) throw AppException.BadRequest(L["ErrorTextTooLong", text.Length, MaxTextLength]);
                 if (text.Any(char.IsControl)) throw AppException.BadRequest(L["ErrorTextControlCharacters"]);
                 if (field.Type == FieldType.Email && !EmailAddress.IsValid(text)) throw AppException.BadRequest(L["ErrorInvalidEmail", text]);
-                if (field.Type == FieldType.Date && !DateFormats.TryParse(text, DateFormat(field) ?? FieldRules.DefaultDateFormat, out _))
-                    throw AppException.BadRequest(L["ErrorDateFormat", DateFormat(field) ?? FieldRules.DefaultDateFormat]);
+                if (field.Type == FieldType.Date && EffectiveDateFormat(DateFormat(field), input.DateFormat) is var format &&
+                    !DateFormats.TryParse(text, format, out _))
+                    throw AppException.BadRequest(L["ErrorDateFormat", format]);
                 return text;
         }
     }
 
-    internal static string? DateFormat(Field f) => f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null;
+    /// <summary>The format a date field names, or null: then the signer's locale decides (<see cref="EffectiveDateFormat"/>).</summary>
+    internal static string? DateFormat(Field f) => f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null;
+
+    /// <summary>
+    /// The format a date is entered, shown and sealed in: the field's own; else the signer's locale format the page
+    /// sent (<see cref="DateFormats.ForLocale"/>; only day, month, year and separators are accepted); else the default.
+    /// </summary>
+    public static string EffectiveDateFormat(string? fieldFormat, string? localeFormat) =>
+        fieldFormat ?? (DateFormats.IsWellFormed(localeFormat) ? localeFormat! : FieldRules.DefaultDateFormat);
 
     private SigningState StateOf(SignatureRequest r, Recipient who, out string message)
     {

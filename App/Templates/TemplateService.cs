@@ -161,7 +161,7 @@ public sealed class TemplateService(
             {
                 Id = f.Number, SignerKey = keys[f.RoleNumber], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
                 X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
-                DateFormat = f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null,
+                DateFormat = f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null,
             });
         foreach (var m in t.MergeFields.OrderBy(m => m.Number))
             d.Layout.Fields.Add(new DraftField
@@ -305,7 +305,7 @@ public sealed class TemplateService(
             {
                 SignerKey = keys[f.RoleNumber], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
                 X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
-                DateFormat = f.Type == FieldType.Date ? FieldRules.DateFormatOf(f.AdditionalInfo) : null,
+                DateFormat = f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null,
             });
         return null;
     }
@@ -391,8 +391,8 @@ public sealed class TemplateService(
     {
         Number = number, RoleNumber = role, Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
         X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
-        AdditionalInfo = f.Type == FieldType.Date
-            ? System.Text.Json.JsonSerializer.Serialize(new { format = f.DateFormat ?? FieldRules.DefaultDateFormat })
+        AdditionalInfo = f.Type == FieldType.Date && f.DateFormat is { } format // none: the signer's locale
+            ? System.Text.Json.JsonSerializer.Serialize(new { format })
             : "{}",
     };
 

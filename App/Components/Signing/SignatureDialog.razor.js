@@ -208,21 +208,6 @@ function toPng(canvas) {
     return new Promise(resolve => canvas.toBlob(async blob => resolve(new Uint8Array(await blob.arrayBuffer())), 'image/png'));
 }
 
-/** Scrolls to a field of the signer's page and focuses it. */
-export function focusField(id) {
-    const el = document.querySelector(`[data-field-id="${id}"]`);
-    if (!el) return false;
-    el.scrollIntoView({ behavior: 'smooth', block: 'center' });
-    el.focus({ preventScroll: true });
-    return true;
-}
-
-/** Width available to an element (for fitting pages to a phone screen). */
-export function widthOf(selector) {
-    const el = document.querySelector(selector);
-    return el ? el.clientWidth : window.innerWidth;
-}
-
 // The text an input holds right now (the server's bound copy can lag a fast typist by a keystroke).
 export function inputValue(id) {
     const el = document.getElementById(id);

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Bunit;
+using ESignWeb.Components.Signing;
+using ESignWeb.Domain;
+using ESignWeb.Sealing;
+using ESignWeb.Signing;
+using ESignWeb.Tests.Fixtures;
+
+namespace ESignWeb.Tests.Components;
+
+/// <summary>The signer's field boxes: values drawn by the seal's fit rule, placeholders that never spill.</summary>
+public class SignerFieldLayerTests : ComponentTestBase
+{
+    public SignerFieldLayerTests() => Fonts.Install();
+
+    private IRenderedComponent<SignerFieldLayer> RenderLayer(params SignerField[] fields) =>
+        Render<SignerFieldLayer>(ps => ps
+            .Add(p => p.Fields, fields)
+            .Add(p => p.PageNumber, 1)
+            .Add(p => p.Geometry, Letter())
+            .Add(p => p.Token, "t"));
+
+    private static double Num(string? s) => double.Parse(s!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_filled_value_is_drawn_in_the_boxs_points_with_the_seals_text_size_and_width()
+    {
+        const string name = "Maximilian Alexander von Hohenberg-Wittelsbach";
+        var rect = new PdfRect(72, 540, 60, 32);
+        var cut = RenderLayer(new SignerField(1, FieldType.Name, true, 1, rect, null, true, true, name, false));
+        var expected = TextFit.Fit(name, 60, 32);
+
+        var svg = cut.Find(".sign-field[data-field-id='1'] svg.sign-text");
+        Assert.Equal("0 0 60 32", svg.GetAttribute("viewBox"));
+        var text = svg.QuerySelector("text")!;
+        Assert.Equal(expected.Text, text.TextContent);
+        Assert.EndsWith("…", text.TextContent);
+        Assert.Equal(expected.FontSize, Num(text.GetAttribute("font-size")), 5);
+        Assert.Equal(expected.Width, Num(text.GetAttribute("textLength")), 5);
+        Assert.InRange(Num(text.GetAttribute("x")) + Num(text.GetAttribute("textLength")), 0, 60 - TextFit.Padding + 1e-6);
+        Assert.Equal(name, svg.QuerySelector("title")!.TextContent); // the whole value, as a tooltip
+    }
+
+    [Fact]
+    public void A_value_that_fits_is_not_cut_and_has_no_tooltip()
+    {
+        var cut = RenderLayer(new SignerField(2, FieldType.Date, true, 1, new PdfRect(150, 540, 110, 32), null, true, true, "27.11.2026", false));
+        var svg = cut.Find("svg.sign-text");
+        Assert.Equal("27.11.2026", svg.QuerySelector("text")!.TextContent);
+        Assert.Null(svg.QuerySelector("title"));
+    }
+
+    [Fact]
+    public void Placeholders_shrink_with_their_box_and_name_themselves_in_a_tooltip()
+    {
+        var cut = RenderLayer(
+            new SignerField(3, FieldType.Date, true, 1, new PdfRect(320, 540, 45, 32), null, false, false, null, false),
+            new SignerField(4, FieldType.Initials, true, 1, new PdfRect(72, 400, 45, 32), null, true, false, null, false));
+        var other = cut.Find(".sign-field.other");
+        Assert.Equal("Another signer", other.GetAttribute("title"));
+        Assert.Matches(@"^font-size:clamp\(7px, [\d.]+cqw, 12px\)$", other.QuerySelector(".sign-placeholder")!.GetAttribute("style"));
+        var mine = cut.Find(".sign-field[data-field-id='4'] .sign-placeholder");
+        Assert.Equal("Initials *", mine.GetAttribute("title"));
+        Assert.Equal("Initials *", mine.TextContent);
+    }
+}

@@ -1,0 +1,29 @@
+// The signer's page (SigningView.razor): fitting pages to the screen, guiding to a field, the browser's language.
+
+/** Width available to an element (for fitting pages to a phone screen). */
+export function widthOf(selector) {
+    const el = document.querySelector(selector);
+    return el ? el.clientWidth : window.innerWidth;
+}
+
+/**
+ * Brings a field to the middle of the screen, gives it keyboard focus (Enter or Space opens it) and pulses its ring
+ * a few times so the eye finds it (not when the person asked for reduced motion).
+ */
+export function focusField(id) {
+    const el = document.querySelector(`.sign-field[data-field-id="${id}"]`);
+    if (!el) return false;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    el.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center', inline: 'nearest' });
+    el.focus({ preventScroll: true });
+    if (!still && el.animate) {
+        el.animate([{ boxShadow: '0 0 0 0 rgba(255, 171, 0, .9)' }, { boxShadow: '0 0 0 14px rgba(255, 171, 0, 0)' }],
+            { duration: 900, iterations: 3, easing: 'ease-out' });
+    }
+    return true;
+}
+
+/** The browser's preferred language (BCP 47), for the date format of fields that name none. */
+export function language() {
+    return (navigator.languages && navigator.languages[0]) || navigator.language || '';
+}
