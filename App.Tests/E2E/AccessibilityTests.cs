@@ -121,6 +121,15 @@ public class AccessibilityTests(ITestOutputHelper output)
                 await SigningJourneyTests.ConsentAsync(signer);
                 await CheckAsync(signer, $"signer's page ({device})");
 
+                // Keyboard: the page puts focus on the first field, and the focus is visible (a solid outline).
+                var focus = await Poll.UntilAsync(() => signer.EvaluateAsync<string?>(@"() => {
+                    const a = document.activeElement;
+                    if (!a || !a.matches('.sign-field')) return null;
+                    const s = getComputedStyle(a);
+                    return s.outlineStyle + ' ' + s.outlineWidth;
+                }"), 10);
+                Assert.Matches(@"^solid [2-9](\.\d+)?px$", focus);
+
                 await signer.Locator(".sign-field[data-field-type=signature]").First.ClickAsync();
                 await signer.Locator("#signature-pad[data-ready=true]").WaitForAsync();
                 await CheckAsync(signer, $"signer's page, signature dialog ({device})");
