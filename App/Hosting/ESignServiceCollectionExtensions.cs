@@ -128,7 +128,13 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped<ClientInfo>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientInfoCircuitHandler>();
         // Notifications go bottom-right, where they never cover the page's action buttons (top-right).
-        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
+        services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            // Opaque snackbars: at MudBlazor's default 95 % the page shows through and white text on them falls
+            // below WCAG AA contrast (axe-core color-contrast, AccessibilityTests).
+            o.SnackbarConfiguration.MaximumOpacity = 100;
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Domain services.
