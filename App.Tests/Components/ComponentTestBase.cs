@@ -16,6 +16,7 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
     protected ComponentTestBase()
     {
         Services.AddMudServices();
+        Services.AddLocalization(); // the signer's components speak through IStringLocalizer (English resources)
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

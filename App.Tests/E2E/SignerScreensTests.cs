@@ -101,8 +101,11 @@ public class SignerScreensTests(ITestOutputHelper output)
             await SigningJourneyTests.ConsentAsync(phone);
 
             // The toolbar's actions share one row, inside the screen; Decline is in the menu.
+            var german = CultureInfo.GetCultureInfo("de");
+            var texts = new System.Resources.ResourceManager("ESignWeb.Localization.SignerText", typeof(ESignWeb.Localization.SignerText).Assembly);
+            var moreActions = $"button[aria-label='{texts.GetString("MoreActions", german)}']";
             var boxes = new List<LocatorBoundingBoxResult>();
-            foreach (var selector in new[] { "#next-field", "#finish-button", "#more-actions button, button[aria-label='More actions']" })
+            foreach (var selector in new[] { "#next-field", "#finish-button", $"#more-actions button, {moreActions}" })
             {
                 var box = await phone.Locator(selector).First.BoundingBoxAsync();
                 Assert.NotNull(box);
@@ -111,9 +114,9 @@ public class SignerScreensTests(ITestOutputHelper output)
             var rowTop = boxes.Min(b => b.Y);
             Assert.All(boxes, b => Assert.InRange(b.Y + b.Height / 2, rowTop, rowTop + boxes.Min(x => x.Height)));
             Assert.All(boxes, b => Assert.InRange(b.X + b.Width, 0, 390));
-            Assert.Equal("Next field", await phone.Locator("#next-field").GetAttributeAsync("aria-label"));
+            Assert.Equal(texts.GetString("NextField", german), await phone.Locator("#next-field").GetAttributeAsync("aria-label"));
             await Assertions.Expect(phone.Locator("#decline-button")).ToBeHiddenAsync();
-            await phone.Locator("button[aria-label='More actions']").ClickAsync();
+            await phone.Locator(moreActions).ClickAsync();
             await Assertions.Expect(phone.Locator("#decline-menu-item")).ToBeVisibleAsync();
             await phone.Mouse.ClickAsync(20, 800); // outside the menu closes it
             await Assertions.Expect(phone.Locator(".mud-popover-open #decline-menu-item")).ToHaveCountAsync(0);
@@ -125,11 +128,11 @@ public class SignerScreensTests(ITestOutputHelper output)
             var shownName = await phone.Locator($"{name} .sign-text text").TextContentAsync() ?? "";
 
             // The date: the German short date, pre-filled as today, fits its narrow box.
-            var german = DateTime.Today.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
+            var germanDate = DateTime.Today.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
             await phone.Locator(".sign-field[data-field-type=date]").ClickAsync();
-            await Assertions.Expect(phone.Locator("#value-input")).ToHaveValueAsync(german);
+            await Assertions.Expect(phone.Locator("#value-input")).ToHaveValueAsync(germanDate);
             await phone.ClickAsync("#value-apply");
-            await Assertions.Expect(phone.Locator(".sign-field[data-field-type=date] .sign-text text")).ToHaveTextAsync(german);
+            await Assertions.Expect(phone.Locator(".sign-field[data-field-type=date] .sign-text text")).ToHaveTextAsync(germanDate);
             await AssertFitsAsync(phone, ".sign-field[data-field-type=date]");
 
             // The other signer's narrow box keeps its label inside (shrunk or cut with an ellipsis, named in a tooltip).
@@ -141,7 +144,7 @@ public class SignerScreensTests(ITestOutputHelper output)
             }");
             Assert.True(other.GetProperty("inside").GetBoolean(), other.ToString());
             Assert.True(other.GetProperty("fits").GetBoolean() || other.GetProperty("ellipsis").GetBoolean(), other.ToString());
-            Assert.Equal("Another signer", other.GetProperty("title").GetString());
+            Assert.Equal(texts.GetString("AnotherSigner", german), other.GetProperty("title").GetString());
             await browser.Shots.TakeAsync("signer-phone-fitted", phone);
 
             await SigningJourneyTests.FillSignatureAsync(phone, draw: false);
@@ -165,7 +168,7 @@ public class SignerScreensTests(ITestOutputHelper output)
             var done = await smtp.WaitForMessageToAsync("una@example.com", m => (m.Subject ?? "").StartsWith("Completed"), 90);
             var sealedPdf = SigningJourneyTests.Bytes(done.Attachments.OfType<MimePart>().First(a => !(a.FileName ?? "").Contains("audit")));
             var words = Regex.Split(await SigningJourneyTests.PdfTextAsync(sealedPdf), @"\s+");
-            Assert.Contains(german, words);
+            Assert.Contains(germanDate, words);
             Assert.Contains(american, words);
             var sealedText = Regex.Replace(await SigningJourneyTests.PdfTextAsync(sealedPdf), @"\s+", " ");
             Assert.Contains(Regex.Replace(shownName, @"\s+", " ").Trim(), sealedText);

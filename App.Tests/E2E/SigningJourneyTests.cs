@@ -303,7 +303,8 @@ public class SigningJourneyTests(ITestOutputHelper output)
 
     internal static async Task ConsentAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "I agree to use electronic records and signatures." }).CheckAsync();
+        // By its id, not its label: signers may see the page in any of its languages.
+        await page.Locator("#consent").GetByRole(AriaRole.Checkbox).CheckAsync();
         await page.ClickAsync("#consent-continue");
         await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
     }
