@@ -62,6 +62,17 @@ public sealed class HostileUploadFixture : IAsyncLifetime
         await File.WriteAllBytesAsync(warm, TestPdf.Pages(2));
         await Steps.UploadAsync(page, warm);
         await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = "warm-up.pdf" })).ToBeVisibleAsync();
+        // ...and the refusal path on both, so the baseline holds its code too: growth is what the corpus costs.
+        var junk = Path.Combine(UploadDir, "warm-up-junk.pdf");
+        await File.WriteAllTextAsync(junk, "not a PDF at all");
+        await Steps.UploadAsync(page, junk);
+        await Assertions.Expect(page.Locator("#upload-error")).ToBeVisibleAsync();
+        using (var form = new MultipartFormDataContent
+               {
+                   { new StringContent("warm-up-junk.pdf"), "name" },
+                   { new ByteArrayContent(await File.ReadAllBytesAsync(junk)) { Headers = { ContentType = new("application/pdf") } }, "file", "warm-up-junk.pdf" },
+               })
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await Api.PostAsync("/v1/files/original/", form)).StatusCode);
         var listed = await ListAsync();
         foreach (var id in listed) (await Api.DeleteAsync($"/v1/files/original/{id}/")).EnsureSuccessStatusCode();
         await OpenDocumentsAsync();

@@ -12,6 +12,12 @@ public sealed class ProgressStream(Stream inner, Action<long> onProgress, long s
 
     public long Step { get; } = step;
 
+    /// <summary>
+    /// The step for a file of <paramref name="total"/> bytes: one whole percent, at least 256 KiB — so an upload
+    /// re-renders its page at most about a hundred times whatever its size.
+    /// </summary>
+    public static long StepFor(long total) => Math.Max(256 * 1024, total / 100);
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
