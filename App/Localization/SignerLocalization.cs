@@ -31,20 +31,20 @@ public static class SignerLocalization
     /// remembers the choice for the signer's later mails, and goes back to the signing page.
     /// </summary>
     public static void MapSignerLanguageEndpoint(this IEndpointRouteBuilder app) =>
-        app.MapGet("/sign/{token}/language", async (string token, string? culture, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        app.MapGet("/sign/{token}/language", async (string token, string? culture, Signing.SigningService signing, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         {
             if (!SignerLanguages.IsSupported(culture)) return Results.BadRequest();
-            SetCookie(http, culture!);
+            SetCookie(http, culture!, clock.GetUtcNow());
             await signing.SetLanguageAsync(token, culture!, ct);
             return Results.LocalRedirect($"{http.Request.PathBase}/sign/{Uri.EscapeDataString(token)}");
         });
 
-    public static void SetCookie(HttpContext http, string code) =>
+    public static void SetCookie(HttpContext http, string code, DateTimeOffset now) =>
         http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(code)),
             new CookieOptions
             {
-                Path = "/", Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true,
+                Path = "/", Expires = now.AddYears(1), IsEssential = true, HttpOnly = true,
                 SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps,
             });
 }
