@@ -131,6 +131,11 @@ public static class SignerPage
                 new PageWaitForFunctionOptions { Timeout = 60_000 })).JsonValueAsync<double>();
             // Settle: whatever page 1 and the pages in the margin asked for.
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // ESIGN_BENCH_TRACE=1: where the time went (resource timings and marks, ms from navigation start), on stderr.
+            if (Environment.GetEnvironmentVariable("ESIGN_BENCH_TRACE") == "1")
+                Console.Error.WriteLine(await page.EvaluateAsync<string>(
+                    "() => performance.getEntries().filter(e => e.entryType !== 'navigation' || true).map(e => " +
+                    "`${e.entryType.padEnd(10)} ${Math.round(e.startTime).toString().padStart(5)}-${Math.round(e.responseEnd ?? (e.startTime + e.duration)).toString().padStart(5)} ${e.name.replace(/^https?:\\/\\/[^/]+/, '').slice(0, 90)}`).join('\\n')"));
             await Task.WhenAll(pending.ToArray());
             var canvases = await page.Locator(".pdf-page canvas").CountAsync();
             return new Load(ms, scriptStyle, pdfBytes, pdfRequests, pdfRanges, canvases);

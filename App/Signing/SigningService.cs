@@ -263,13 +263,20 @@ public sealed class SigningService(
     }
 
     /// <summary>The original PDF for the signer's page, while the link is usable (ready or waiting for others).</summary>
-    public async Task<Stream?> OpenDocumentAsync(string token, CancellationToken ct = default)
+    public async Task<Stream?> OpenDocumentAsync(string token, CancellationToken ct = default) =>
+        await DocumentKeyAsync(token, ct) is { } key ? blobs.OpenRead(key) : null;
+
+    /// <summary>Whether this link may read its document now (a page may start fetching it early). Reads only.</summary>
+    public async Task<bool> DocumentAvailableAsync(string token, CancellationToken ct = default) =>
+        await DocumentKeyAsync(token, ct) is not null;
+
+    private async Task<string?> DocumentKeyAsync(string token, CancellationToken ct)
     {
         if (!LooksLikeToken(token)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (r, who) = await LoadAsync(db, token, ct);
         if (r is null || who is null || StateOf(r, who, out _) is not (SigningState.Ready or SigningState.AlreadySigned)) return null;
-        return blobs.OpenRead(r.Document!.BlobKey);
+        return r.Document!.BlobKey;
     }
 
     /// <summary>The sealed PDF, for a signer of a completed request.</summary>

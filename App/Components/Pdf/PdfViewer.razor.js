@@ -21,6 +21,42 @@ function loadPdfJs(libBase) {
     return pdfjsPromise;
 }
 
+// One PDF.js worker for the page, shared by its viewers (a viewer's own loading task never destroys it).
+let workerPromise = null;
+// A document opened before its viewer asked for it: { url, task } (taken once, by the viewer of that URL).
+let warmDocument = null;
+
+/**
+ * Fetches, compiles and boots PDF.js and its worker — and, given the document's URL, starts reading it (its tail and
+ * first page, by range) — before a viewer asks. Pages that show a PDF as soon as their circuit is up (the signer's
+ * page) load this module with a plain module script while the circuit starts (the `esign-pdf-warmup` meta element
+ * below: PdfWarmUp.razor), so neither waits for the other. Safe to call more than once.
+ */
+export function warmUp(libPath, documentUrl) {
+    const libBase = new URL(libPath, document.baseURI).href;
+    if (!workerPromise) {
+        workerPromise = loadPdfJs(libBase)
+            .then(lib => { const worker = new lib.PDFWorker(); return worker.promise.then(() => worker); })
+            .catch(() => null); // the viewer then starts its own worker and reports any real failure itself
+    }
+    if (documentUrl && !warmDocument) {
+        const url = new URL(documentUrl, document.baseURI).href;
+        const task = Promise.all([loadPdfJs(libBase), workerPromise])
+            .then(([lib, worker]) => lib.getDocument(documentOptions(libBase, url, null, worker)));
+        warmDocument = { url, task };
+        task.then(t => t.promise).catch(() => { }); // a failure is the viewer's to report (it opens the file again)
+    }
+    return workerPromise;
+}
+
+/** The loading task of a document warmed up for this URL, once; null if there is none. */
+function takeWarmDocument(url) {
+    if (!warmDocument || warmDocument.url !== url) return null;
+    const task = warmDocument.task;
+    warmDocument = null;
+    return task;
+}
+
 // Large documents are read by HTTP Range requests (the PDF endpoints answer 206): PDF.js reads the cross-reference
 // table at the end, then only the chunks the pages on screen need. No streaming of the whole file and no background
 // fetch of the rest, so the first page never waits for a 300-page file, and a signer who reads page 1 downloads
@@ -37,27 +73,44 @@ function markFirstPage(root) {
 
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 
+function documentOptions(libBase, url, password, worker) {
+    return {
+        url,
+        ...(worker && !worker.destroyed ? { worker } : {}),
+        isEvalSupported: false,
+        cMapUrl: libBase + 'cmaps/',
+        cMapPacked: true,
+        standardFontDataUrl: libBase + 'standard_fonts/',
+        wasmUrl: libBase + 'wasm/',
+        iccUrl: libBase + 'iccs/',
+        withCredentials: true,
+        disableStream: true,
+        disableAutoFetch: true,
+        rangeChunkSize: RANGE_CHUNK_SIZE,
+        ...(password ? { password } : {}),
+    };
+}
+
 export async function init(root, dotnet, url, libPath, password) {
     const viewer = new Viewer(root, dotnet);
     const libBase = new URL(libPath, document.baseURI).href;
     url = new URL(url, document.baseURI).href;
     try {
         const lib = await loadPdfJs(libBase);
-        viewer.loadingTask = lib.getDocument({
-            url,
-            isEvalSupported: false,
-            cMapUrl: libBase + 'cmaps/',
-            cMapPacked: true,
-            standardFontDataUrl: libBase + 'standard_fonts/',
-            wasmUrl: libBase + 'wasm/',
-            iccUrl: libBase + 'iccs/',
-            withCredentials: true,
-            disableStream: true,
-            disableAutoFetch: true,
-            rangeChunkSize: RANGE_CHUNK_SIZE,
-            ...(password ? { password } : {}),
-        });
-        viewer.pdf = await viewer.loadingTask.promise;
+        const warm = password ? null : takeWarmDocument(url);
+        if (warm) {
+            try {
+                viewer.loadingTask = await warm;
+                viewer.pdf = await viewer.loadingTask.promise;
+            } catch {
+                viewer.pdf = null; // opened again below, where a failure is reported
+            }
+        }
+        if (!viewer.pdf) {
+            const worker = workerPromise ? await workerPromise : null;
+            viewer.loadingTask = lib.getDocument(documentOptions(libBase, url, password, worker));
+            viewer.pdf = await viewer.loadingTask.promise;
+        }
         viewer.observe();
         root.dataset.loaded = 'true';
     } catch (e) {
@@ -293,4 +346,10 @@ class Viewer {
         if (this.observer) this.observer.disconnect();
         if (this.loadingTask) this.loadingTask.destroy().catch(() => { });
     }
+}
+
+// A page that asked for a warm-up (PdfWarmUp.razor) loaded this module with a plain script tag: start now.
+{
+    const meta = document.querySelector('meta[name="esign-pdf-warmup"]');
+    if (meta) warmUp(meta.content, meta.dataset.document);
 }
