@@ -278,20 +278,7 @@ static class ContractPdf
             objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {6 + i * 2} 0 R >>");
             objects.Add($"<< /Length {Encoding.Latin1.GetByteCount(contents[i])} >>\nstream\n{contents[i]}endstream");
         }
-        using var body = new MemoryStream();
-        void Write(string text) => body.Write(Encoding.Latin1.GetBytes(text));
-        Write("%PDF-1.7\n");
-        var offsets = new List<long>();
-        for (var i = 0; i < objects.Count; i++)
-        {
-            offsets.Add(body.Position);
-            Write($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        var xref = body.Position;
-        Write($"xref\n0 {objects.Count + 1}\n0000000000 65535 f \n");
-        foreach (var o in offsets) Write($"{o:D10} 00000 n \n");
-        Write($"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return body.ToArray();
+        return RawPdf.Build(objects.ToArray());
     }
 
     private static IEnumerable<string> Wrap(string text, int width)
