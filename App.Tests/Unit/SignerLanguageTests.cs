@@ -134,6 +134,29 @@ public class SignerLanguageTests
         new StringLocalizer<SignerMailText>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance)));
 
     [Fact]
+    public void Mails_to_senders_and_copies_stay_English_whatever_culture_builds_them_and_a_signers_footer_follows_its_language()
+    {
+        var composer = Composer();
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
+        try
+        {
+            // Account mails are built inside a French visitor's request; notices on any thread.
+            var cc = composer.CcNotice("c@example.com", "Sara Sender", "sara@example.com", "NDA", ["Ann Lee"], null);
+            Assert.Contains(">Sent by ESignWeb<", cc.Html);
+            var german = composer.SignerInvite("a@example.com", "Ann Lee", "Sara Sender", "sara@example.com", "NDA", null, "http://x/sign/t", language: "de");
+            var sentBy = new System.Resources.ResourceManager("ESignWeb.Localization.SignerMailText", typeof(SignerMailText).Assembly)
+                .GetString("SentBy", System.Globalization.CultureInfo.GetCultureInfo("de"))!;
+            Assert.Contains(">" + string.Format(sentBy, "ESignWeb") + "<", german.Html);
+            Assert.Equal("fr", System.Globalization.CultureInfo.CurrentUICulture.Name); // the caller's culture is restored
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+    }
+
+    [Fact]
     public void An_invitation_is_written_in_the_signers_language_and_English_reads_as_before()
     {
         var composer = Composer();

@@ -149,3 +149,29 @@ public class SignatureImageTests
         Assert.Contains("empty", Assert.Throws<AppException>(() => ESignWeb.Signing.SignatureImage.Validate([])).Message);
     }
 }
+
+public class ThrottlingRuleTests
+{
+    private static string? Rule(string method, string path, string? range = null)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Request.Method = method;
+        http.Request.Path = path;
+        if (range is not null) http.Request.Headers.Range = range;
+        return ESignWeb.Hosting.Throttling.RuleFor(http.Request);
+    }
+
+    [Fact]
+    public void Range_reads_of_a_tokens_document_have_their_own_budget_and_everything_else_by_token_stays_a_look_up()
+    {
+        const string token = "7NvW0uonWH5stSJgNinjPe9PKrjL4Fl1ug1QPPKXOPw";
+        Assert.Equal(ESignWeb.Hosting.Throttling.DocumentRange, Rule("GET", $"/sign/{token}/document", "bytes=0-262143"));
+        Assert.Equal(ESignWeb.Hosting.Throttling.DocumentRange, Rule("GET", $"/embed/send/{token}/document", "bytes=100-"));
+        // The opening request of a reading, other endpoints with a Range header, and pages: token look-ups.
+        Assert.Equal(ESignWeb.Hosting.Throttling.TokenLookup, Rule("GET", $"/sign/{token}/document"));
+        Assert.Equal(ESignWeb.Hosting.Throttling.TokenLookup, Rule("GET", $"/sign/{token}/signed.pdf", "bytes=0-10"));
+        Assert.Equal(ESignWeb.Hosting.Throttling.TokenLookup, Rule("GET", $"/sign/{token}", "bytes=0-10"));
+        Assert.Equal(ESignWeb.Hosting.Throttling.TokenLookup, Rule("HEAD", $"/sign/{token}/document", "bytes=0-10"));
+        Assert.Null(Rule("GET", "/documents", "bytes=0-10"));
+    }
+}

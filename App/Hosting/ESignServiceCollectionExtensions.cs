@@ -22,10 +22,10 @@ public static class ESignServiceCollectionExtensions
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
-    /// <summary>Registers everything the app needs, on its embedded defaults unless configured otherwise.</summary>
     /// <summary>ASP.NET Core's switch for MapStaticAssets' development handler (see <see cref="AddESign"/>).</summary>
     public const string ReloadStaticAssetsKey = "ReloadStaticAssetsAtRuntime";
 
+    /// <summary>Registers everything the app needs, on its embedded defaults unless configured otherwise.</summary>
     public static WebApplicationBuilder AddESign(this WebApplicationBuilder builder)
     {
         PdfSharp.PdfSharpLicense.SetAgplLicense();

@@ -16,7 +16,14 @@ namespace ESignWeb.Hosting;
 /// </summary>
 public static class Throttling
 {
-    public const string SignIn = "sign-in", Account = "account", TokenLookup = "token-lookup";
+    public const string SignIn = "sign-in", Account = "account", TokenLookup = "token-lookup", DocumentRange = "document-range";
+
+    /// <summary>
+    /// A viewer reads a large PDF in 256 KiB ranges (a 50 MB file is 200 requests): range reads of a token's document
+    /// count against their own budget, this many times the token look-ups' — the first, whole-file request of each
+    /// opening still counts as a look-up, so guessing tokens gains nothing from ranges.
+    /// </summary>
+    public const int DocumentRangesPerLookup = 10;
 
     public static IServiceCollection AddESignThrottling(this IServiceCollection services)
     {
@@ -32,6 +39,7 @@ public static class Throttling
                     SignIn => limits.SignInPerMinute,
                     Account => limits.AccountPerMinute,
                     TokenLookup => limits.TokenLookupsPerMinute,
+                    DocumentRange => limits.TokenLookupsPerMinute * DocumentRangesPerLookup,
                     _ => 0,
                 };
                 if (rule is null || permits <= 0) return RateLimitPartition.GetNoLimiter(("", ""));
@@ -79,6 +87,10 @@ public static class Throttling
                 Is(path, "/Account/ResendEmailConfirmation"))
                 return Account;
         }
+        if (HttpMethods.IsGet(request.Method) && request.Headers.Range.Count > 0 &&
+            (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed")) &&
+            path.Value!.EndsWith("/document", StringComparison.Ordinal))
+            return DocumentRange;
         if (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/copy") ||
             Is(path, "/Account/ConfirmEmail") || Is(path, "/Account/ConfirmEmailChange"))
             return TokenLookup;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Globalization;
 
 namespace ESignWeb.Localization;
@@ -20,6 +21,15 @@ public static class SignerLanguages
         "es" => "Español",
         _ => "English",
     };
+
+    /// <summary>
+    /// The <c>lang</c> of a page: a signer's page (<c>/sign/…</c>, <c>/embed/sign/…</c>) speaks the request's language;
+    /// every other screen is English whatever the browser prefers (only the signer's side is translated).
+    /// </summary>
+    public static string PageLanguage(PathString path) =>
+        path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed/sign")
+            ? Of(CultureInfo.CurrentUICulture) ?? Default
+            : Default;
 
     public static bool IsSupported(string? code) => code is not null && Supported.Contains(code);
 

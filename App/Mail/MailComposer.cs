@@ -51,7 +51,7 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
             (string.IsNullOrWhiteSpace(message) ? "" :
                 $"<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding:.2em 1em;color:#333\">{E(message).Replace("\n", "<br>")}</blockquote>") +
             Button(link, M["ReviewButton"]) +
-            $"<p style=\"color:#666;font-size:13px\">{E(M["PasteLink"])} {E(link)}<br>{E(personal)}</p>");
+            $"<p style=\"color:#666;font-size:13px\">{E(M["PasteLink"])} {E(link)}<br>{E(personal)}</p>", language);
         return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
     }
 
@@ -90,7 +90,7 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         var text = $"{M["Hello", toName]}\n\n{body}\n\n" +
                    (string.IsNullOrWhiteSpace(message) ? "" : $"{M["MessageLabel"]}\n{message}\n");
         var html = Layout(subject, $"<p>{E(M["Hello", toName])}</p><p>{E(body)}</p>" +
-                                   (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"));
+                                   (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"), language);
         return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
     }
 
@@ -104,14 +104,20 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         string body = M["CompletedBody", documentName, string.Join(", ", signers)] + (attached ? " " + M["CompletedAttached"] : "");
         var text = $"{hello}\n\n{body}" + (link is null ? "" : $"\n\n{M["DownloadHere", link]}") + "\n";
         var html = Layout(subject, $"<p>{E(hello)}</p><p>{E(body)}</p>" +
-                                   (link is null ? "" : Button(link, M["DownloadButton"])));
+                                   (link is null ? "" : Button(link, M["DownloadButton"])), language);
         return new MailContent(toEmail, toName, subject, html, text, Language: language is null ? null : SignerLanguages.OrDefault(language));
     }
 
-    public string Layout(string title, string inner) =>
-        "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#222;max-width:600px;margin:auto;padding:16px\">" +
-        $"<h2 style=\"font-size:18px\">{E(title)}</h2>{inner}" +
-        $"<hr style=\"border:none;border-top:1px solid #eee\"><p style=\"color:#999;font-size:12px\">{E(M["SentBy", esign.Value.ProductName])}</p></body></html>";
+    /// <param name="language">The mail's language (a signer's); null: English, whatever culture the caller runs in
+    /// (account mails are built inside the visitor's request, notices on the server's threads).</param>
+    public string Layout(string title, string inner, string? language = null)
+    {
+        string footer;
+        using (SignerLanguages.Use(language)) footer = M["SentBy", esign.Value.ProductName];
+        return "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#222;max-width:600px;margin:auto;padding:16px\">" +
+               $"<h2 style=\"font-size:18px\">{E(title)}</h2>{inner}" +
+               $"<hr style=\"border:none;border-top:1px solid #eee\"><p style=\"color:#999;font-size:12px\">{E(footer)}</p></body></html>";
+    }
 
     public static string Button(string href, string label) =>
         $"<p style=\"margin:24px 0\"><a href=\"{E(href)}\" style=\"background:#3949ab;color:#fff;padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold\">{E(label)}</a></p>";

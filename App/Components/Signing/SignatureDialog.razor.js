@@ -111,7 +111,8 @@ export async function initPad(canvas) {
     const watchRatio = () => {
         if (!states.has(canvas)) return;
         state.ratioQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-        state.ratioQuery.addEventListener('change', () => { fit(canvas, state); watchRatio(); }, { once: true });
+        state.onRatio = () => { fit(canvas, state); watchRatio(); };
+        state.ratioQuery.addEventListener('change', state.onRatio, { once: true });
     };
     watchRatio();
     canvas.dataset.ready = 'true';
@@ -123,6 +124,7 @@ export function disposePad(canvas) {
     const state = states.get(canvas);
     if (!state) return;
     state.observer?.disconnect();
+    state.ratioQuery?.removeEventListener('change', state.onRatio); // else it keeps the canvas and its strokes alive
     state.pad?.off();
     states.delete(canvas);
 }
