@@ -27,3 +27,8 @@ export function focusField(id) {
 export function language() {
     return (navigator.languages && navigator.languages[0]) || navigator.language || '';
 }
+
+/** The browser's offset from UTC now, in minutes (east positive): "today" is the signer's day, not the server's. */
+export function utcOffsetMinutes() {
+    return -new Date().getTimezoneOffset();
+}
