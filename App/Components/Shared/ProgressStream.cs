@@ -18,6 +18,11 @@ public sealed class ProgressStream(Stream inner, Action<long> onProgress, long s
     /// </summary>
     public static long StepFor(long total) => Math.Max(256 * 1024, total / 100);
 
+    /// <summary>A browser file streamed over the circuit (at most <paramref name="maxBytes"/> + 1, so an oversized file
+    /// is detected by whoever reads it), reporting about once per percent.</summary>
+    public static ProgressStream Open(Microsoft.AspNetCore.Components.Forms.IBrowserFile file, long maxBytes, Action<long> onProgress) =>
+        new(file.OpenReadStream(maxBytes + 1), onProgress, StepFor(file.Size));
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
