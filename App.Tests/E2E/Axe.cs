@@ -30,7 +30,10 @@ public static class Axe
     private static readonly string[] Excluded = [];
 
     /// <summary>Runs every axe rule (WCAG 2.x A/AA and best practices) on the page as it stands; returns all violations.</summary>
-    public static async Task<IReadOnlyList<Violation>> RunAsync(IPage page, string screen)
+    public static Task<IReadOnlyList<Violation>> RunAsync(IPage page, string screen) => RunAsync(page.MainFrame, screen);
+
+    /// <summary>The same in one frame (an embedded page inside its host's iframe).</summary>
+    public static async Task<IReadOnlyList<Violation>> RunAsync(IFrame page, string screen)
     {
         // Colours are measured as shown: wait until finite CSS transitions and animations (a button turning from its
         // disabled grey, a snackbar fading in) have ended. Endless ones (progress indicators) are not waited for.
