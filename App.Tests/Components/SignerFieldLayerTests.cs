@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Bunit;
 using ESignWeb.Components.Signing;
 using ESignWeb.Domain;
@@ -62,5 +63,35 @@ public class SignerFieldLayerTests : ComponentTestBase
         var mine = cut.Find(".sign-field[data-field-id='4'] .sign-placeholder");
         Assert.Equal("Initials *", mine.GetAttribute("title"));
         Assert.Equal("Initials *", mine.TextContent);
+    }
+
+    [Fact]
+    public void A_field_the_signer_added_has_its_remove_button_beside_it_at_its_top_right_corner_not_inside_it()
+    {
+        SignerField? removed = null, activated = null;
+        var rect = new PdfRect(72, 540, 180, 48);
+        var field = new SignerField(5, FieldType.Signature, true, 1, rect, null, true, false, null, true);
+        var cut = Render<SignerFieldLayer>(ps => ps
+            .Add(p => p.Fields, [field])
+            .Add(p => p.PageNumber, 1)
+            .Add(p => p.Geometry, Letter())
+            .Add(p => p.Token, "")
+            .Add(p => p.OnRemove, f => removed = f)
+            .Add(p => p.OnActivate, f => activated = f));
+
+        // A button may not hold another control (axe nested-interactive): the field (role=button) holds none.
+        var box = cut.Find(".sign-field[data-field-id='5']");
+        Assert.Empty(box.QuerySelectorAll("button, a, input, [tabindex]"));
+        var remove = cut.Find("button.sign-remove");
+        Assert.Same(box.ParentElement, remove.ParentElement);
+        Assert.Equal("Remove this field", remove.GetAttribute("aria-label"));
+        var v = Letter().ToView(rect);
+        var style = remove.GetAttribute("style")!;
+        Assert.Equal((v.Left + v.Width) * 100, Num(Regex.Match(style, @"left:([\d.]+)%").Groups[1].Value), 3);
+        Assert.Equal(v.Top * 100, Num(Regex.Match(style, @"top:([\d.]+)%").Groups[1].Value), 3);
+
+        remove.Click();
+        Assert.Equal(field, removed);
+        Assert.Null(activated);
     }
 }

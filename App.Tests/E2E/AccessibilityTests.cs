@@ -9,8 +9,9 @@ namespace ESignWeb.Tests.E2E;
 /// Accessibility, measured (issue 10 §8): axe-core from npm runs on every main screen of the real app in Debian's
 /// Chromium — sign-in, dashboard (empty and with requests), templates, documents, prepare, the request page and the
 /// signer's page on a 1280×800 desktop and a 390×844 phone (the consent step, the document, the signature dialog
-/// open). No screen may have a <c>serious</c> or <c>critical</c> violation; every violation found is written to the
-/// test output, and the failure message lists rule, impact, help and the offending elements.
+/// open); a second walk covers every other screen (see its test). No screen may have a <c>serious</c> or <c>critical</c>
+/// violation, and each has exactly one <c>h1</c>, one <c>main</c> landmark and a title naming it; every violation found
+/// is written to the test output, and the failure message lists rule, impact, help and the offending elements.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public class AccessibilityTests(ITestOutputHelper output)
