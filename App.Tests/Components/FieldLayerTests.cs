@@ -1,6 +1,7 @@
 using System.Globalization;
 using AngleSharp.Dom;
 using Bunit;
+using ESignWeb.Components.FieldEditor;
 using ESignWeb.Components.Pdf;
 using ESignWeb.Domain;
 using ESignWeb.Requests;
@@ -17,6 +18,7 @@ public class FieldLayerTests : ComponentTestBase
         Render<FieldLayer>(ps =>
         {
             ps.Add(p => p.Draft, draft)
+              .Add(p => p.Parties, FieldParty.ForRequest(draft))
               .Add(p => p.PageNumber, page)
               .Add(p => p.Geometry, draft.Pages[page - 1])
               .Add(p => p.SelectedKey, selected);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using ESignWeb.Components.FieldEditor;
 using ESignWeb.Components.Pdf;
 using ESignWeb.Domain;
 using ESignWeb.Requests;
@@ -17,7 +18,8 @@ public class FieldPaletteTests : ComponentTestBase
         Render<MudPopoverProvider>();
         return Render<FieldPalette>(ps =>
         {
-            ps.Add(p => p.Draft, draft)
+            ps.Add(p => p.Parties, FieldParty.ForRequest(draft))
+              .Add(p => p.PageCount, draft.PageCount)
               .Add(p => p.SignerKey, signerKey)
               .Add(p => p.TargetPage, targetPage);
             if (onAdd is not null) ps.Add(p => p.OnAdd, onAdd);

@@ -1,3 +1,4 @@
+using ESignWeb.Domain;
 using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Playwright;
@@ -119,7 +120,7 @@ public class AccessibilityTests(ITestOutputHelper output)
             var requestId = int.Parse(Regex.Match(page.Url, @"/requests/(\d+)/").Groups[1].Value);
             await Steps.WaitInteractiveAsync(page);
             await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
-            await page.GetByRole(AriaRole.Radio, new() { Name = "Parallel" }).CheckAsync();
+            await page.GetByRole(AriaRole.Radio, new() { Name = StatusWords.AllAtOnce }).CheckAsync();
             string[] signers = ["dora.desk@example.com", "pim.phone@example.com"];
             foreach (var email in signers)
             {

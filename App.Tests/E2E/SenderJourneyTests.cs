@@ -1,3 +1,4 @@
+using ESignWeb.Domain;
 using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
@@ -91,7 +92,7 @@ public class SenderJourneyTests(ITestOutputHelper output)
             await Assertions.Expect(page.Locator("#zoom-label")).ToHaveTextAsync("144%");
 
             // 5. Sequential (the default) → send.
-            await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Sequential" })).ToBeCheckedAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = StatusWords.OneAfterAnother })).ToBeCheckedAsync();
             await page.ClickAsync("#send-button");
             await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
             var requestRow = page.Locator("#requests-table tr", new() { HasText = "Three pages" });

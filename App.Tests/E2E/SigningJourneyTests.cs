@@ -1,3 +1,4 @@
+using ESignWeb.Domain;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -259,7 +260,7 @@ public class SigningJourneyTests(ITestOutputHelper output)
         var requestId = int.Parse(Regex.Match(page.Url, @"/requests/(\d+)/").Groups[1].Value);
         await Steps.WaitInteractiveAsync(page);
         await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
-        if (!ordered) await page.GetByRole(AriaRole.Radio, new() { Name = "Parallel" }).CheckAsync();
+        if (!ordered) await page.GetByRole(AriaRole.Radio, new() { Name = StatusWords.AllAtOnce }).CheckAsync();
         foreach (var s in signers)
         {
             await page.FillAsync("#signer-email", s.Email);

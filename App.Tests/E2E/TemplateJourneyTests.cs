@@ -78,6 +78,17 @@ public class TemplateJourneyTests(ITestOutputHelper output)
             await Assertions.Expect(page.Locator("#save-state")).ToContainTextAsync("Saved");
             await browser.Shots.TakeAsync("template-edited");
 
+            // The template editor is the prepare page's field editor: x/y/width/height boxes and Fit width.
+            var mergeBox = page.Locator(".field-box", new() { HasText = "Company Name" });
+            await mergeBox.FocusAsync();
+            await page.FillAsync("#field-x", "100");
+            await page.PressAsync("#field-x", "Tab");
+            await Assertions.Expect(mergeBox).ToHaveAttributeAsync("style", new Regex(@"left:16\.339869%")); // 100 pt of 612
+            await page.ClickAsync("#zoom-fit");
+            var viewerWidth = await page.Locator("#pdf-viewer").EvaluateAsync<double>("e => e.clientWidth");
+            await Assertions.Expect(page.Locator("#zoom-label")).ToHaveTextAsync($"{Math.Round((viewerWidth - 32) / 612 * 100)}%");
+            await Assertions.Expect(page.Locator("#save-state")).ToContainTextAsync("Saved");
+
             // 4. A role renamed and Done pressed at once (no Tab, no wait): the rename is stored before the page leaves.
             await page.Locator(".template-role[data-role-id='2'] .role-name input").FillAsync("Manager");
             await page.ClickAsync("#template-done");

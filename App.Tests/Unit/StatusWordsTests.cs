@@ -90,3 +90,15 @@ public class StatusWordsTests
     [InlineData(1, 3, 33)]
     public void Upload_percent_is_whole_and_bounded(long sent, long total, int expected) => Assert.Equal(expected, UploadPercent.Of(sent, total));
 }
+
+public class OrderWordsTests
+{
+    [Fact]
+    public void Signing_order_has_one_pair_of_plain_words()
+    {
+        Assert.Equal("One after another", StatusWords.Order(true));
+        Assert.Equal("All at once", StatusWords.Order(false));
+        Assert.Contains("one after another", StatusWords.OrderExplained(true));
+        Assert.Contains("at once", StatusWords.OrderExplained(false));
+    }
+}

@@ -39,6 +39,23 @@ public static class StatusWords
             ? string.IsNullOrWhiteSpace(nextSignerName) ? null : $"{nextSignerName}'s turn"
             : signersNotFinished <= 0 ? null : $"Waiting for {Plural.Count(signersNotFinished, "signer")}";
 
+    /// <summary>Signing order as every screen says it: the editors' choice, the dashboard's column, the request page.</summary>
+    public static string Order(bool isOrdered) => isOrdered ? OneAfterAnother : AllAtOnce;
+
+    /// <summary>Sequential signing (<c>is_ordered</c>): each signer is asked when the one before has signed.</summary>
+    public const string OneAfterAnother = "One after another";
+
+    /// <summary>Parallel signing: every signer is asked at once.</summary>
+    public const string AllAtOnce = "All at once";
+
+    /// <summary>What the order means for the people asked, under the choice.</summary>
+    public static string OrderExplained(bool isOrdered) => isOrdered
+        ? "Signers are asked one after another, in this order."
+        : "Every signer is asked at once and can sign in any order.";
+
+    /// <summary>Beside the signer whose turn it is in a sequential request.</summary>
+    public const string TheirTurn = "their turn";
+
     /// <summary>An audit event type (<c>mail_delivered</c>) as a person reads it ("Mail delivered"); the audit trail PDF uses the same words.</summary>
     public static string OfEvent(string type) => type switch
     {
