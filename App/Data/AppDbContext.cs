@@ -7,6 +7,7 @@ namespace ESignWeb.Data;
 public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<Folder> Folders => Set<Folder>();
     public DbSet<SignatureRequest> Requests => Set<SignatureRequest>();
     public DbSet<Recipient> Recipients => Set<Recipient>();
     public DbSet<Field> Fields => Set<Field>();

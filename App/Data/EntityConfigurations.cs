@@ -17,6 +17,20 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         // Names are unique per owner among live documents (seed: filename_exists / rename_if_exists).
         e.HasIndex(x => new { x.OwnerId, x.Name }).IsUnique().HasFilter("DeletedAt IS NULL");
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        // Only an empty folder can be deleted: a folder with documents in it refuses (Restrict).
+        e.HasOne<Folder>().WithMany().HasForeignKey(x => x.FolderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class FolderConfiguration : IEntityTypeConfiguration<Folder>
+{
+    public void Configure(EntityTypeBuilder<Folder> e)
+    {
+        e.Property(x => x.OwnerId).IsRequired();
+        e.Property(x => x.Name).IsRequired().HasMaxLength(255).UseCollation("NOCASE");
+        e.HasIndex(x => new { x.OwnerId, x.ParentId, x.Name }).IsUnique();
+        e.HasOne<Folder>().WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -29,6 +43,14 @@ internal sealed class SignatureRequestConfiguration : IEntityTypeConfiguration<S
         e.Property(x => x.Name).IsRequired().HasMaxLength(255);
         e.Property(x => x.Message).HasMaxLength(4000);
         e.Property(x => x.VoidMessage).HasMaxLength(2000);
+        e.Property(x => x.EmailSubject).HasMaxLength(255);
+        e.Property(x => x.RedirectUrl).HasMaxLength(2048);
+        e.Property(x => x.DeclinedRedirectUrl).HasMaxLength(2048);
+        e.Property(x => x.ExternalId).HasMaxLength(255);
+        e.Property(x => x.TextSignaturesEnabled).HasDefaultValue(true);
+        e.HasIndex(x => new { x.OwnerId, x.ExternalId });
+        // A request whose destination folder is deleted files its results in the root.
+        e.HasOne<Folder>().WithMany().HasForeignKey(x => x.FolderId).OnDelete(DeleteBehavior.SetNull);
         e.Property(x => x.Cc).HasConversion(JsonColumn.Converter<string>(), JsonColumn.Comparer<string>());
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.OwnerId, x.Status });
@@ -50,7 +72,14 @@ internal sealed class RecipientConfiguration : IEntityTypeConfiguration<Recipien
         e.Property(x => x.TokenNonce).HasMaxLength(64);
         e.Property(x => x.DeclineReason).HasMaxLength(2000);
         e.Property(x => x.Language).IsRequired().HasMaxLength(8).HasDefaultValue(Localization.SignerLanguages.Default);
+        e.Property(x => x.RedirectUrl).HasMaxLength(2048);
+        e.Property(x => x.DeclinedRedirectUrl).HasMaxLength(2048);
+        e.Property(x => x.PasswordHash).HasMaxLength(200);
+        e.Property(x => x.VerificationPhone).HasMaxLength(32);
+        e.Property(x => x.PhoneCodeHash).HasMaxLength(200);
+        e.Property(x => x.EmbedUrlExternalUserId).HasMaxLength(255);
         e.Ignore(x => x.FullName);
+        e.Ignore(x => x.Acts);
         e.HasIndex(x => x.TokenHash).IsUnique();
     }
 }
@@ -62,6 +91,7 @@ internal sealed class FieldConfiguration : IEntityTypeConfiguration<Field>
         e.Property(x => x.AdditionalInfo).IsRequired().HasMaxLength(1000);
         e.Property(x => x.Value).HasMaxLength(1000);
         e.Property(x => x.ValueSource).HasMaxLength(200);
+        e.Property(x => x.DocumentTagId).HasMaxLength(100);
         e.Ignore(x => x.Rect);
         // A field belongs to a recipient of the same request; deleting the recipient deletes its fields.
         e.HasOne(x => x.Recipient).WithMany().HasForeignKey(x => x.RecipientId).OnDelete(DeleteBehavior.Cascade);
@@ -84,6 +114,7 @@ internal sealed class SignedFileConfiguration : IEntityTypeConfiguration<SignedF
         e.HasIndex(x => x.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
         e.HasIndex(x => x.OwnerId);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Folder>().WithMany().HasForeignKey(x => x.FolderId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -17,6 +17,23 @@ public class Document
     public DateTimeOffset ModifiedAt { get; set; }
     /// <summary>Soft delete: a document already sent for signature stays readable by its requests.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>The folder it is filed in; null: the root (Box folder <c>0</c>).</summary>
+    public int? FolderId { get; set; }
+}
+
+/// <summary>
+/// A folder of the owner's documents and signed files (Box <c>folder</c>). The root is not a row: items with no
+/// folder are in it. Names are unique among a folder's sub-folders; only an empty folder can be deleted.
+/// </summary>
+public class Folder
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>The folder it is in; null: the root.</summary>
+    public int? ParentId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
 }
 
 /// <summary>A signature request (SignEasy "pending file").</summary>
@@ -46,6 +63,35 @@ public class SignatureRequest
     public string? LinkBaseUrl { get; set; }
     /// <summary>The sender's message when voiding (seed: cancel message).</summary>
     public string? VoidMessage { get; set; }
+
+    // ---- Request options (Box Sign request object; the seed's names in brackets) ----
+
+    /// <summary>Subject of the invitation mails [email_subject]; null: the default subject.</summary>
+    public string? EmailSubject { get; set; }
+    /// <summary>Outstanding signers are reminded on day 3, 8, 13 and 18 after their invitation [are_reminders_enabled].</summary>
+    public bool RemindersEnabled { get; set; }
+    /// <summary>Signers may type their signature [are_text_signatures_enabled]; false: draw or upload only.</summary>
+    public bool TextSignaturesEnabled { get; set; } = true;
+    /// <summary>Ink of drawn and typed signatures [signature_color]; null: the default (black).</summary>
+    public SignatureColor? SignatureColor { get; set; }
+    /// <summary>Days the request stays open once sent [days_valid, 0–730]; null: no expiry.</summary>
+    public int? DaysValid { get; set; }
+    /// <summary>When an unfinished request expires [auto_expire_at]: set at send from <see cref="DaysValid"/>.</summary>
+    public DateTimeOffset? AutoExpireAt { get; set; }
+    /// <summary>Where a signer's page goes after finishing [redirect_url]; a signer's own URL wins.</summary>
+    public string? RedirectUrl { get; set; }
+    /// <summary>Where a signer's page goes after declining [declined_redirect_url]; falls back to the redirect URL.</summary>
+    public string? DeclinedRedirectUrl { get; set; }
+    /// <summary>A reference in the sender's own system [external_id]; searchable.</summary>
+    public string? ExternalId { get; set; }
+    /// <summary>Created over the API but not sent until the sender finishes it on the prepare page [is_document_preparation_needed].</summary>
+    public bool PreparationNeeded { get; set; }
+    /// <summary>Signers with a phone number must enter a code sent by SMS before they see the document [is_phone_verification_required_to_view].</summary>
+    public bool PhoneVerificationRequired { get; set; }
+    /// <summary>Where the sealed PDF and the audit trail are filed [parent_folder]; null: the root.</summary>
+    public int? FolderId { get; set; }
+    /// <summary>When the sender first downloaded the sealed PDF (Box status <c>downloaded</c> / <c>signed and downloaded</c>).</summary>
+    public DateTimeOffset? DownloadedAt { get; set; }
     /// <summary>Optimistic concurrency token: bumped on every state change.</summary>
     public int Version { get; set; }
     public List<Recipient> Recipients { get; set; } = [];
@@ -60,8 +106,13 @@ public class Recipient
     public string Email { get; set; } = "";
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
-    /// <summary>1-based signing order; used when the request is ordered.</summary>
+    /// <summary>
+    /// Signing order group [order]: recipients with the same value act in parallel, groups run in ascending order
+    /// (<c>RequestWorkflow</c>). A sequential request numbers its signers 1..n, a parallel one gives them all one value.
+    /// </summary>
     public int OrderId { get; set; }
+    /// <summary>What this recipient does [role]: sign, approve, or only receive the final copy.</summary>
+    public RecipientRole Role { get; set; } = RecipientRole.Signer;
     public RecipientStatus Status { get; set; } = RecipientStatus.NotViewed;
     /// <summary>SHA-256 of the signing token (hex). The token itself is never stored.</summary>
     public string? TokenHash { get; set; }
@@ -80,6 +131,33 @@ public class Recipient
     /// the signer last picked on the signing page.
     /// </summary>
     public string Language { get; set; } = Localization.SignerLanguages.Default;
+
+    // ---- Per-signer options (Box Sign signer object; the seed's names in brackets) ----
+
+    /// <summary>Overrides the request's redirect after finishing [redirect_url].</summary>
+    public string? RedirectUrl { get; set; }
+    /// <summary>Overrides the request's redirect after declining [declined_redirect_url].</summary>
+    public string? DeclinedRedirectUrl { get; set; }
+    /// <summary>Hash of the password the signer must give before seeing the document [password, write-only]; null: none.</summary>
+    public string? PasswordHash { get; set; }
+    /// <summary>Wrong passwords given so far (limited; each is audited).</summary>
+    public int PasswordFailures { get; set; }
+    /// <summary>Phone number (E.164) for the SMS code [verification_phone_number].</summary>
+    public string? VerificationPhone { get; set; }
+    /// <summary>Hash of the current SMS code; null when none is outstanding.</summary>
+    public string? PhoneCodeHash { get; set; }
+    public DateTimeOffset? PhoneCodeExpiresAt { get; set; }
+    /// <summary>Wrong codes given for the current code (limited; each is audited).</summary>
+    public int PhoneCodeFailures { get; set; }
+    /// <summary>The signer must be signed in to an ESignWeb account with this (confirmed) e-mail [login_required].</summary>
+    public bool LoginRequired { get; set; }
+    /// <summary>Signs on the sender's device, opened from the sender's session, no mail [is_in_person].</summary>
+    public bool IsInPerson { get; set; }
+    /// <summary>The signer's id in the sender's own system, for embedded signing [embed_url_external_user_id].</summary>
+    public string? EmbedUrlExternalUserId { get; set; }
+
+    /// <summary>Takes part in signing (signer or approver); a final-copy reader only receives the result.</summary>
+    public bool Acts => Role != RecipientRole.FinalCopyReader;
 
     public string FullName => $"{FirstName} {LastName}".Trim();
 }
@@ -111,6 +189,8 @@ public class Field
     public DateTimeOffset? FilledAt { get; set; }
     /// <summary>True for a field a free-fill signer placed themselves.</summary>
     public bool AddedBySigner { get; set; }
+    /// <summary>The id of the text tag the field came from (<c>[[t|1|id:company]]</c>) [document_tag_id]; prefill refers to it.</summary>
+    public string? DocumentTagId { get; set; }
 
     public PdfRect Rect => new(X, Y, Width, Height);
 }
@@ -146,6 +226,8 @@ public class SignedFile
     /// <summary>Random public reference printed on the audit trail.</summary>
     public string PublicIdentifier { get; set; } = "";
     public string AuditTrailBlobKey { get; set; } = "";
+    /// <summary>The folder it is filed in (the request's destination folder); null: the root.</summary>
+    public int? FolderId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ModifiedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }

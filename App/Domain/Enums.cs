@@ -20,6 +20,25 @@ public enum RecipientStatus
     Declined = 3,
 }
 
+/// <summary>What a recipient does in a request (Box <c>role</c>).</summary>
+public enum RecipientRole
+{
+    /// <summary>Fills their fields and signs.</summary>
+    Signer = 0,
+    /// <summary>Reviews the whole document and approves or declines; has no fields.</summary>
+    Approver = 1,
+    /// <summary>Takes no part; receives the sealed PDF and the audit trail.</summary>
+    FinalCopyReader = 2,
+}
+
+/// <summary>Ink of drawn and typed signatures (Box <c>signature_color</c>).</summary>
+public enum SignatureColor
+{
+    Black = 0,
+    Blue = 1,
+    Red = 2,
+}
+
 /// <summary>The seed's field types: text, signature, date, initials, email, name, checkbox.</summary>
 public enum FieldType
 {
@@ -66,23 +85,38 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
-    public static bool TryParseFieldType(string? wire, out FieldType type)
+    /// <summary>Box's wire names (<c>signer</c>, <c>approver</c>, <c>final_copy_reader</c>).</summary>
+    public static string Of(RecipientRole r) => r switch
     {
-        foreach (var t in Enum.GetValues<FieldType>())
+        RecipientRole.Signer => "signer",
+        RecipientRole.Approver => "approver",
+        RecipientRole.FinalCopyReader => "final_copy_reader",
+        _ => throw new ArgumentOutOfRangeException(nameof(r)),
+    };
+
+    public static string Of(SignatureColor c) => c switch
+    {
+        SignatureColor.Black => "black",
+        SignatureColor.Blue => "blue",
+        SignatureColor.Red => "red",
+        _ => throw new ArgumentOutOfRangeException(nameof(c)),
+    };
+
+    public static bool TryParseRole(string? wire, out RecipientRole role) => TryParse(wire, Of, out role);
+
+    public static bool TryParseSignatureColor(string? wire, out SignatureColor color) => TryParse(wire, Of, out color);
+
+    private static bool TryParse<T>(string? wire, Func<T, string> name, out T value) where T : struct, Enum
+    {
+        foreach (var v in Enum.GetValues<T>())
         {
-            if (string.Equals(Of(t), wire, StringComparison.OrdinalIgnoreCase)) { type = t; return true; }
+            if (string.Equals(name(v), wire, StringComparison.OrdinalIgnoreCase)) { value = v; return true; }
         }
-        type = default;
+        value = default;
         return false;
     }
 
-    public static bool TryParseRequestStatus(string? wire, out RequestStatus status)
-    {
-        foreach (var s in Enum.GetValues<RequestStatus>())
-        {
-            if (string.Equals(Of(s), wire, StringComparison.OrdinalIgnoreCase)) { status = s; return true; }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParseFieldType(string? wire, out FieldType type) => TryParse(wire, Of, out type);
+
+    public static bool TryParseRequestStatus(string? wire, out RequestStatus status) => TryParse(wire, Of, out status);
 }

@@ -22,40 +22,61 @@ public static class RequestWorkflow
     public static bool IsFinal(RequestStatus s) =>
         s is RequestStatus.Complete or RequestStatus.RecipientDeclined or RequestStatus.Canceled or RequestStatus.Expired;
 
-    /// <summary>Signers in signing order.</summary>
+    /// <summary>Recipients in signing order (final-copy readers included, by their order).</summary>
     public static IEnumerable<Recipient> InOrder(SignatureRequest r) => r.Recipients.OrderBy(x => x.OrderId).ThenBy(x => x.Id);
 
+    /// <summary>Recipients who take part (signers and approvers), in signing order.</summary>
+    public static IEnumerable<Recipient> Actors(SignatureRequest r) => InOrder(r).Where(x => x.Acts);
+
     /// <summary>
-    /// The recipient whose turn it is (seed <c>next</c>): in ordered requests, the first by order who has not
-    /// finalized; null for parallel requests and for requests that are not out for signature.
+    /// The one ordering rule: recipients with the same group act in parallel, groups run in ascending order. The
+    /// group is the recipient's <c>order</c>; a parallel request puts everyone in one group, a sequential one gives each
+    /// signer their own — two special cases of the same rule.
     /// </summary>
-    public static Recipient? Next(SignatureRequest r)
+    public static int GroupOf(SignatureRequest r, Recipient x) => r.IsOrdered ? x.OrderId : 0;
+
+    private static bool Outstanding(Recipient x) => x.Acts && x.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed;
+
+    /// <summary>
+    /// The recipients whose turn it is: every outstanding actor of the lowest group that still has one; empty when
+    /// the request is not out for signature.
+    /// </summary>
+    public static IReadOnlyList<Recipient> CurrentGroup(SignatureRequest r)
     {
-        if (!r.IsOrdered || r.Status != RequestStatus.Incomplete) return null;
-        return InOrder(r).FirstOrDefault(x => x.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed);
+        if (r.Status != RequestStatus.Incomplete) return [];
+        var outstanding = Actors(r).Where(Outstanding).ToList();
+        if (outstanding.Count == 0) return [];
+        var group = outstanding.Min(x => GroupOf(r, x));
+        return outstanding.Where(x => GroupOf(r, x) == group).ToList();
     }
 
-    /// <summary>Whether this recipient may open and fill the document now.</summary>
+    /// <summary>
+    /// The recipient whose turn it is (seed <c>next</c>): in ordered requests, the first outstanding actor of the
+    /// current group; null for parallel requests and for requests that are not out for signature.
+    /// </summary>
+    public static Recipient? Next(SignatureRequest r) => r.IsOrdered ? CurrentGroup(r).FirstOrDefault() : null;
+
+    /// <summary>Whether this recipient may open and act on the document now.</summary>
     public static bool MaySign(SignatureRequest r, Recipient who)
     {
-        if (!IsOpenForSigning(r)) return false;
-        if (who.Status is RecipientStatus.Finalized or RecipientStatus.Declined) return false;
-        return !r.IsOrdered || Next(r)?.Id == who.Id;
+        if (!IsOpenForSigning(r) || !Outstanding(who)) return false;
+        return CurrentGroup(r).Contains(who);
     }
 
-    /// <summary>Draft → incomplete. Returns the signers to mail: the first in order, or everyone when parallel.</summary>
+    /// <summary>Draft → incomplete. Returns the recipients to mail: the first group (everyone when parallel).</summary>
     public static WorkflowOutcome Send(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Draft)
             throw new WorkflowException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}).");
-        if (r.Recipients.Count == 0)
+        if (!r.Recipients.Any(x => x.Acts))
             throw new WorkflowException("bad_request", "Add at least one signer before sending.");
         Renumber(r);
         r.Status = RequestStatus.Incomplete;
         r.SentAt = now;
         r.ModifiedAt = now;
+        r.AutoExpireAt = r.DaysValid is { } days ? now.AddDays(days) : null;
         r.Version++;
-        var notify = r.IsOrdered ? [InOrder(r).First()] : InOrder(r).ToList();
+        var notify = CurrentGroup(r);
         foreach (var x in notify) x.NotifiedAt = now;
         return new WorkflowOutcome(notify);
     }
@@ -84,14 +105,12 @@ public static class RequestWorkflow
         who.ModifiedAt = now;
         r.ModifiedAt = now;
         r.Version++;
-        if (r.Recipients.All(x => x.Status == RecipientStatus.Finalized))
+        if (r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized))
             return new WorkflowOutcome([], SealNow: true);
-        if (r.IsOrdered && Next(r) is { } next)
-        {
-            next.NotifiedAt = now;
-            return new WorkflowOutcome([next]);
-        }
-        return new WorkflowOutcome([]);
+        // The next group starts when the last of this one finishes; its members are mailed once.
+        var next = CurrentGroup(r).Where(x => x.NotifiedAt is null).ToList();
+        foreach (var x in next) x.NotifiedAt = now;
+        return new WorkflowOutcome(next);
     }
 
     /// <summary>A signer declines: the request becomes recipient_declined and every other link stops working.</summary>
@@ -118,11 +137,25 @@ public static class RequestWorkflow
         r.Version++;
     }
 
+    /// <summary>
+    /// The request's time ran out (<see cref="SignatureRequest.AutoExpireAt"/>): incomplete → expired, every link
+    /// stops. False (nothing changes) when it is no longer out for signature or its time has not come — an expiry job
+    /// that runs late or twice is harmless.
+    /// </summary>
+    public static bool Expire(SignatureRequest r, DateTimeOffset now)
+    {
+        if (r.Status != RequestStatus.Incomplete || r.AutoExpireAt is not { } at || at > now) return false;
+        r.Status = RequestStatus.Expired;
+        r.ModifiedAt = now;
+        r.Version++;
+        return true;
+    }
+
     /// <summary>The sealing job finished: incomplete → complete.</summary>
     public static void Complete(SignatureRequest r, int signedFileId, DateTimeOffset now)
     {
         if (r.Status == RequestStatus.Complete) return;
-        if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Status != RecipientStatus.Finalized))
+        if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Acts && x.Status != RecipientStatus.Finalized))
             throw new WorkflowException("bad_request", "Only a request whose signers have all finished can be completed.");
         r.Status = RequestStatus.Complete;
         r.SignedFileId = signedFileId;
@@ -131,19 +164,14 @@ public static class RequestWorkflow
         r.Version++;
     }
 
-    /// <summary>Who a reminder goes to: the signer whose turn it is, or every parallel signer who has not finished.</summary>
-    public static IReadOnlyList<Recipient> RemindTargets(SignatureRequest r)
-    {
-        if (r.Status != RequestStatus.Incomplete) return [];
-        if (r.IsOrdered) return Next(r) is { } n ? [n] : [];
-        return InOrder(r).Where(x => x.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed).ToList();
-    }
+    /// <summary>Who a reminder goes to: everyone whose turn it is and who has not finished.</summary>
+    public static IReadOnlyList<Recipient> RemindTargets(SignatureRequest r) => CurrentGroup(r);
 
-    /// <summary>Makes order ids 1..n in the current order, keeping their relative order.</summary>
+    /// <summary>Makes order ids 1..k keeping their relative order and their ties (dense rank): groups stay groups.</summary>
     public static void Renumber(SignatureRequest r)
     {
-        var i = 1;
-        foreach (var x in InOrder(r).ToList()) x.OrderId = i++;
+        var rank = r.Recipients.Select(x => x.OrderId).Distinct().Order().Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i + 1);
+        foreach (var x in r.Recipients) x.OrderId = rank[x.OrderId];
     }
 
     private static void EnsureMaySign(SignatureRequest r, Recipient who)
@@ -156,11 +184,12 @@ public static class RequestWorkflow
             throw new WorkflowException("bad_request", "You have already signed this document.");
         if (who.Status is RecipientStatus.Declined)
             throw new WorkflowException("bad_request", "You declined this document.");
-        if (r.IsOrdered && Next(r)?.Id != who.Id)
+        if (!who.Acts)
+            throw new WorkflowException("bad_request", "You receive the final copy of this document; there is nothing for you to sign.");
+        if (!CurrentGroup(r).Contains(who))
         {
-            var next = Next(r);
-            throw new WorkflowException("bad_request",
-                $"It is not your turn yet: the request is waiting for {next?.FullName} <{next?.Email}>.");
+            var waiting = string.Join(", ", CurrentGroup(r).Select(x => $"{x.FullName} <{x.Email}>"));
+            throw new WorkflowException("bad_request", $"It is not your turn yet: the request is waiting for {waiting}.");
         }
     }
 }

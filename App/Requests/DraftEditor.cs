@@ -186,6 +186,7 @@ public static class DraftEditor
             var e = FieldRules.Validate(f.Rect, geometry, f.PageNumber, d.PageCount);
             if (e is not null) problems.Add(e);
         }
+        problems.AddRange(RequestOptionRules.Problems(d));
         return problems;
     }
 

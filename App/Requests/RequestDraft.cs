@@ -12,6 +12,8 @@ public sealed class DraftSigner
     public string LastName { get; set; } = "";
     /// <summary>The language of this signer's mails and (until they pick one) nothing else: en, de, fr or es.</summary>
     public string Language { get; set; } = Localization.SignerLanguages.Default;
+    /// <summary>Role, order group, redirects, password, phone, … (Box signer options).</summary>
+    public SignerOptions Options { get; set; } = new();
 
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email;
 }
@@ -33,6 +35,8 @@ public sealed class DraftField
     public string? DateFormat { get; set; }
     /// <summary>A template's merge field: its label (shown on the box instead of the type); null for signer fields.</summary>
     public string? Label { get; set; }
+    /// <summary>The text tag the field came from [document_tag_id]; prefill values refer to it.</summary>
+    public string? DocumentTagId { get; set; }
 
     public PdfRect Rect
     {
@@ -57,6 +61,8 @@ public sealed class RequestDraft
     /// <summary>Signers in signing order.</summary>
     public List<DraftSigner> Signers { get; set; } = [];
     public List<DraftField> Fields { get; set; } = [];
+    /// <summary>Reminders, expiry, redirects, colour, … (Box request options).</summary>
+    public RequestOptions Options { get; set; } = new();
 
     public int PageCount => Pages.Count;
 }

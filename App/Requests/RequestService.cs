@@ -91,11 +91,13 @@ public sealed class RequestService(
             Signers = RequestWorkflow.InOrder(r).Select(x => new DraftSigner
             {
                 Id = x.Id, Key = keys[x.Id], Email = x.Email, FirstName = x.FirstName, LastName = x.LastName, Language = x.Language,
+                Options = RequestOptionMapping.Load(x),
             }).ToList(),
+            Options = RequestOptionMapping.Load(r),
             Fields = r.Fields.OrderBy(f => f.Id).Select(f => new DraftField
             {
                 Id = f.Id, SignerKey = keys[f.RecipientId], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
-                X = f.X, Y = f.Y, Width = f.Width, Height = f.Height, DateFormat = DateFormatOf(f),
+                X = f.X, Y = f.Y, Width = f.Width, Height = f.Height, DateFormat = DateFormatOf(f), DocumentTagId = f.DocumentTagId,
             }).ToList(),
         };
     }
@@ -118,15 +120,17 @@ public sealed class RequestService(
 
             var now = clock.GetUtcNow();
             r.Name = DisplayNames.Clean(draft.Name);
-            r.IsOrdered = draft.IsOrdered;
+            r.IsOrdered = draft.IsOrdered || draft.Options.OrderGroups;
             r.EmbeddedSigning = draft.EmbeddedSigning;
             r.Message = draft.Message;
             r.Cc = [.. draft.Cc];
+            RequestOptionMapping.Store(draft.Options, r);
             r.ModifiedAt = now;
 
             // Signers: update by id, add new, remove missing (their fields go with them).
             var byKey = new Dictionary<Guid, Recipient>();
-            var order = 1;
+            var orders = RequestOptionRules.EffectiveOrders(draft);
+            var index = 0;
             foreach (var s in draft.Signers)
             {
                 var entity = s.Id != 0 ? r.Recipients.SingleOrDefault(x => x.Id == s.Id) : null;
@@ -139,7 +143,8 @@ public sealed class RequestService(
                 entity.FirstName = DisplayNames.Clean(s.FirstName);
                 entity.LastName = DisplayNames.Clean(s.LastName);
                 entity.Language = s.Language;
-                entity.OrderId = order++;
+                entity.OrderId = orders[index++];
+                RequestOptionMapping.Store(s.Options, entity);
                 entity.ModifiedAt = now;
                 byKey[s.Key] = entity;
             }
@@ -163,6 +168,7 @@ public sealed class RequestService(
                 entity.Type = f.Type;
                 entity.Required = f.Required;
                 entity.PageNumber = f.PageNumber;
+                entity.DocumentTagId = f.DocumentTagId;
                 (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
                 // A date field with no format takes the signer's locale on the signer's page.
                 entity.AdditionalInfo = f.Type == FieldType.Date && f.DateFormat is { } format

@@ -38,6 +38,8 @@ public class TemplateRole
     public string Name { get; set; } = "";
     /// <summary>The seed's colour text, e.g. <c>[255, 165, 0, 0.35]</c>.</summary>
     public string Color { get; set; } = "";
+    /// <summary>What the person in this role does (signer, approver, final-copy reader).</summary>
+    public RecipientRole Kind { get; set; } = RecipientRole.Signer;
 }
 
 /// <summary>A field for a role, in PDF user space (as <see cref="Field"/>). <see cref="Number"/> is the seed's field id within the template.</summary>

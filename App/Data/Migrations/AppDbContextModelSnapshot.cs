@@ -218,6 +218,9 @@ namespace ESignWeb.Data.Migrations
                     b.Property<long?>("DeletedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("FolderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ModifiedAt")
                         .HasColumnType("INTEGER");
 
@@ -247,6 +250,8 @@ namespace ESignWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("OwnerId", "Name")
                         .IsUnique()
@@ -329,6 +334,10 @@ namespace ESignWeb.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DocumentTagId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FilledAt")
                         .HasColumnType("INTEGER");
 
@@ -374,6 +383,41 @@ namespace ESignWeb.Data.Migrations
                     b.HasIndex("RequestId");
 
                     b.ToTable("Fields");
+                });
+
+            modelBuilder.Entity("ESignWeb.Domain.Folder", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("OwnerId", "ParentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Folders");
                 });
 
             modelBuilder.Entity("ESignWeb.Domain.OutboxMessage", b =>
@@ -457,9 +501,17 @@ namespace ESignWeb.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeclinedRedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmbedUrlExternalUserId")
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("FinalizedAt")
@@ -469,6 +521,9 @@ namespace ESignWeb.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsInPerson")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Language")
                         .IsRequired()
@@ -482,6 +537,9 @@ namespace ESignWeb.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LoginRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ModifiedAt")
                         .HasColumnType("INTEGER");
 
@@ -491,7 +549,31 @@ namespace ESignWeb.Data.Migrations
                     b.Property<int>("OrderId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PasswordFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PhoneCodeExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PhoneCodeFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhoneCodeHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -503,6 +585,10 @@ namespace ESignWeb.Data.Migrations
 
                     b.Property<string>("TokenNonce")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerificationPhone")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ViewedAt")
@@ -524,6 +610,9 @@ namespace ESignWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AutoExpireAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Cc")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -534,10 +623,31 @@ namespace ESignWeb.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DaysValid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeclinedRedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("DocumentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DownloadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EmailSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("EmbeddedSigning")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FolderId")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsOrdered")
@@ -565,7 +675,23 @@ namespace ESignWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PhoneVerificationRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PreparationNeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RemindersEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SignatureColor")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("SignedFileId")
@@ -573,6 +699,11 @@ namespace ESignWeb.Data.Migrations
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TextSignaturesEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -585,6 +716,10 @@ namespace ESignWeb.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DocumentId");
+
+                    b.HasIndex("FolderId");
+
+                    b.HasIndex("OwnerId", "ExternalId");
 
                     b.HasIndex("OwnerId", "Status");
 
@@ -621,6 +756,9 @@ namespace ESignWeb.Data.Migrations
                     b.Property<int?>("DocumentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("FolderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ModifiedAt")
                         .HasColumnType("INTEGER");
 
@@ -647,6 +785,8 @@ namespace ESignWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("OwnerId");
 
@@ -928,6 +1068,9 @@ namespace ESignWeb.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1107,6 +1250,11 @@ namespace ESignWeb.Data.Migrations
 
             modelBuilder.Entity("ESignWeb.Domain.Document", b =>
                 {
+                    b.HasOne("ESignWeb.Domain.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ESignWeb.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1145,6 +1293,20 @@ namespace ESignWeb.Data.Migrations
                     b.Navigation("Recipient");
                 });
 
+            modelBuilder.Entity("ESignWeb.Domain.Folder", b =>
+                {
+                    b.HasOne("ESignWeb.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ESignWeb.Domain.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("ESignWeb.Domain.Recipient", b =>
                 {
                     b.HasOne("ESignWeb.Domain.SignatureRequest", "Request")
@@ -1164,6 +1326,11 @@ namespace ESignWeb.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ESignWeb.Domain.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("ESignWeb.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1175,6 +1342,11 @@ namespace ESignWeb.Data.Migrations
 
             modelBuilder.Entity("ESignWeb.Domain.SignedFile", b =>
                 {
+                    b.HasOne("ESignWeb.Domain.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ESignWeb.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
