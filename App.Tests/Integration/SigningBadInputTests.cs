@@ -127,6 +127,6 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
         await Assert.ThrowsAsync<AppException>(() => s.Signing.FinishAsync(token, new Actor(null)));
         Assert.Equal(before, await Snapshot(s));
         await using var db = await s.Db.CreateDbContextAsync();
-        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == "signed"));
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == AuditEventType.Signed));
     }
 }

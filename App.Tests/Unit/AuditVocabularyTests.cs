@@ -27,6 +27,39 @@ public class AuditVocabularyTests
         (10, "completed", null, null, null, "2026-03-02T10:09:00.000Z", "43eaa032d52b10b83d5c0f43d45e5e0c1a8d1ffad39a64ac2e7cca4cb016562d"),
     ];
 
+    [Fact]
+    public void Every_type_keeps_the_name_it_was_stored_under()
+    {
+        var stored = new Dictionary<AuditEventType, string>
+        {
+            [AuditEventType.Created] = "created", [AuditEventType.Sent] = "sent", [AuditEventType.MailDelivered] = "mail_delivered",
+            [AuditEventType.Viewed] = "viewed", [AuditEventType.Consented] = "consented", [AuditEventType.Signed] = "signed",
+            [AuditEventType.Declined] = "declined", [AuditEventType.Voided] = "voided", [AuditEventType.Reminded] = "reminded",
+            [AuditEventType.Completed] = "completed",
+        };
+        // A type added later gets its own new name; the ones that existed before must not move.
+        foreach (var (type, name) in stored)
+        {
+            Assert.Equal(name, type.StoredName());
+            Assert.Equal(type, AuditEventTypes.FromStoredName(name));
+        }
+        Assert.Equal(AuditEventTypes.All.Count, AuditEventTypes.All.Select(t => t.StoredName()).Distinct().Count());
+        Assert.Throws<FormatException>(() => AuditEventTypes.FromStoredName("some_thing"));
+    }
+
+    [Fact]
+    public void Every_type_reads_as_words()
+    {
+        foreach (var type in AuditEventTypes.All)
+        {
+            var w = type.Describe();
+            Assert.DoesNotContain("_", w);
+            Assert.True(char.IsUpper(w[0]), w);
+        }
+        Assert.Equal(AuditEventTypes.All.Count, AuditEventTypes.All.Select(t => t.Describe()).Distinct().Count());
+        Assert.Equal("Mail delivered", AuditEventType.MailDelivered.Describe());
+    }
+
     private static DateTimeOffset AtOf(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
@@ -35,7 +68,7 @@ public class AuditVocabularyTests
         AuditEvent? last = null;
         foreach (var w in Written)
         {
-            last = AuditLog.Next(last, 7, w.Type, new Actor(w.Actor, w.Ip, w.Ua), AtOf(w.At), new { n = w.Seq });
+            last = AuditLog.Next(last, 7, AuditEventTypes.FromStoredName(w.Type), new Actor(w.Actor, w.Ip, w.Ua), AtOf(w.At), new { n = w.Seq });
             Assert.Equal(w.Hash, last.Hash);
         }
     }
@@ -59,6 +92,6 @@ public class AuditVocabularyTests
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == 7).OrderBy(e => e.Seq).ToListAsync();
         Assert.Equal(Written.Length, events.Count);
         Assert.Null(AuditLog.Verify(events));
-        Assert.Equal(Written.Select(w => w.Type), events.Select(e => e.Type));
+        Assert.Equal(Written.Select(w => w.Type), events.Select(e => e.Type.StoredName()));
     }
 }

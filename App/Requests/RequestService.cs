@@ -71,7 +71,7 @@ public sealed class RequestService(
                 foreach (var (k, v) in createdDetails) all[k] = v;
                 data = all;
             }
-            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, data, ct);
+            await AuditLog.AppendAsync(db, request.Id, AuditEventType.Created, actor, now, data, ct);
             return request.Id;
         }, ct);
     }
@@ -199,14 +199,14 @@ public sealed class RequestService(
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Send(r, now); // refuses a request sent meanwhile (another tab)
             foreach (var recipient in r.Recipients) tokens.Issue(recipient);
-            await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Sent, actor, now, new
             {
                 is_ordered = r.IsOrdered,
                 recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
                 cc = r.Cc,
                 fields = r.Fields.Count,
             }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Initiated, actor, now, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Sent, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in outcome.Notify)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
@@ -296,8 +296,8 @@ public sealed class RequestService(
             var now = clock.GetUtcNow();
             RequestWorkflow.Void(r, now);
             r.VoidMessage = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
-            await AuditLog.AppendAsync(db, r.Id, "voided", actor, now, new { message = r.VoidMessage }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Voided, actor, now, ct);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Voided, actor, now, new { message = r.VoidMessage }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Voided, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized))
                     OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
@@ -324,8 +324,8 @@ public sealed class RequestService(
             if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");
             r.LastRemindedAt = now;
             r.ModifiedAt = now;
-            await AuditLog.AppendAsync(db, r.Id, "reminded", actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Reminded, actor, now, ct);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Reminded, actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Reminded, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in targets)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);
