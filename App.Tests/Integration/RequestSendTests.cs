@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Documents;
@@ -167,7 +168,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
                      () => _requests.GetSummaryAsync(intruder, id),
                  })
         {
-            Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(attempt)).Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(attempt)).Code);
         }
         Assert.Empty(await _requests.ListAsync(intruder));
         Assert.Single(await _requests.ListAsync(owner));

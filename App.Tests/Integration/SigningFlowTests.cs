@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using Verification = ESignWeb.Audit.Verification;
 using ESignWeb.Domain;
@@ -173,7 +174,7 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         var seq = await Sent(true, "hal@example.com", "ida@example.com");
         Assert.Equal(["hal@example.com"], await seq.Requests.RemindAsync(seq.Owner, seq.RequestId, new Actor("o@example.com")));
         var tooSoon = await Assert.ThrowsAsync<ESignWeb.Domain.AppException>(() => seq.Requests.RemindAsync(seq.Owner, seq.RequestId, new Actor("o@example.com")));
-        Assert.Equal("reminder_too_soon", tooSoon.Code);
+        Assert.Equal(ApiErrorCode.ReminderTooSoon, tooSoon.Code);
 
         var par = await Sent(false, "jo@example.com", "kim@example.com", "lea@example.com");
         await par.SignAsync("kim@example.com");

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using System.Net;
 using System.Net.Http.Json;
@@ -366,7 +367,7 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
             () => Templates.UseAsync(other, new TemplateUse { TemplateId = id, Name = "x" }, new Audit.Actor(null)),
         };
         foreach (var call in calls)
-            Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(call)).Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(call)).Code);
         Assert.Equal("NDA Template", (await Templates.GetAsync(owner, id)).Name);
     }
 }

@@ -1,7 +1,8 @@
+using ESignWeb.Api;
 namespace ESignWeb.Domain;
 
 /// <summary>A transition the workflow refuses, with a message fit for the user and a seed-style error code.</summary>
-public sealed class WorkflowException(string code, string message) : AppException(code, message);
+public sealed class WorkflowException(ApiErrorCode code, string message) : AppException(code, message);
 
 /// <summary>What a transition asks the caller to do after committing it.</summary>
 public sealed record WorkflowOutcome(
@@ -47,9 +48,9 @@ public static class RequestWorkflow
     public static WorkflowOutcome Send(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Draft)
-            throw new WorkflowException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}).");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}).");
         if (r.Recipients.Count == 0)
-            throw new WorkflowException("bad_request", "Add at least one signer before sending.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Add at least one signer before sending.");
         Renumber(r);
         r.Status = RequestStatus.Incomplete;
         r.SentAt = now;
@@ -99,7 +100,7 @@ public static class RequestWorkflow
     {
         EnsureMaySign(r, who);
         if (string.IsNullOrWhiteSpace(reason))
-            throw new WorkflowException("bad_request", "Please give a reason for declining.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Please give a reason for declining.");
         who.Status = RecipientStatus.Declined;
         who.DeclineReason = reason.Trim();
         who.ModifiedAt = now;
@@ -112,7 +113,7 @@ public static class RequestWorkflow
     public static void Void(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Incomplete)
-            throw new WorkflowException("bad_request", $"Only a request out for signature can be voided (this one is {WireNames.Of(r.Status)}).");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"Only a request out for signature can be voided (this one is {WireNames.Of(r.Status)}).");
         r.Status = RequestStatus.Canceled;
         r.ModifiedAt = now;
         r.Version++;
@@ -123,7 +124,7 @@ public static class RequestWorkflow
     {
         if (r.Status == RequestStatus.Complete) return;
         if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Status != RecipientStatus.Finalized))
-            throw new WorkflowException("bad_request", "Only a request whose signers have all finished can be completed.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Only a request whose signers have all finished can be completed.");
         r.Status = RequestStatus.Complete;
         r.SignedFileId = signedFileId;
         r.CompletedAt = now;
@@ -149,17 +150,17 @@ public static class RequestWorkflow
     private static void EnsureMaySign(SignatureRequest r, Recipient who)
     {
         if (!r.Recipients.Contains(who))
-            throw new WorkflowException("unauthorized_resource", "This recipient is not part of the request.");
+            throw new WorkflowException(ApiErrorCode.UnauthorizedResource, "This recipient is not part of the request.");
         if (!IsOpenForSigning(r))
-            throw new WorkflowException("bad_request", $"This request is {WireNames.Of(r.Status)} and can no longer be signed.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"This request is {WireNames.Of(r.Status)} and can no longer be signed.");
         if (who.Status is RecipientStatus.Finalized)
-            throw new WorkflowException("bad_request", "You have already signed this document.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "You have already signed this document.");
         if (who.Status is RecipientStatus.Declined)
-            throw new WorkflowException("bad_request", "You declined this document.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "You declined this document.");
         if (r.IsOrdered && Next(r)?.Id != who.Id)
         {
             var next = Next(r);
-            throw new WorkflowException("bad_request",
+            throw new WorkflowException(ApiErrorCode.BadRequest,
                 $"It is not your turn yet: the request is waiting for {next?.FullName} <{next?.Email}>.");
         }
     }

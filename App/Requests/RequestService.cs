@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
@@ -82,7 +83,7 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
         if (!RequestWorkflow.IsEditable(r))
-            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+            throw new AppException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
         var keys = r.Recipients.ToDictionary(x => x.Id, _ => Guid.NewGuid());
         return new RequestDraft
         {
@@ -111,7 +112,7 @@ public sealed class RequestService(
         {
             var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
             if (!RequestWorkflow.IsEditable(r))
-                throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+                throw new AppException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
             draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
             var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
             if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
@@ -318,7 +319,7 @@ public sealed class RequestService(
                 throw AppException.BadRequest($"Only a request out for signature can be reminded (this one is {WireNames.Of(r.Status)}).");
             var now = clock.GetUtcNow();
             if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
-                throw new AppException("reminder_too_soon",
+                throw new AppException(ApiErrorCode.ReminderTooSoon,
                     $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.");
             var targets = RequestWorkflow.RemindTargets(r);
             if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Text.Json;
 using ESignWeb.Audit;
 using ESignWeb.Data;
@@ -417,11 +418,11 @@ public sealed class SigningService(
         var (r, who) = await LoadAsync(db, token, ct);
         if (r is null || who is null) throw UnknownLinkError();
         var state = StateOf(r, who, out var message);
-        if (state != SigningState.Ready) throw new AppException("bad_request", message);
+        if (state != SigningState.Ready) throw new AppException(ApiErrorCode.BadRequest, message);
         return (r, who);
     }
 
-    private AppException UnknownLinkError() => new("unauthorized_resource", L["ErrorLinkNotValid"]);
+    private AppException UnknownLinkError() => new(ApiErrorCode.UnauthorizedResource, L["ErrorLinkNotValid"]);
 
     private SigningSession Unknown() => new(SigningState.UnknownLink, L["StatusUnknownLink"]);
 
