@@ -45,7 +45,7 @@ public class SealingBenchmarks
 
         var events = new List<AuditEvent>();
         var prev = AuditLog.Genesis;
-        var types = new[] { "created", "sent" }.Concat(Enumerable.Range(0, 5).SelectMany(_ => new[] { "mail_delivered", "viewed", "consented", "signed" })).Append("completed");
+        var types = new[] { AuditEventType.Created, AuditEventType.Sent }.Concat(Enumerable.Range(0, 5).SelectMany(_ => new[] { AuditEventType.MailDelivered, AuditEventType.Viewed, AuditEventType.Consented, AuditEventType.Signed })).Append(AuditEventType.Completed);
         var seq = 1;
         foreach (var t in types)
         {

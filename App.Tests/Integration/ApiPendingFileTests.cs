@@ -1,3 +1,4 @@
+using ESignWeb.Audit;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -82,7 +83,7 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
         Assert.Contains("MM/DD/YYYY", fields[1].AdditionalInfo);
         Assert.Contains(await db.Outbox.Where(m => m.OwnerId == owner).Select(m => m.Kind).ToListAsync(), k => k == OutboxKinds.SignerInvite);
         var events = await db.AuditEvents.Where(e => e.RequestId == id).OrderBy(e => e.Seq).ToListAsync();
-        Assert.Equal(["created", "sent"], events.Take(2).Select(e => e.Type));
+        Assert.Equal([AuditEventType.Created, AuditEventType.Sent], events.Take(2).Select(e => e.Type));
         Assert.NotNull(events[0].ActorEmail);
     }
 
@@ -120,7 +121,7 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
         await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         Assert.DoesNotContain(await db.Outbox.Where(m => m.OwnerId == owner).Select(m => m.Kind).ToListAsync(), k => k == OutboxKinds.SignerInvite);
         var events = await db.AuditEvents.Where(e => e.RequestId == id).Select(e => e.Type).ToListAsync();
-        Assert.DoesNotContain("mail_delivered", events);
+        Assert.DoesNotContain(AuditEventType.MailDelivered, events);
     }
 
     [Fact]

@@ -41,8 +41,8 @@ public class ConcurrentSealingTests(ITestOutputHelper output)
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == OutboxKinds.Seal));
         var signed = await db.SignedFiles.SingleAsync(f => f.RequestId == s.RequestId);
         var events = await db.AuditEvents.Where(e => e.RequestId == s.RequestId).ToListAsync();
-        Assert.Equal(30, events.Count(e => e.Type == "signed"));
-        Assert.Single(events, e => e.Type == "completed");
+        Assert.Equal(30, events.Count(e => e.Type == AuditEventType.Signed));
+        Assert.Single(events, e => e.Type == AuditEventType.Completed);
         Assert.Null(AuditLog.Verify(events));
 
         var pdf = await app.Get<IBlobStore>().ReadAllBytesAsync(signed.BlobKey);
@@ -82,6 +82,6 @@ public class ConcurrentSealingTests(ITestOutputHelper output)
             .GroupBy(f => f.RequestId).Select(g => g.Count()).ToListAsync();
         Assert.Equal(50, signedPerRequest.Count);
         Assert.All(signedPerRequest, n => Assert.Equal(1, n));
-        Assert.Equal(50, await db.AuditEvents.CountAsync(e => ids.Contains(e.RequestId) && e.Type == "completed"));
+        Assert.Equal(50, await db.AuditEvents.CountAsync(e => ids.Contains(e.RequestId) && e.Type == AuditEventType.Completed));
     }
 }

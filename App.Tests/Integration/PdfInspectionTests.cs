@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ESignWeb.Documents;
@@ -44,7 +45,7 @@ public class PdfInspectionTests : IClassFixture<PdfInspectionTests.SmallLimitsAp
     {
         var blobs = BlobCount();
         var ex = await Assert.ThrowsAsync<AppException>(() => _documents.ImportAsync(owner, "Hostile.pdf", new MemoryStream(pdf), true));
-        Assert.Equal(PdfInspector.ConversionFailure, ex.Code);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
         Assert.Empty(await _documents.ListAsync(owner));
         Assert.Equal(blobs, BlobCount());
         Assert.Empty(Directory.GetFiles(Path.Combine(_app.DataDir, "tmp")));
@@ -176,7 +177,7 @@ public class PdfInspectionTests : IClassFixture<PdfInspectionTests.SmallLimitsAp
 
         var wrong = await Assert.ThrowsAsync<AppException>(() => templates.CreateFromUploadAsync(owner, "Locked.pdf",
             new MemoryStream(TestPdf.PasswordProtected("s3cret pass")), "nope", 10 * 1024 * 1024, paths));
-        Assert.Equal("file_password_protected", wrong.Code);
+        Assert.Equal(ApiErrorCode.FilePasswordProtected, wrong.Code);
 
         var loop = await Assert.ThrowsAsync<AppException>(() => templates.CreateFromUploadAsync(owner, "Loop.pdf",
             new MemoryStream(RawPdf.KidsSelfLoop()), null, 10 * 1024 * 1024, paths));
@@ -210,7 +211,7 @@ public class PdfInspectionLimitTests
             [.. System.Text.Encoding.Latin1.GetBytes($"<< /Length {content.Length} >>\nstream\n"), .. content, .. "\nendstream"u8]);
         var ex = await Assert.ThrowsAsync<AppException>(() =>
             app.Get<DocumentService>().ImportAsync(owner, "Hungry.pdf", new MemoryStream(pdf), false));
-        Assert.Equal("file_conversion_failure", ex.Code);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
         Assert.Equal("This PDF could not be read safely: it needed more than 64 MB of memory.", ex.Message);
         Assert.Empty(await app.Get<DocumentService>().ListAsync(owner));
         Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDir, "tmp")));
@@ -227,7 +228,7 @@ public class PdfInspectionLimitTests
         var clock = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<AppException>(() =>
             app.Get<DocumentService>().ImportAsync(owner, "Slow.pdf", new MemoryStream(TestPdf.Pages(1)), false));
-        Assert.Equal("file_conversion_failure", ex.Code);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
         Assert.Equal("This PDF could not be read safely: reading it took longer than 0.05 s.", ex.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Empty(await app.Get<DocumentService>().ListAsync(owner));

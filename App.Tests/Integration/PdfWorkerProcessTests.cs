@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Diagnostics;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -107,7 +108,7 @@ public sealed class PdfWorkerProcessTests : IDisposable
         options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 0.05 };
         var ex = await Assert.ThrowsAsync<AppException>(() =>
             worker.InspectAsync(Input(TestPdf.Pages(1)), Path.Combine(_dir, "second.out"), null));
-        Assert.Equal(PdfInspector.ConversionFailure, ex.Code);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
         Assert.Equal("ESignWeb is busy checking other uploads; try again in a minute.", ex.Message);
         Assert.False(first.IsCompleted, "the first inspection should still hold the slot");
         Assert.Equal(3, (await first).Info.PageCount);

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Documents;
@@ -125,7 +126,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         await Assert.ThrowsAsync<AppException>(() => _requests.SendAsync(owner, id, new Actor("s@example.com")));
 
         var events = await db.AuditEvents.Where(e => e.RequestId == id).OrderBy(e => e.Seq).ToListAsync();
-        Assert.Equal(["created", "sent", "mail_delivered"], events.Select(e => e.Type));
+        Assert.Equal(["created", "sent", "mail_delivered"], events.Select(e => e.Type.StoredName()));
         Assert.Null(AuditLog.Verify(events));
     }
 
@@ -167,7 +168,7 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
                      () => _requests.GetSummaryAsync(intruder, id),
                  })
         {
-            Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(attempt)).Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(attempt)).Code);
         }
         Assert.Empty(await _requests.ListAsync(intruder));
         Assert.Single(await _requests.ListAsync(owner));

@@ -47,7 +47,7 @@ public class SealAuditTrailTests
             signedIds.Add(signed.Id);
             var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == s.RequestId).OrderBy(e => e.Seq).ToListAsync();
             Assert.Null(AuditLog.Verify(events));
-            var completed = Assert.Single(events, e => e.Type == "completed");
+            var completed = Assert.Single(events, e => e.Type == AuditEventType.Completed);
             Assert.Contains($"\"signed_file_id\":{signed.Id},", completed.Data);
             var trail = Regex.Replace(await SigningJourneyTests.PdfTextAsync(await blobs.ReadAllBytesAsync(signed.AuditTrailBlobKey)), @"\s+", "");
             Assert.Contains(completed.Hash, trail); // the trail shows the event that was committed, not a stale guess

@@ -57,7 +57,7 @@ public class SealRecoveryTests
         Assert.NotNull(seal.DoneAt);
         Assert.True(seal.Attempts >= 2);
         var events = await db.AuditEvents.Where(e => e.RequestId == requestId).ToListAsync();
-        Assert.Single(events, e => e.Type == "completed");
+        Assert.Single(events, e => e.Type == AuditEventType.Completed);
         Assert.Null(AuditLog.Verify(events));
         Assert.Null((await again.Requests.GetDetailAsync(owner, requestId)).PendingSeal);
     }

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -31,7 +32,7 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
             [new SelfField(FieldType.Text, 1, new PdfRect(72, 72, 100, 32), "only text")], actor, DateTimeOffset.UtcNow));
         Assert.Contains("signature", none.Message);
         var intruder = await _app.CreateUserAsync("not-self@example.com");
-        Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(() => service.SignAsync(intruder, doc.Id,
+        Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(() => service.SignAsync(intruder, doc.Id,
             [new SelfField(FieldType.Signature, 1, new PdfRect(72, 72, 160, 48), Image: TestImages.SignaturePng())], actor, DateTimeOffset.UtcNow))).Code);
 
         var signed = await service.SignAsync(owner, doc.Id,

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Tests.Fixtures;
 using ESignWeb.Audit;
 using ESignWeb.Domain;
@@ -72,9 +73,9 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
         foreach (var f in others)
         {
             var ex = await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, f.Id, new FieldInput(Text: "22/11/2026", Image: f.Type == FieldType.Signature ? TestImages.SignaturePng() : null)));
-            Assert.Equal("unauthorized_resource", ex.Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, ex.Code);
         }
-        Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, 999_999, new FieldInput(Text: "x")))).Code);
+        Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, 999_999, new FieldInput(Text: "x")))).Code);
         Assert.Equal(before, await Snapshot(s));
     }
 
@@ -127,6 +128,6 @@ public class SigningBadInputTests : IClassFixture<ESignAppFactory>
         await Assert.ThrowsAsync<AppException>(() => s.Signing.FinishAsync(token, new Actor(null)));
         Assert.Equal(before, await Snapshot(s));
         await using var db = await s.Db.CreateDbContextAsync();
-        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == "signed"));
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == AuditEventType.Signed));
     }
 }

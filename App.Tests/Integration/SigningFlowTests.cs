@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using Verification = ESignWeb.Audit.Verification;
 using ESignWeb.Domain;
@@ -42,8 +43,8 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         var signed = detail.SignedFile!;
         Assert.Null(detail.ChainProblem);
         Assert.Equal(["created", "sent", "viewed", "consented", "signed", "viewed", "consented", "signed", "completed"],
-            detail.Events.Select(e => e.Type).Where(t => t != "mail_delivered"));
-        Assert.Contains(detail.Events, e => e.Type == "mail_delivered");
+            detail.Events.Select(e => e.Type.StoredName()).Where(t => t != "mail_delivered"));
+        Assert.Contains(detail.Events, e => e.Type == AuditEventType.MailDelivered);
 
         var blobs = _app.Get<IBlobStore>();
         var sealedPdf = await ReadAsync(blobs, signed.BlobKey);
@@ -127,7 +128,7 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         var payload = System.Text.Json.JsonSerializer.Serialize(new SealRequest(s.RequestId), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.Kind == OutboxKinds.Seal && m.Payload == payload));
         Assert.Equal(1, await db.SignedFiles.CountAsync(f => f.RequestId == s.RequestId));
-        Assert.Equal(20, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == "signed"));
+        Assert.Equal(20, await db.AuditEvents.CountAsync(e => e.RequestId == s.RequestId && e.Type == AuditEventType.Signed));
         Assert.Null(AuditLog.Verify(await db.AuditEvents.Where(e => e.RequestId == s.RequestId).ToListAsync()));
     }
 
@@ -173,7 +174,7 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         var seq = await Sent(true, "hal@example.com", "ida@example.com");
         Assert.Equal(["hal@example.com"], await seq.Requests.RemindAsync(seq.Owner, seq.RequestId, new Actor("o@example.com")));
         var tooSoon = await Assert.ThrowsAsync<ESignWeb.Domain.AppException>(() => seq.Requests.RemindAsync(seq.Owner, seq.RequestId, new Actor("o@example.com")));
-        Assert.Equal("reminder_too_soon", tooSoon.Code);
+        Assert.Equal(ApiErrorCode.ReminderTooSoon, tooSoon.Code);
 
         var par = await Sent(false, "jo@example.com", "kim@example.com", "lea@example.com");
         await par.SignAsync("kim@example.com");

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
@@ -50,7 +51,7 @@ public class StorageBoundsTests
         await s.Signing.FillAsync(token, fields[0], new FieldInput(Image: x, Source: "upload"));
         await s.Signing.FillAsync(token, fields[1], new FieldInput(Image: y, Source: "upload"));
         var refused = await Assert.ThrowsAsync<AppException>(() => s.Signing.FillAsync(token, fields[2], new FieldInput(Image: z, Source: "upload")));
-        Assert.Equal("bad_request", refused.Code);
+        Assert.Equal(ApiErrorCode.BadRequest, refused.Code);
         Assert.Contains("at most 2.9 MB per signer", refused.Message);
         Assert.False(blobs.Exists(SignatureImage.KeyOf(z))); // refused before anything was stored
 

@@ -1,3 +1,5 @@
+using ESignWeb.Api;
+using ESignWeb.Audit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -206,7 +208,7 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
         var t = await Templates.GetAsync(owner, id);
         Assert.Equal(t.Fields.OrderBy(f => f.Number).Select(f => (f.Type, f.PageNumber, f.X, f.Y, f.Width, f.Height)),
             r.Fields.OrderBy(f => f.Id).Select(f => (f.Type, f.PageNumber, f.X, f.Y, f.Width, f.Height)));
-        var createdEvent = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.RequestId == requestId && e.Type == "created");
+        var createdEvent = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.RequestId == requestId && e.Type == AuditEventType.Created);
         var data = JsonDocument.Parse(createdEvent.Data).RootElement;
         Assert.Equal($"NDA Template (#{id})", data.GetProperty("template").GetString());
         Assert.Equal("ACME Rockets Ltd", data.GetProperty("merge_fields").GetProperty("Company Name").GetString());
@@ -365,7 +367,7 @@ public class TemplateApiTests : IClassFixture<ESignAppFactory>
             () => Templates.UseAsync(other, new TemplateUse { TemplateId = id, Name = "x" }, new Audit.Actor(null)),
         };
         foreach (var call in calls)
-            Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(call)).Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(call)).Code);
         Assert.Equal("NDA Template", (await Templates.GetAsync(owner, id)).Name);
     }
 }

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
 using ESignWeb.Storage;
@@ -55,7 +56,7 @@ public class UploadValidationTests : IClassFixture<ESignAppFactory>
         var blobCount = Directory.GetFiles(Path.Combine(_app.DataDir, "blobs"), "*", SearchOption.AllDirectories).Length;
 
         var ex = await Assert.ThrowsAsync<AppException>(() => Import(owner, name, bytes));
-        Assert.Equal(code, ex.Code);
+        Assert.Equal(code, ex.Code.WireCode());
         Assert.Contains(message, ex.Message, StringComparison.OrdinalIgnoreCase);
 
         Assert.Equal(["Keep.pdf"], (await _documents.ListAsync(owner)).Select(d => d.Name));
@@ -70,7 +71,7 @@ public class UploadValidationTests : IClassFixture<ESignAppFactory>
         var big = new byte[_app.MaxUploadMegabytes * 1024 * 1024 + 10];
         TestPdf.Pages(1).CopyTo(big, 0);
         var ex = await Assert.ThrowsAsync<AppException>(() => Import(owner, "big.pdf", big));
-        Assert.Equal("file_too_large", ex.Code);
+        Assert.Equal(ApiErrorCode.FileTooLarge, ex.Code);
         Assert.Contains("1 MB", ex.Message);
         Assert.Empty(await _documents.ListAsync(owner));
     }
@@ -81,7 +82,7 @@ public class UploadValidationTests : IClassFixture<ESignAppFactory>
         var owner = await _app.CreateUserAsync("names@example.com");
         var first = await Import(owner, "NDA.pdf", TestPdf.Pages(1));
         var ex = await Assert.ThrowsAsync<AppException>(() => Import(owner, "nda.PDF", TestPdf.Pages(2)));
-        Assert.Equal("filename_exists", ex.Code);
+        Assert.Equal(ApiErrorCode.FilenameExists, ex.Code);
         Assert.Contains("NDA (1).pdf", ex.Message, StringComparison.OrdinalIgnoreCase);
 
         var second = await Import(owner, "NDA.pdf", TestPdf.Pages(2), rename: true);
@@ -98,7 +99,7 @@ public class UploadValidationTests : IClassFixture<ESignAppFactory>
         var a = await Import(owner, "A.pdf", TestPdf.Pages(1));
         await Import(owner, "B.pdf", TestPdf.Pages(1));
         var ex = await Assert.ThrowsAsync<AppException>(() => _documents.RenameAsync(owner, a.Id, "B"));
-        Assert.Equal("filename_exists", ex.Code);
+        Assert.Equal(ApiErrorCode.FilenameExists, ex.Code);
         Assert.Equal("A.pdf", (await _documents.GetAsync(owner, a.Id)).Name);
         Assert.Equal("Renamed.pdf", (await _documents.RenameAsync(owner, a.Id, "Renamed")).Name);
 
@@ -121,7 +122,7 @@ public class UploadValidationTests : IClassFixture<ESignAppFactory>
                  })
         {
             var ex = await Assert.ThrowsAsync<AppException>(attempt);
-            Assert.Equal("unauthorized_resource", ex.Code);
+            Assert.Equal(ApiErrorCode.UnauthorizedResource, ex.Code);
         }
         Assert.Equal("Mine.pdf", (await _documents.GetAsync(owner, doc.Id)).Name);
     }

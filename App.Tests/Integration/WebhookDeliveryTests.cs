@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -152,7 +153,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         // Another user cannot see or redeliver it.
         var stranger = await _app.CreateUserAsync($"stranger-{Guid.NewGuid():N}@example.com");
         Assert.Empty(await deliveries.ListAsync(stranger));
-        Assert.Equal("unauthorized_resource", (await Assert.ThrowsAsync<AppException>(() => deliveries.RedeliverAsync(stranger, row.Id))).Code);
+        Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(() => deliveries.RedeliverAsync(stranger, row.Id))).Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.IO.Compression;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
@@ -37,7 +38,7 @@ public class PdfSafetyTests
 
         var single = Assert.Throws<AppException>(() => new StreamBudget(2L * 1024 * 1024, 1L << 30).Check(twice));
         Assert.Equal("This PDF could not be read safely: a compressed stream in it expands to more than 2 MB.", single.Message);
-        Assert.Equal(PdfInspector.ConversionFailure, single.Code);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, single.Code);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public class AuditLogTests
         var events = new List<AuditEvent>();
         var prev = AuditLog.Genesis;
         var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-        foreach (var (type, i) in new[] { "created", "sent", "viewed" }.Select((t, i) => (t, i)))
+        foreach (var (type, i) in new[] { AuditEventType.Created, AuditEventType.Sent, AuditEventType.Viewed }.Select((t, i) => (t, i)))
         {
             var e = new AuditEvent { RequestId = 5, Seq = i + 1, Type = type, ActorEmail = "ann@example.com", At = at.AddMinutes(i), Data = "{\"n\":1}", PrevHash = prev };
             e.Hash = AuditLog.ComputeHash(e);

@@ -44,18 +44,6 @@ public class StatusWordsTests
     }
 
     [Fact]
-    public void Every_audit_event_type_reads_as_words()
-    {
-        foreach (var type in new[] { "created", "sent", "mail_delivered", "viewed", "consented", "signed", "declined", "voided", "reminded", "completed" })
-        {
-            var w = StatusWords.OfEvent(type);
-            Assert.DoesNotContain("_", w);
-            Assert.True(char.IsUpper(w[0]), w);
-        }
-        Assert.Equal("some thing", StatusWords.OfEvent("some_thing"));
-    }
-
-    [Fact]
     public void Text_links_split_addresses_from_text_and_drop_trailing_punctuation()
     {
         var parts = TextLinks.Split("Open https://a.example/sign/x1, or (http://b.example/p?q=1). Not ftp://c.example or javascript:alert(1)");

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using Microsoft.AspNetCore.Identity;
@@ -62,7 +63,7 @@ public sealed class Administrators(IDbContextFactory<AppDbContext> dbFactory)
     {
         var normalized = email.Trim().ToUpperInvariant(); // Identity's UpperInvariantLookupNormalizer
         return await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
-               ?? throw new AppException("unauthorized_resource", $"There is no account with the e-mail address {email}.");
+               ?? throw new AppException(ApiErrorCode.UnauthorizedResource, $"There is no account with the e-mail address {email}.");
     }
 
     /// <summary>The role's id; the role row is made on first use.</summary>

@@ -101,14 +101,14 @@ public static class ApiEndpoints
     {
         UploadForm form;
         try { form = await UploadForm.ReadAsync(request, paths, "file", ct); }
-        catch (AppException ex) { return ApiJson.Error(ex.Code, ex.Message); }
+        catch (AppException ex) { return ApiJson.From(ex); }
         await using var _ = form;
-        if (form.FilePath is null) return ApiJson.Error("bad_request", "The field file is required.");
+        if (form.FilePath is null) return ApiJson.Error(ApiErrorCode.BadRequest, "The field file is required.");
         var name = form.Field("name");
         if (string.IsNullOrWhiteSpace(name)) name = form.FileName ?? "";
-        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
+        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error(ApiErrorCode.BadRequest, "The field name is required.");
         if (!TryParseBool(form.Field("rename_if_exists"), out var rename))
-            return ApiJson.Error("bad_request", "rename_if_exists must be true or false.");
+            return ApiJson.Error(ApiErrorCode.BadRequest, "rename_if_exists must be true or false.");
         try
         {
             await using var raw = File.OpenRead(form.FilePath);
@@ -116,17 +116,13 @@ public static class ApiEndpoints
             var doc = await documents.ImportAsync(Owner(user), name, content, rename, ct);
             return ApiJson.Ok(OriginalDto.Of(doc));
         }
-        catch (AppException ex) when (ex.Code == "filename_exists")
+        catch (AppException ex) when (ex.Code is ApiErrorCode.EmptyFile or ApiErrorCode.FilePasswordProtected)
         {
-            return ApiJson.Error("filename_exists", "There is already a file with the same name. Please use a different name.");
-        }
-        catch (AppException ex) when (ex.Code is "empty_file" or "file_password_protected")
-        {
-            return ApiJson.Error("file_conversion_failure", ex.Message); // the seed's code, with our specific reason
+            return ApiJson.Error(ApiErrorCode.FileConversionFailure, ex.Message); // the seed's code, with our specific reason
         }
         catch (InvalidDataException)
         {
-            return ApiJson.Error("file_conversion_failure", "The file looks gzip-compressed but cannot be decompressed.");
+            return ApiJson.Error(ApiErrorCode.FileConversionFailure, "The file looks gzip-compressed but cannot be decompressed.");
         }
     }
 

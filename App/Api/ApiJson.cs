@@ -20,16 +20,19 @@ public static class ApiJson
 
     public static IResult Ok(object value) => Results.Json(value, Options);
 
-    public static IResult Error(string code, string message, int status = StatusCodes.Status400BadRequest) =>
-        Results.Json(new ApiError(code, message), Options, statusCode: status);
+    /// <summary>
+    /// The SignEasy family's error shape, the one place a refusal becomes one: <c>{ "error_code", "message" }</c> with
+    /// the refusal's status (<see cref="ApiErrorCodes"/>). Another API family maps <see cref="ApiErrorCode"/> here in
+    /// its own class.
+    /// </summary>
+    public static IResult Error(ApiErrorCode code, string reason) =>
+        Results.Json(new ApiError(code.WireCode(), code.Message(reason)), Options, statusCode: code.Status());
 
-    /// <summary>Maps a service refusal to the seed's error shape (unknown and foreign objects alike: 401 Unauthorized).</summary>
-    public static IResult From(AppException ex) => ex.Code switch
-    {
-        "unauthorized_resource" => Error("unauthorized_resource", "Unauthorized", StatusCodes.Status401Unauthorized),
-        "file_too_large" => Error(ex.Code, ex.Message, StatusCodes.Status413PayloadTooLarge),
-        _ => Error(ex.Code, ex.Message),
-    };
+    /// <summary>A service refusal in the seed's error shape.</summary>
+    public static IResult From(AppException ex) => Error(ex.Code, ex.Message);
+
+    /// <summary>Writes a refusal outside an endpoint (authentication, body limits).</summary>
+    public static Task WriteAsync(HttpContext http, ApiErrorCode code, string reason) => Error(code, reason).ExecuteAsync(http);
 }
 
 public sealed record ApiError(string ErrorCode, string Message);

@@ -56,14 +56,12 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Response.WriteAsJsonAsync(new ApiError("invalid_token", "Your API key is missing, incorrect or revoked."), ApiJson.Options);
+        await ApiJson.WriteAsync(Context, ApiErrorCode.InvalidToken, "");
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        await Response.WriteAsJsonAsync(new ApiError("unauthorized_resource", "Unauthorized"), ApiJson.Options);
+        await ApiJson.WriteAsync(Context, ApiErrorCode.UnauthorizedResource, "");
     }
 }

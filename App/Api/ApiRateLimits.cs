@@ -55,7 +55,7 @@ public sealed class ApiRateLimits : IDisposable
         if (!granted)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString();
-            return ApiJson.Error("rate_limit_exceeded", $"More than {_limit} requests a minute with this key; try again after the window resets.", StatusCodes.Status429TooManyRequests);
+            return ApiJson.Error(ApiErrorCode.RateLimitExceeded, $"More than {_limit} requests a minute with this key; try again after the window resets.");
         }
         return await next(context);
     }

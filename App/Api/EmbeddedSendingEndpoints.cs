@@ -31,9 +31,9 @@ public static class EmbeddedSendingEndpoints
                 PendingInput.RecipientsOf(body, required: false).Select(r => new PrefillRecipient(r.Email.Trim(), Domain.DisplayNames.Clean(r.FirstName), Domain.DisplayNames.Clean(r.LastName))).ToList(),
                 PendingInput.CcOf(body).Select(c => c.Trim()).ToList());
         }
-        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
-        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
-        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
+        catch (JsonException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The body is not valid JSON: " + ex.Message); }
+        catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The form could not be read: " + ex.Message); }
 
         var baseUrl = publicLinks.BaseFor(request.Host.Host);
         var path = await links.CreateSendingLinkAsync(user.UserId(), fileId, type, prefill, redirect, ct);

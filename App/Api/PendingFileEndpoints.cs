@@ -38,11 +38,11 @@ public static class PendingFileEndpoints
     {
         JsonObject body;
         try { body = await ReadBodyAsync(request, ct); }
-        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
-        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
+        catch (JsonException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The body is not valid JSON: " + ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The form could not be read: " + ex.Message); }
         PendingInput input;
         try { input = PendingInput.Parse(body, withFields); }
-        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
+        catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
         links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
         var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare,
             ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);

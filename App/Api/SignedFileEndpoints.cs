@@ -46,7 +46,7 @@ public static class SignedFileEndpoints
         IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var name = await ApiInput.ReadFieldAsync(request, "name", ct);
-        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error("bad_request", "The field name is required.");
+        if (string.IsNullOrWhiteSpace(name)) return ApiJson.Error(ApiErrorCode.BadRequest, "The field name is required.");
         await files.RenameAsync(Owner(user), id, name, ct);
         var (f, r) = await files.GetAsync(Owner(user), id, ct: ct);
         return ApiJson.Ok(SignedFileDto.Of(f, r, await OwnerAsync(dbFactory, Owner(user), ct)));
@@ -74,8 +74,9 @@ public static class SignedFileEndpoints
         }
         catch (AppException)
         {
-            return Results.Json(new AuditTrailError("audit_trial_generation_failed", "You do not have permission to view this file.",
-                "Failed to generate audit trail."), ApiJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+            const ApiErrorCode refused = ApiErrorCode.AuditTrailGenerationFailed;
+            return Results.Json(new AuditTrailError(refused.WireCode(), refused.Message(""), "Failed to generate audit trail."),
+                ApiJson.Options, statusCode: refused.Status());
         }
     }
 }

@@ -55,11 +55,11 @@ public static class TemplateEndpoints
     {
         JsonObject body;
         try { body = await PendingFileEndpoints.ReadBodyAsync(request, ct); }
-        catch (JsonException ex) { return ApiJson.Error("bad_request", "The body is not valid JSON: " + ex.Message); }
-        catch (InvalidDataException ex) { return ApiJson.Error("bad_request", "The form could not be read: " + ex.Message); }
+        catch (JsonException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The body is not valid JSON: " + ex.Message); }
+        catch (InvalidDataException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The form could not be read: " + ex.Message); }
         TemplateUse use;
         try { use = ParseUse(body); }
-        catch (FormatException ex) { return ApiJson.Error("bad_request", ex.Message); }
+        catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
         links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
         var id = await templates.UseAsync(user.UserId(), use, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
         return ApiJson.Ok(new { pending_file_id = id });

@@ -21,7 +21,7 @@ public static class AuditLog
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public static async Task<AuditEvent> AppendAsync(AppDbContext db, int requestId, string type, Actor actor,
+    public static async Task<AuditEvent> AppendAsync(AppDbContext db, int requestId, AuditEventType type, Actor actor,
         DateTimeOffset at, object? data = null, CancellationToken ct = default)
     {
         var pending = db.ChangeTracker.Entries<AuditEvent>()
@@ -35,7 +35,7 @@ public static class AuditLog
     }
 
     /// <summary>The event that follows <paramref name="last"/> (null: the first) in a chain, hashed; stores nothing.</summary>
-    public static AuditEvent Next(AuditEvent? last, int requestId, string type, Actor actor, DateTimeOffset at, object? data = null)
+    public static AuditEvent Next(AuditEvent? last, int requestId, AuditEventType type, Actor actor, DateTimeOffset at, object? data = null)
     {
         var ev = new AuditEvent
         {
@@ -60,7 +60,7 @@ public static class AuditLog
         {
             ["request_id"] = e.RequestId,
             ["seq"] = e.Seq,
-            ["type"] = e.Type,
+            ["type"] = e.Type.StoredName(),
             ["actor"] = e.ActorEmail,
             ["ip"] = e.Ip,
             ["user_agent"] = e.UserAgent,
@@ -82,7 +82,7 @@ public static class AuditLog
         {
             if (e.Seq != expectedSeq) return $"Event {expectedSeq} is missing.";
             if (e.PrevHash != prev) return $"Event {e.Seq} does not follow event {e.Seq - 1}.";
-            if (ComputeHash(e) != e.Hash) return $"Event {e.Seq} ({e.Type}) was altered.";
+            if (ComputeHash(e) != e.Hash) return $"Event {e.Seq} ({e.Type.StoredName()}) was altered.";
             prev = e.Hash;
             expectedSeq++;
         }

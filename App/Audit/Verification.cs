@@ -28,7 +28,7 @@ public sealed class Verification(IDbContextFactory<AppDbContext> dbFactory, IBlo
         {
             var actual = await HashOfAsync(signed.BlobKey, ct);
             if (actual != signed.Checksum) problems.Add($"The sealed file's SHA-256 is {actual ?? "missing"}, not the recorded {signed.Checksum}.");
-            var completed = events.LastOrDefault(e => e.Type == "completed");
+            var completed = events.LastOrDefault(e => e.Type == AuditEventType.Completed);
             var recorded = completed is null ? null : JsonDocument.Parse(completed.Data).RootElement.TryGetProperty("sealed_sha256", out var v) ? v.GetString() : null;
             if (recorded != signed.Checksum) problems.Add("The completed event does not record the sealed file's SHA-256.");
             if (signed.OriginalChecksum != request?.Document?.Sha256) problems.Add("The signed file does not name the original it was made from.");

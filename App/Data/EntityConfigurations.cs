@@ -1,3 +1,4 @@
+using ESignWeb.Audit;
 using ESignWeb.Domain;
 using ESignWeb.Templates;
 using Microsoft.EntityFrameworkCore;
@@ -136,7 +137,8 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
 {
     public void Configure(EntityTypeBuilder<AuditEvent> e)
     {
-        e.Property(x => x.Type).IsRequired().HasMaxLength(64);
+        e.Property(x => x.Type).IsRequired().HasMaxLength(64)
+            .HasConversion(t => t.StoredName(), s => AuditEventTypes.FromStoredName(s));
         e.Property(x => x.Hash).IsRequired().HasMaxLength(64);
         e.Property(x => x.PrevHash).IsRequired().HasMaxLength(64);
         // The chain position is unique: two concurrent appends cannot both take the same Seq.

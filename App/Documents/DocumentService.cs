@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
@@ -145,7 +146,7 @@ public sealed class DocumentService(
     }
 
     public static AppException FileNameExists(string name) =>
-        new("filename_exists", $"A document named \"{name}\" already exists. Rename it, or let ESignWeb pick a new name such as \"{FileNames.NextAvailable(name, [name])}\".");
+        new(ApiErrorCode.FilenameExists, $"A document named \"{name}\" already exists. Rename it, or let ESignWeb pick a new name such as \"{FileNames.NextAvailable(name, [name])}\".");
 
     private static Task<bool> NameTakenAsync(AppDbContext db, string ownerId, string name, int? exceptId, CancellationToken ct) =>
         db.Documents.AnyAsync(d => d.OwnerId == ownerId && d.DeletedAt == null && d.Name == name && (exceptId == null || d.Id != exceptId), ct);
@@ -173,7 +174,7 @@ public sealed class DocumentService(
     }
 
     private static AppException TooLarge(long limit) =>
-        new("file_too_large", $"The file is larger than the {limit / (1024 * 1024)} MB limit.");
+        new(ApiErrorCode.FileTooLarge, $"The file is larger than the {limit / (1024 * 1024)} MB limit.");
 }
 
 public sealed record DeleteResult(int DraftsDeleted, int SentRequestsKept);

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -84,7 +85,7 @@ public static class InspectPdfCommand
         }
         catch (Exception ex)
         {
-            verdict = PdfVerdict.Refused(PdfInspector.ConversionFailure,
+            verdict = PdfVerdict.Refused(ApiErrorCode.FileConversionFailure,
                 $"This PDF is damaged and cannot be read ({PdfInspector.Trim(ex.Message)}).");
         }
         if (!verdict.Accepted && File.Exists(output)) File.Delete(output);
@@ -143,7 +144,7 @@ public sealed record PdfVerdict(
         Pages: i.Info.Pages.Select(p => new PdfVerdictPage(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList(),
         Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed);
 
-    public static PdfVerdict Refused(string code, string message) => new(false, code, message);
+    public static PdfVerdict Refused(ApiErrorCode code, string message) => new(false, code.WireCode(), message);
 
     /// <summary>The inspection this verdict describes; null for a refusal or an answer that does not add up. What was
     /// removed is mapped to the fixed descriptions (<see cref="ActiveContent.Describe"/>) before anyone logs it.</summary>

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -83,7 +84,7 @@ public sealed class PdfInspectionWorker : IPdfInspection
         {
             TryDelete(PdfInspector.TempFiles(input, output));
             _log.LogInformation("PDF inspection refused an upload after {Ms} ms ({Code}): {Reason}",
-                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Code, ex.Message);
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Code.WireCode(), ex.Message);
             throw;
         }
         catch
@@ -183,7 +184,8 @@ public sealed class PdfInspectionWorker : IPdfInspection
         }
         if (verdict is { Accepted: false })
         {
-            var code = verdict.Code is "empty_file" or "file_password_protected" ? verdict.Code : PdfInspector.ConversionFailure;
+            var code = ApiErrorCodes.FromWireCode(verdict.Code) is { } c && c is ApiErrorCode.EmptyFile or ApiErrorCode.FilePasswordProtected
+                ? c : ApiErrorCode.FileConversionFailure;
             var message = string.IsNullOrWhiteSpace(verdict.Message) ? PdfRefusal.Prefix + "it was refused." : verdict.Message;
             throw new AppException(code, message.Length > 600 ? message[..600] + "…" : message);
         }

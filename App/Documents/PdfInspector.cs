@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Domain;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -21,7 +22,6 @@ public sealed record PdfInspection(PdfInfo Info, bool Rewritten, IReadOnlyList<s
 /// </summary>
 public static class PdfInspector
 {
-    public const string ConversionFailure = "file_conversion_failure";
     public const string OwnerPasswordRemoved = "owner-password encryption";
 
     /// <param name="input">The untrusted file.</param>
@@ -34,9 +34,9 @@ public static class PdfInspector
     {
         var length = new FileInfo(input).Length;
         if (length == 0)
-            throw new AppException("empty_file", "The file is empty.");
+            throw new AppException(ApiErrorCode.EmptyFile, "The file is empty.");
         if (!HasPdfHeader(input))
-            throw new AppException(ConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
+            throw new AppException(ApiErrorCode.FileConversionFailure, "This file is not a PDF (it does not start with %PDF-). Upload a PDF document.");
 
         RawStructure.Check(input); // looping cross-reference chains and absurd lengths, before PDFsharp follows them
         var (doc, encrypted) = OpenForImport(input, password);
@@ -47,7 +47,7 @@ public static class PdfInspector
         {
             PdfStructure.Check(doc, maxPages, new StreamBudget(perStreamLimit, totalStreamLimit));
             if (doc.PageCount == 0)
-                throw new AppException(ConversionFailure, "This PDF has no pages.");
+                throw new AppException(ApiErrorCode.FileConversionFailure, "This PDF has no pages.");
             ReadGeometry(doc); // the original's pages must read before anything is rewritten
             removed.AddRange(ActiveContent.Strip(doc)); // in memory only: what a rewrite will remove
             ownerOnly = !encrypted && NeedsOwnerPassword(input);
@@ -64,7 +64,7 @@ public static class PdfInspector
         }
         catch (Exception ex) when (ex is not AppException and not OutOfMemoryException)
         {
-            throw new AppException(ConversionFailure, $"This PDF is damaged and cannot be read ({Trim(ex.Message)}).");
+            throw new AppException(ApiErrorCode.FileConversionFailure, $"This PDF is damaged and cannot be read ({Trim(ex.Message)}).");
         }
         if (removed.Count > 0 && !ownerOnly && !encrypted)
         {
@@ -120,12 +120,12 @@ public static class PdfInspector
             }
             using (var again = PdfReader.Open(temp, PdfDocumentOpenMode.Import))
                 if (again.PageCount != pages.Count)
-                    throw new AppException(ConversionFailure, "This PDF is damaged: its pages do not survive being saved again.");
+                    throw new AppException(ApiErrorCode.FileConversionFailure, "This PDF is damaged: its pages do not survive being saved again.");
             return pages;
         }
         catch (Exception ex) when (ex is not AppException)
         {
-            throw new AppException(ConversionFailure, $"This PDF is damaged and cannot be prepared for signing ({Trim(ex.Message)}).");
+            throw new AppException(ApiErrorCode.FileConversionFailure, $"This PDF is damaged and cannot be prepared for signing ({Trim(ex.Message)}).");
         }
         finally
         {
@@ -167,17 +167,17 @@ public static class PdfInspector
             }
             catch (PdfReaderException again) when (IsPasswordProblem(again))
             {
-                throw new AppException("file_password_protected", "The password does not open this PDF.");
+                throw new AppException(ApiErrorCode.FilePasswordProtected, "The password does not open this PDF.");
             }
         }
         catch (PdfReaderException ex) when (IsPasswordProblem(ex))
         {
-            throw new AppException("file_password_protected",
+            throw new AppException(ApiErrorCode.FilePasswordProtected,
                 "This PDF is password-protected. Remove the password (print or save it without protection) and upload it again.");
         }
         catch (Exception ex) when (ex is not AppException and not OutOfMemoryException)
         {
-            throw new AppException(ConversionFailure, $"This PDF is damaged or truncated and cannot be read ({Trim(ex.Message)}).");
+            throw new AppException(ApiErrorCode.FileConversionFailure, $"This PDF is damaged or truncated and cannot be read ({Trim(ex.Message)}).");
         }
     }
 
@@ -204,10 +204,10 @@ public static class PdfInspector
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new AppException(ConversionFailure, $"This PDF is damaged: a page cannot be read ({Trim(ex.Message)}).");
+            throw new AppException(ApiErrorCode.FileConversionFailure, $"This PDF is damaged: a page cannot be read ({Trim(ex.Message)}).");
         }
         if (pages.Any(p => p.Width < 1 || p.Height < 1 || double.IsNaN(p.Width) || double.IsNaN(p.Height)))
-            throw new AppException(ConversionFailure, "This PDF has a page without a usable size.");
+            throw new AppException(ApiErrorCode.FileConversionFailure, "This PDF has a page without a usable size.");
         return pages;
     }
 

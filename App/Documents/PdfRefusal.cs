@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Domain;
 
 namespace ESignWeb.Documents;
@@ -8,7 +9,7 @@ public static class PdfRefusal
     public const string Prefix = "This PDF could not be read safely: ";
 
     /// <summary>A <c>file_conversion_failure</c> whose message is <see cref="Prefix"/> + <paramref name="reason"/>.</summary>
-    public static AppException Unsafe(string reason) => new(PdfInspector.ConversionFailure, Prefix + reason);
+    public static AppException Unsafe(string reason) => new(ApiErrorCode.FileConversionFailure, Prefix + reason);
 
     public static AppException TooDeep() => Unsafe("its structure is too deeply nested or loops.");
 
@@ -16,7 +17,7 @@ public static class PdfRefusal
 
     /// <summary>No inspection worker became free within the timeout (other uploads are being checked).</summary>
     public static AppException Busy() =>
-        new(PdfInspector.ConversionFailure, "ESignWeb is busy checking other uploads; try again in a minute.");
+        new(ApiErrorCode.FileConversionFailure, "ESignWeb is busy checking other uploads; try again in a minute.");
 
     public static AppException TooBig(int megabytes) => Unsafe($"it needed more than {megabytes} MB of memory.");
 

@@ -1,16 +1,17 @@
+using ESignWeb.Api;
+
 namespace ESignWeb.Domain;
 
 /// <summary>
-/// A refusal the user (or API client) can act on: a seed-style <see cref="Code"/> (<c>filename_exists</c>,
-/// <c>file_conversion_failure</c>, <c>bad_request</c>, <c>unauthorized_resource</c>, …) and a specific message.
-/// Services throw it before changing anything.
+/// A refusal the user (or API client) can act on: one of the closed <see cref="ApiErrorCode"/>s and a specific
+/// message. Services throw it before changing anything.
 /// </summary>
-public class AppException(string code, string message) : Exception(message)
+public class AppException(ApiErrorCode code, string message) : Exception(message)
 {
-    public string Code { get; } = code;
+    public ApiErrorCode Code { get; } = code;
 
     public static AppException NotFound(string what) =>
-        new("unauthorized_resource", $"{what} was not found, or you do not have access to it.");
+        new(ApiErrorCode.UnauthorizedResource, $"{what} was not found, or you do not have access to it.");
 
-    public static AppException BadRequest(string message) => new("bad_request", message);
+    public static AppException BadRequest(string message) => new(ApiErrorCode.BadRequest, message);
 }

@@ -239,7 +239,8 @@ public class AuditEvent
     public long Id { get; set; }
     public int RequestId { get; set; }
     public int Seq { get; set; }
-    public string Type { get; set; } = "";
+    /// <summary>Stored as its <see cref="Audit.AuditEventTypes.StoredName"/>.</summary>
+    public Audit.AuditEventType Type { get; set; }
     public string? ActorEmail { get; set; }
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }

@@ -1,7 +1,8 @@
+using ESignWeb.Api;
 namespace ESignWeb.Domain;
 
 /// <summary>A transition the workflow refuses, with a message fit for the user and a seed-style error code.</summary>
-public sealed class WorkflowException(string code, string message) : AppException(code, message);
+public sealed class WorkflowException(ApiErrorCode code, string message) : AppException(code, message);
 
 /// <summary>What a transition asks the caller to do after committing it.</summary>
 public sealed record WorkflowOutcome(
@@ -67,9 +68,9 @@ public static class RequestWorkflow
     public static WorkflowOutcome Send(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Draft)
-            throw new WorkflowException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}).");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}).");
         if (!r.Recipients.Any(x => x.Acts))
-            throw new WorkflowException("bad_request", "Add at least one signer before sending.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Add at least one signer before sending.");
         Renumber(r);
         r.Status = RequestStatus.Incomplete;
         r.SentAt = now;
@@ -118,7 +119,7 @@ public static class RequestWorkflow
     {
         EnsureMaySign(r, who);
         if (string.IsNullOrWhiteSpace(reason))
-            throw new WorkflowException("bad_request", "Please give a reason for declining.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Please give a reason for declining.");
         who.Status = RecipientStatus.Declined;
         who.DeclineReason = reason.Trim();
         who.ModifiedAt = now;
@@ -131,7 +132,7 @@ public static class RequestWorkflow
     public static void Void(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Incomplete)
-            throw new WorkflowException("bad_request", $"Only a request out for signature can be voided (this one is {WireNames.Of(r.Status)}).");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"Only a request out for signature can be voided (this one is {WireNames.Of(r.Status)}).");
         r.Status = RequestStatus.Canceled;
         r.ModifiedAt = now;
         r.Version++;
@@ -156,7 +157,7 @@ public static class RequestWorkflow
     {
         if (r.Status == RequestStatus.Complete) return;
         if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Acts && x.Status != RecipientStatus.Finalized))
-            throw new WorkflowException("bad_request", "Only a request whose signers have all finished can be completed.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "Only a request whose signers have all finished can be completed.");
         r.Status = RequestStatus.Complete;
         r.SignedFileId = signedFileId;
         r.CompletedAt = now;
@@ -177,19 +178,19 @@ public static class RequestWorkflow
     private static void EnsureMaySign(SignatureRequest r, Recipient who)
     {
         if (!r.Recipients.Contains(who))
-            throw new WorkflowException("unauthorized_resource", "This recipient is not part of the request.");
+            throw new WorkflowException(ApiErrorCode.UnauthorizedResource, "This recipient is not part of the request.");
         if (!IsOpenForSigning(r))
-            throw new WorkflowException("bad_request", $"This request is {WireNames.Of(r.Status)} and can no longer be signed.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"This request is {WireNames.Of(r.Status)} and can no longer be signed.");
         if (who.Status is RecipientStatus.Finalized)
-            throw new WorkflowException("bad_request", "You have already signed this document.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "You have already signed this document.");
         if (who.Status is RecipientStatus.Declined)
-            throw new WorkflowException("bad_request", "You declined this document.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "You declined this document.");
         if (!who.Acts)
-            throw new WorkflowException("bad_request", "You receive the final copy of this document; there is nothing for you to sign.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, "You receive the final copy of this document; there is nothing for you to sign.");
         if (!CurrentGroup(r).Contains(who))
         {
             var waiting = string.Join(", ", CurrentGroup(r).Select(x => $"{x.FullName} <{x.Email}>"));
-            throw new WorkflowException("bad_request", $"It is not your turn yet: the request is waiting for {waiting}.");
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"It is not your turn yet: the request is waiting for {waiting}.");
         }
     }
 }

@@ -3,7 +3,8 @@ namespace ESignWeb.Domain;
 /// <summary>
 /// The one mapping from statuses and audit events to the words a person reads on screen ("Waiting for others", not
 /// <c>incomplete</c>). The API, webhooks and the database keep the seed's wire names (<see cref="WireNames"/>); every
-/// page that shows a status, a status filter or a timeline entry takes its words from here.
+/// page that shows a status or a status filter takes its words from here (an audit event's words:
+/// <c>Audit/AuditEventTypes.Describe</c>).
 /// </summary>
 public static class StatusWords
 {
@@ -55,22 +56,6 @@ public static class StatusWords
 
     /// <summary>Beside the signer whose turn it is in a sequential request.</summary>
     public const string TheirTurn = "their turn";
-
-    /// <summary>An audit event type (<c>mail_delivered</c>) as a person reads it ("Mail delivered"); the audit trail PDF uses the same words.</summary>
-    public static string OfEvent(string type) => type switch
-    {
-        "created" => "Request created",
-        "sent" => "Sent for signature",
-        "mail_delivered" => "Mail delivered",
-        "viewed" => "Document viewed",
-        "consented" => "Agreed to sign electronically",
-        "signed" => "Signed",
-        "declined" => "Declined",
-        "voided" => "Voided by the sender",
-        "reminded" => "Reminder sent",
-        "completed" => "Completed and sealed",
-        _ => type.Replace('_', ' '),
-    };
 }
 
 /// <summary>Counts in words: "1 page", "3 pages" — never "3 page(s)".</summary>

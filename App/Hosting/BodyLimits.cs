@@ -108,7 +108,7 @@ public static class BodyLimits
                     }
                     catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && !IsTooLarge(ex)))
                     {
-                        await RefuseAsync(ctx, StatusCodes.Status400BadRequest, "bad_request", "The form could not be read: " + ex.Message);
+                        await RefuseAsync(ctx, ApiErrorCode.BadRequest, "The form could not be read: " + ex.Message);
                         return;
                     }
                 }
@@ -128,18 +128,18 @@ public static class BodyLimits
     }
 
     private static Task RefuseTooLargeAsync(HttpContext ctx, bool upload, long limit) =>
-        RefuseAsync(ctx, StatusCodes.Status413PayloadTooLarge, upload ? "file_too_large" : "request_too_large",
+        RefuseAsync(ctx, upload ? ApiErrorCode.FileTooLarge : ApiErrorCode.RequestTooLarge,
             $"The request body is larger than the {Describe(limit)} limit of this endpoint (counted after decompression).");
 
-    private static async Task RefuseAsync(HttpContext ctx, int status, string code, string message)
+    private static async Task RefuseAsync(HttpContext ctx, ApiErrorCode code, string message)
     {
         ctx.Response.Clear();
         if (ctx.Request.Path.StartsWithSegments("/v1") || ctx.Request.Path.StartsWithSegments("/v2"))
         {
-            await ApiJson.Error(code, message, status).ExecuteAsync(ctx);
+            await ApiJson.WriteAsync(ctx, code, message);
             return;
         }
-        ctx.Response.StatusCode = status;
+        ctx.Response.StatusCode = code.Status();
         ctx.Response.ContentType = "text/plain; charset=utf-8";
         await ctx.Response.WriteAsync(message, ctx.RequestAborted);
     }

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Security.Claims;
 using ESignWeb.Components;
 using ESignWeb.Components.Shared;
@@ -134,7 +135,7 @@ public static class ESignApplicationExtensions
             var (content, name) = await open();
             return PdfResponses.File(http, content, name);
         }
-        catch (AppException ex) when (ex.Code == "unauthorized_resource")
+        catch (AppException ex) when (ex.Code == ApiErrorCode.UnauthorizedResource)
         {
             return Results.NotFound();
         }
@@ -174,7 +175,7 @@ public static class ESignApplicationExtensions
                 var (content, name) = await documents.OpenOriginalAsync(ownerId, id, ct);
                 return PdfResponses.File(http, content, download == true ? name : null);
             }
-            catch (AppException ex) when (ex.Code == "unauthorized_resource")
+            catch (AppException ex) when (ex.Code == ApiErrorCode.UnauthorizedResource)
             {
                 return Results.NotFound();
             }

@@ -38,7 +38,7 @@ public sealed class SignerInviteHandler(
         try
         {
             await dbFactory.WriteAsync(async w =>
-                await AuditLog.AppendAsync(w, request.Id, "mail_delivered", new Actor(null), clock.GetUtcNow(),
+                await AuditLog.AppendAsync(w, request.Id, AuditEventType.MailDelivered, new Actor(null), clock.GetUtcNow(),
                     new { to = r.Email, kind = p.Reminder ? "reminder" : "invitation" }, ct), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Domain;
@@ -71,7 +72,7 @@ public sealed class RequestService(
                 foreach (var (k, v) in createdDetails) all[k] = v;
                 data = all;
             }
-            await AuditLog.AppendAsync(db, request.Id, "created", actor, now, data, ct);
+            await AuditLog.AppendAsync(db, request.Id, AuditEventType.Created, actor, now, data, ct);
             return request.Id;
         }, ct);
     }
@@ -82,7 +83,7 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
         if (!RequestWorkflow.IsEditable(r))
-            throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+            throw new AppException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
         var keys = r.Recipients.ToDictionary(x => x.Id, _ => Guid.NewGuid());
         return new RequestDraft
         {
@@ -113,7 +114,7 @@ public sealed class RequestService(
         {
             var r = await LoadOwnedAsync(db, ownerId, draft.RequestId, ct);
             if (!RequestWorkflow.IsEditable(r))
-                throw new AppException("bad_request", $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
+                throw new AppException(ApiErrorCode.BadRequest, $"This request was already sent (it is {WireNames.Of(r.Status)}) and can no longer be edited.");
             draft.Pages = r.Document!.Pages; // never trust the page geometry the caller holds
             var problems = DraftEditor.ProblemsBeforeSend(draft, requireSigners: false);
             if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
@@ -205,14 +206,14 @@ public sealed class RequestService(
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Send(r, now); // refuses a request sent meanwhile (another tab)
             foreach (var recipient in r.Recipients) tokens.Issue(recipient);
-            await AuditLog.AppendAsync(db, r.Id, "sent", actor, now, new
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Sent, actor, now, new
             {
                 is_ordered = r.IsOrdered,
                 recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
                 cc = r.Cc,
                 fields = r.Fields.Count,
             }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Initiated, actor, now, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Sent, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in outcome.Notify)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
@@ -302,8 +303,8 @@ public sealed class RequestService(
             var now = clock.GetUtcNow();
             RequestWorkflow.Void(r, now);
             r.VoidMessage = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
-            await AuditLog.AppendAsync(db, r.Id, "voided", actor, now, new { message = r.VoidMessage }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Voided, actor, now, ct);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Voided, actor, now, new { message = r.VoidMessage }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Voided, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized))
                     OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
@@ -324,14 +325,14 @@ public sealed class RequestService(
                 throw AppException.BadRequest($"Only a request out for signature can be reminded (this one is {WireNames.Of(r.Status)}).");
             var now = clock.GetUtcNow();
             if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
-                throw new AppException("reminder_too_soon",
+                throw new AppException(ApiErrorCode.ReminderTooSoon,
                     $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.");
             var targets = RequestWorkflow.RemindTargets(r);
             if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");
             r.LastRemindedAt = now;
             r.ModifiedAt = now;
-            await AuditLog.AppendAsync(db, r.Id, "reminded", actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Reminded, actor, now, ct);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Reminded, actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Reminded, actor, now, ct);
             if (!r.EmbeddedSigning)
                 foreach (var who in targets)
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);

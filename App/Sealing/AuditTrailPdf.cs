@@ -83,7 +83,7 @@ public static class AuditTrailPdf
         l.Rule();
     }
 
-    private static string Describe(AuditEvent e) => StatusWords.OfEvent(e.Type) + Detail(e);
+    private static string Describe(AuditEvent e) => e.Type.Describe() + Detail(e);
 
     private static string Detail(AuditEvent e)
     {

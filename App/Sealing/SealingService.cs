@@ -102,7 +102,7 @@ public sealed class SealingService(
         {
             if (basis is null) return null; // sealed meanwhile
             var now = clock.GetUtcNow();
-            var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, "completed", new Actor(null), now,
+            var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, AuditEventType.Completed, new Actor(null), now,
                 CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey));
             var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product));
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
@@ -123,7 +123,7 @@ public sealed class SealingService(
                     db.SignedFiles.Add(signed);
                     await db.SaveChangesAsync(ct);
                     RequestWorkflow.Complete(request, signed.Id, now);
-                    var completed = await AuditLog.AppendAsync(db, request.Id, "completed", new Actor(null), now,
+                    var completed = await AuditLog.AppendAsync(db, request.Id, AuditEventType.Completed, new Actor(null), now,
                         CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey), ct);
                     if (completed.Hash != expected.Hash) throw new StaleAuditTrail(); // rolls back
                     await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
@@ -186,7 +186,7 @@ public sealed class SealingService(
         new(r.Document!.Name, r.Id, publicId, owner.DisplayName, owner.Email ?? "", r.Document.Sha256, sealedSha,
             RequestWorkflow.InOrder(r).Select(x =>
             {
-                var signedEvent = events.LastOrDefault(e => e.Type == "signed" && e.ActorEmail == x.Email);
+                var signedEvent = events.LastOrDefault(e => e.Type == AuditEventType.Signed && e.ActorEmail == x.Email);
                 var sig = r.Fields.FirstOrDefault(f => f.RecipientId == x.Id && f.Type == FieldType.Signature && f.Value is { Length: 64 });
                 return new AuditSigner(x.FullName, x.Email, WireNames.Of(x.Status), x.FinalizedAt, signedEvent?.Ip, signedEvent?.UserAgent,
                     sig is null ? null : images.GetValueOrDefault(sig.Value!));

@@ -46,10 +46,10 @@ public sealed class SelfSignService(
         var who = actor with { Email = owner.Email };
         // No request rows exist to hold them: the chain is built here, in the same form AuditLog stores.
         var events = new List<AuditEvent>();
-        void Add(string type, Actor by, DateTimeOffset at, object data) => events.Add(AuditLog.Next(events.LastOrDefault(), 0, type, by, at, data));
-        Add("created", who, openedAt, new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true });
-        Add("consented", who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text });
-        Add("signed", who, now, new { fields = items.Count });
+        void Add(AuditEventType type, Actor by, DateTimeOffset at, object data) => events.Add(AuditLog.Next(events.LastOrDefault(), 0, type, by, at, data));
+        Add(AuditEventType.Created, who, openedAt, new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true });
+        Add(AuditEventType.Consented, who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text });
+        Add(AuditEventType.Signed, who, now, new { fields = items.Count });
         var signature = items.FirstOrDefault(i => i.Type == FieldType.Signature)?.Image;
         AuditTrailInfo Info(IReadOnlyList<AuditEvent> e, string? sealedSha) => new(doc.Name, 0, publicId, owner.DisplayName, owner.Email ?? "",
             doc.Sha256, sealedSha, [new AuditSigner(owner.DisplayName, owner.Email ?? "", "finalized", now, actor.Ip, actor.UserAgent, signature)],
@@ -59,7 +59,7 @@ public sealed class SelfSignService(
         await using (var original = blobs.OpenRead(doc.BlobKey))
             sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
-        Add("completed", new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
+        Add(AuditEventType.Completed, new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
         var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
 
         var signed = await dbFactory.WriteAsync(async write =>

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Storage;
@@ -43,7 +44,7 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
             var f = await db.SignedFiles.SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId && x.DeletedAt == null, ct)
                     ?? throw AppException.NotFound("The signed file");
             if (await db.SignedFiles.AnyAsync(x => x.OwnerId == ownerId && x.DeletedAt == null && x.Id != id && x.Name.ToLower() == name.ToLower(), ct))
-                throw new AppException("filename_exists", "There is already a file with the same name. Please use a different name.");
+                throw new AppException(ApiErrorCode.FilenameExists, "There is already a file with the same name. Please use a different name.");
             f.Name = name;
             f.ModifiedAt = DateTimeOffset.UtcNow;
             return f;

@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using System.Text.Json;
 using ESignWeb.Audit;
 using ESignWeb.Data;
@@ -46,8 +47,8 @@ public sealed class SigningService(
                 if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
                 var now = clock.GetUtcNow();
                 RequestWorkflow.View(r, who, now);
-                await AuditLog.AppendAsync(db, r.Id, "viewed", actor with { Email = who.Email }, now, null, ct);
-                await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Viewed, actor with { Email = who.Email }, now, ct);
+                await AuditLog.AppendAsync(db, r.Id, AuditEventType.Viewed, actor with { Email = who.Email }, now, null, ct);
+                await WebhookEvents.RaiseAsync(db, r, AuditEventType.Viewed, actor with { Email = who.Email }, now, ct);
             }, ct);
             outboxSignal.Notify();
             read.ChangeTracker.Clear();
@@ -82,7 +83,7 @@ public sealed class SigningService(
                 f.Value = f.Type switch { FieldType.Name => who.FullName, FieldType.Email => who.Email, _ => null };
                 if (f.Value is not null) f.FilledAt = now;
             }
-            await AuditLog.AppendAsync(db, r.Id, "consented", actor with { Email = who.Email }, now,
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Consented, actor with { Email = who.Email }, now,
                 new { consent_version = Consent.Version, consent_text = L["ConsentText"].Value, consent_language = CurrentLanguage }, ct);
         }, ct);
 
@@ -231,13 +232,13 @@ public sealed class SigningService(
                 throw AppException.BadRequest(L["ErrorNeedSignature"]);
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Finalize(r, who, now);
-            await AuditLog.AppendAsync(db, r.Id, "signed", actor with { Email = who.Email }, now, new
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Signed, actor with { Email = who.Email }, now, new
             {
                 recipient_id = who.Id,
                 name = who.FullName,
                 fields = mine.Select(f => new { f.Id, type = WireNames.Of(f.Type), f.PageNumber, source = f.ValueSource, value_sha256 = Sha(f.Value) }),
             }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Signed, actor with { Email = who.Email }, now, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Signed, actor with { Email = who.Email }, now, ct);
             foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
                 OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id), $"Signing invitation → {next.Email}", r.OwnerId, now);
             if (outcome.SealNow)
@@ -255,8 +256,8 @@ public sealed class SigningService(
             var (r, who) = await LoadReadyAsync(db, token, ct);
             var now = clock.GetUtcNow();
             RequestWorkflow.Decline(r, who, reason, now);
-            await AuditLog.AppendAsync(db, r.Id, "declined", actor with { Email = who.Email }, now, new { recipient_id = who.Id, reason = who.DeclineReason }, ct);
-            await WebhookEvents.RaiseAsync(db, r, WebhookEventTypes.Declined, actor with { Email = who.Email }, now, ct, who.DeclineReason);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Declined, actor with { Email = who.Email }, now, new { recipient_id = who.Id, reason = who.DeclineReason }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Declined, actor with { Email = who.Email }, now, ct, who.DeclineReason);
             OutboxWriter.Enqueue(db, OutboxKinds.DeclinedNotice, new DeclinedNotice(r.Id, who.Id), $"Declined by {who.Email} → sender", r.OwnerId, now);
         }, ct);
         outboxSignal.Notify();
@@ -417,11 +418,11 @@ public sealed class SigningService(
         var (r, who) = await LoadAsync(db, token, ct);
         if (r is null || who is null) throw UnknownLinkError();
         var state = StateOf(r, who, out var message);
-        if (state != SigningState.Ready) throw new AppException("bad_request", message);
+        if (state != SigningState.Ready) throw new AppException(ApiErrorCode.BadRequest, message);
         return (r, who);
     }
 
-    private AppException UnknownLinkError() => new("unauthorized_resource", L["ErrorLinkNotValid"]);
+    private AppException UnknownLinkError() => new(ApiErrorCode.UnauthorizedResource, L["ErrorLinkNotValid"]);
 
     private SigningSession Unknown() => new(SigningState.UnknownLink, L["StatusUnknownLink"]);
 

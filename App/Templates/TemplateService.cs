@@ -1,3 +1,4 @@
+using ESignWeb.Api;
 using ESignWeb.Audit;
 using ESignWeb.Components.Pdf;
 using ESignWeb.Data;
@@ -84,7 +85,7 @@ public sealed class TemplateService(
                 while ((n = await content.ReadAsync(buffer, ct)) > 0)
                 {
                     total += n;
-                    if (total > maxBytes) throw new AppException("file_too_large", $"The file is larger than the {maxBytes / (1024 * 1024)} MB limit.");
+                    if (total > maxBytes) throw new AppException(ApiErrorCode.FileTooLarge, $"The file is larger than the {maxBytes / (1024 * 1024)} MB limit.");
                     await fs.WriteAsync(buffer.AsMemory(0, n), ct);
                 }
             }

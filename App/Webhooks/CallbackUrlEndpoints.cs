@@ -41,5 +41,5 @@ public static class CallbackUrlEndpoints
     private static string? ClientId(HttpContext http) => ApiKeyAuthenticationHandler.ClientIdOf(http);
 
     private static IResult MissingClientId() =>
-        ApiJson.Error("bad_request", "The X-Client-ID header is required (any identifier of your integration).");
+        ApiJson.Error(ApiErrorCode.BadRequest, "The X-Client-ID header is required (any identifier of your integration).");
 }

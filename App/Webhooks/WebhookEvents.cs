@@ -10,21 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Webhooks;
 
-/// <summary>The seed's event names.</summary>
-public static class WebhookEventTypes
-{
-    public const string Initiated = "rs.initiated";
-    public const string Viewed = "rs.viewed";
-    public const string Signed = "rs.signed";
-    public const string Declined = "rs.declined";
-    public const string Voided = "rs.voided";
-    public const string Reminded = "rs.reminded";
-    public const string Completed = "rs.completed";
-    public const string DocumentSigned = "document.signed";
-
-    public static readonly IReadOnlyList<string> All = [Initiated, Viewed, Signed, Declined, Voided, Reminded, Completed, DocumentSigned];
-}
-
 /// <summary>
 /// Raises webhook events inside the caller's unit of work: for each of the owner's callback URLs, a delivery row (with
 /// the body fixed now, in the seed's payload shape) and the outbox message that sends it commit together with the state
@@ -32,20 +17,24 @@ public static class WebhookEventTypes
 /// </summary>
 public static class WebhookEvents
 {
-    /// <summary>An <c>rs.*</c> event about a request (all but <c>rs.completed</c>): data is the pending file as it is now.</summary>
-    public static async Task RaiseAsync(AppDbContext db, SignatureRequest r, string type, Actor actor, DateTimeOffset now,
+    /// <summary>
+    /// The <c>rs.*</c> event (all but <c>rs.completed</c>) that the audit event <paramref name="recorded"/> raises
+    /// (<see cref="WebhookEventTypes.RaisedBy"/>; none: nothing): data is the pending file as it is now.
+    /// </summary>
+    public static async Task RaiseAsync(AppDbContext db, SignatureRequest r, AuditEventType recorded, Actor actor, DateTimeOffset now,
         CancellationToken ct, string? declineReason = null)
     {
+        if (WebhookEventTypes.RaisedBy(recorded) is not { } type) return;
         var urls = await UrlsOfAsync(db, r.OwnerId, ct);
         if (urls.Count == 0) return;
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct);
         var data = (JsonObject)JsonSerializer.SerializeToNode(PendingFileDto.Of(r, owner), ApiJson.Options)!;
         data["owner_user_id"] = owner.ApiNumber;
-        if (type == WebhookEventTypes.Declined) data["decline_reason"] = declineReason;
+        if (type == WebhookEventType.Declined) data["decline_reason"] = declineReason;
         var byOwner = actor.Email is not null && string.Equals(actor.Email, owner.Email, StringComparison.OrdinalIgnoreCase);
         var metadata = new JsonObject
         {
-            ["event_type"] = type,
+            ["event_type"] = type.WireName(),
             ["event_user_id"] = byOwner ? owner.ApiNumber : null,
             ["client_id"] = actor.ClientId,
             ["event_user"] = actor.Email,
@@ -63,9 +52,9 @@ public static class WebhookEvents
         {
             // The seed sends signed_file_id as a string.
             ["data"] = new JsonObject { ["owner_user_id"] = ownerNumber, ["signed_file_id"] = signedFileId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["id"] = r.Id },
-            ["metadata"] = new JsonObject { ["event_user"] = null, ["event_type"] = WebhookEventTypes.Completed, ["client_id"] = null },
+            ["metadata"] = new JsonObject { ["event_user"] = null, ["event_type"] = WebhookEventType.Completed.WireName(), ["client_id"] = null },
         };
-        Enqueue(db, r.OwnerId, urls, WebhookEventTypes.Completed, body, $"\"{r.Name}\"", now);
+        Enqueue(db, r.OwnerId, urls, WebhookEventType.Completed, body, $"\"{r.Name}\"", now);
     }
 
     /// <summary><c>document.signed</c>: the user signed a document themselves (no request).</summary>
@@ -81,9 +70,9 @@ public static class WebhookEvents
                 ["pending_file"] = null, ["user_id"] = ownerNumber, ["name"] = f.Name, ["checksum"] = f.Checksum,
                 ["created_time"] = ApiJson.Epoch(f.CreatedAt), ["last_modified_time"] = ApiJson.Epoch(f.ModifiedAt), ["id"] = f.Id,
             },
-            ["metadata"] = new JsonObject { ["event_user"] = actor.Email, ["event_type"] = WebhookEventTypes.DocumentSigned, ["client_id"] = actor.ClientId },
+            ["metadata"] = new JsonObject { ["event_user"] = actor.Email, ["event_type"] = WebhookEventType.DocumentSigned.WireName(), ["client_id"] = actor.ClientId },
         };
-        Enqueue(db, f.OwnerId, urls, WebhookEventTypes.DocumentSigned, body, $"\"{f.Name}\"", now);
+        Enqueue(db, f.OwnerId, urls, WebhookEventType.DocumentSigned, body, $"\"{f.Name}\"", now);
     }
 
     /// <summary>The distinct callback URLs of a user (a URL registered under two client ids gets one delivery).</summary>
@@ -92,19 +81,19 @@ public static class WebhookEvents
             .Select(e => new { e.Id, e.Url }).ToListAsync(ct))
         .DistinctBy(e => e.Url).Select(e => (e.Id, e.Url)).ToList();
 
-    private static void Enqueue(AppDbContext db, string userId, List<(int Id, string Url)> urls, string type, JsonObject body,
+    private static void Enqueue(AppDbContext db, string userId, List<(int Id, string Url)> urls, WebhookEventType type, JsonObject body,
         string about, DateTimeOffset now)
     {
         var eventId = "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var json = body.ToJsonString(ApiJson.Options);
         foreach (var (endpointId, url) in urls)
         {
-            var message = OutboxWriter.Enqueue(db, OutboxKinds.Webhook, new WebhookDeliveryJob(eventId), $"Webhook {type} {about} → {url}",
+            var message = OutboxWriter.Enqueue(db, OutboxKinds.Webhook, new WebhookDeliveryJob(eventId), $"Webhook {type.WireName()} {about} → {url}",
                 userId, now);
             message.Partition = url;
             db.WebhookDeliveries.Add(new WebhookDelivery
             {
-                EventId = eventId, UserId = userId, EndpointId = endpointId, Url = url, EventType = type, Body = json,
+                EventId = eventId, UserId = userId, EndpointId = endpointId, Url = url, EventType = type.WireName(), Body = json,
                 CreatedAt = now, RetryWindowStart = now, Status = WebhookDeliveryStatus.Pending, Outbox = message,
             });
         }
