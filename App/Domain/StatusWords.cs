@@ -35,8 +35,8 @@ public static class StatusWords
 
     /// <summary>What the sender can do about a seal that gave up: the error is on the Outbox page.</summary>
     public const string SealFailedAdvice =
-        "Everyone has signed, but the signed document could not be made and it will not be retried. " +
-        "The Outbox page shows the error; ask your administrator to fix its cause and retry the seal.";
+        "Everyone has signed, but the signed document could not be made and it will not be retried by itself. " +
+        "The Outbox page shows the error: send it to your administrator (the signatures are kept).";
 
     /// <summary>A request's status in words, with where its seal stands (<see cref="SealPhase"/>): "Sealing…", "Sealing failed".</summary>
     public static string Of(RequestStatus s, SealPhase seal) => (s, seal) switch
