@@ -60,9 +60,21 @@ public class SenderScreenTests : ComponentTestBase
     [Fact]
     public void A_request_being_sealed_reads_Sealing_and_stays_incomplete_on_the_wire()
     {
-        var chip = Render<StatusChip>(ps => ps.Add(p => p.Request, RequestStatus.Incomplete).Add(p => p.Sealing, true)).Find(".status-chip");
+        var chip = Render<StatusChip>(ps => ps.Add(p => p.Request, RequestStatus.Incomplete).Add(p => p.Seal, SealPhase.Sealing)).Find(".status-chip");
 
         Assert.Equal("Sealing…", chip.TextContent.Trim());
+        Assert.Equal("incomplete", chip.GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public void A_seal_that_gave_up_reads_Sealing_failed_and_says_where_the_error_is()
+    {
+        var chip = Render<StatusChip>(ps => ps.Add(p => p.Request, RequestStatus.Incomplete).Add(p => p.Seal, SealPhase.GaveUp)).Find(".status-chip");
+
+        Assert.Equal("Sealing failed", chip.TextContent.Trim());
+        Assert.Equal("true", chip.GetAttribute("data-seal-failed"));
+        Assert.Null(chip.GetAttribute("data-sealing"));
+        Assert.Contains("Outbox page", chip.GetAttribute("title"));
         Assert.Equal("incomplete", chip.GetAttribute("data-status"));
     }
 

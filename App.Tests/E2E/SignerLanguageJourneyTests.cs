@@ -17,7 +17,9 @@ namespace ESignWeb.Tests.E2E;
 /// Languages, on the real app in Chromium with a real SMTP sink: the sender gives each signer a language in the API
 /// create call (an unsupported one is refused in the API's error shape); the invitation arrives in it; the signing
 /// page follows the browser's language (en, de, fr, es: every expected text is the resource's); the language menu
-/// switches it, the choice survives a reload, and the signer's later mail (a reminder) comes in the language they chose.
+/// switches it (a form POST with an antiforgery token, by mouse or keyboard; a GET changes nothing), the choice survives
+/// a reload, and the signer's later mail (a reminder) comes in the language they chose. The embedded signing page has
+/// the same menu and switches without a cookie.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public class SignerLanguageJourneyTests(ITestOutputHelper output)
@@ -127,20 +129,47 @@ public class SignerLanguageJourneyTests(ITestOutputHelper output)
             }
             Assert.Equal(4, seen.Values.Distinct().Count());
 
-            // 5. The language menu: Evan, in an English browser, picks Français; the page reloads in French and stays so.
+            // 5. The language menu: Evan, in an English browser, picks Deutsch with the mouse, then Français by keyboard
+            //    alone (Enter opens the menu, Tab reaches each language, Enter posts its form); the page reloads in
+            //    French and stays so.
             var evanContext = await browser.NewContextAsync(locale: "en-US");
             var evanPage = await evanContext.NewPageAsync();
             await evanPage.GotoAsync(LinkIn(evan));
             await Steps.WaitInteractiveAsync(evanPage);
             await Assertions.Expect(evanPage.Locator("#finish-button")).ToHaveTextAsync(P("Finish", "en"));
-            await evanPage.Locator(".language-menu button").First.ClickAsync();
-            await evanPage.Locator("[data-language=fr]").ClickAsync();
+            await Assertions.Expect(evanPage.Locator(".language-menu-button")).ToHaveAttributeAsync("aria-label", $"{P("Language", "en")}: English");
+            await evanPage.Locator(".language-menu-button").ClickAsync();
+            var post = evanPage.WaitForRequestAsync(r => r.Method == "POST" && r.Url.EndsWith("/language"));
+            await evanPage.Locator("[data-language=de]").ClickAsync();
+            Assert.Contains("__RequestVerificationToken=", (await post).PostData); // a form POST with its antiforgery token
+            await Assertions.Expect(evanPage.Locator("#finish-button")).ToHaveTextAsync(P("Finish", "de"));
+            await Steps.WaitInteractiveAsync(evanPage);
+            await evanPage.Locator(".language-menu-button").FocusAsync();
+            await evanPage.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(evanPage.Locator("#language-menu")).ToHaveAttributeAsync("open", "");
+            for (var i = 0; i < 3; i++) await evanPage.Keyboard.PressAsync("Tab"); // English, Deutsch, Français
+            await Assertions.Expect(evanPage.Locator("[data-language=fr]")).ToBeFocusedAsync();
+            await evanPage.Keyboard.PressAsync("Enter");
             await Assertions.Expect(evanPage.Locator("#finish-button")).ToHaveTextAsync(P("Finish", "fr"));
             Assert.Equal("fr", await evanPage.Locator("html").GetAttributeAsync("lang"));
             Assert.Contains(await evanContext.CookiesAsync(), c => c.Name == ".AspNetCore.Culture" && WebUtility.UrlDecode(c.Value) == "c=fr|uic=fr");
             await evanPage.ReloadAsync();
             await Steps.WaitInteractiveAsync(evanPage);
             await Assertions.Expect(evanPage.Locator("#finish-button")).ToHaveTextAsync(P("Finish", "fr"));
+
+            // 5b. A GET (a link, a prefetch) changes nothing, nor does a POST without the antiforgery token: no cookie,
+            //     no stored language (the reminder below still comes in French).
+            using (var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(app.BaseUrl) })
+            {
+                var get = await plain.GetAsync(new Uri(LinkIn(evan)).AbsolutePath + "/language?culture=de");
+                output.WriteLine($"GET …/language: {(int)get.StatusCode}");
+                Assert.InRange((int)get.StatusCode, 400, 499);
+                Assert.False(get.Headers.Contains("Set-Cookie"));
+                var forged = await plain.PostAsync(new Uri(LinkIn(evan)).AbsolutePath + "/language", new FormUrlEncodedContent([new("culture", "de")]));
+                output.WriteLine($"POST …/language without antiforgery token: {(int)forged.StatusCode}");
+                Assert.InRange((int)forged.StatusCode, 400, 499); // refused (the status page answers it)
+                Assert.False(forged.Headers.Contains("Set-Cookie"));
+            }
 
             // 6. Later mails use the language the signer last chose: a reminder reaches Evan in French, Dora in German.
             var remind = await api.PostAsync($"/v1/files/pending/{requestId}/remind/", null);
@@ -150,6 +179,35 @@ public class SignerLanguageJourneyTests(ITestOutputHelper output)
             Assert.Equal("fr", evanReminder.Body.Headers[HeaderId.ContentLanguage]);
             var doraReminder = await smtp.WaitForMessageToAsync("dora@example.com", m => Subject(M("ReminderSubject", "de"), "Vertrag").IsMatch(m.Subject ?? ""), 60);
             output.WriteLine($"Reminders: {evanReminder.Subject} / {doraReminder.Subject}");
+
+            // 7. Embedded signing has the same menu. Its page lives in another site's iframe (no cookie there): the
+            //    choice is stored through the circuit and the frame reloads as ?culture=fr, in French, circuit included.
+            var embedded = await api.PostAsJsonAsync("/v1/files/pending/fields/", new
+            {
+                original_file_id = fileId, name = "Vertrag eingebettet", is_ordered = true, embedded_signing = true,
+                recipients = new[] { new { email = "emma@example.com", first_name = "Emma", last_name = "Embedded" } },
+                fields_payload = new[] { new { email = "emma@example.com", type = "signature", required = true, page_number = 1, x = 72, y = 500, width = 180, height = 48, additional_info = new { } } },
+            });
+            var embeddedId = (await Json(embedded)).GetProperty("pending_file_id").GetInt32();
+            var embedUrl = (await Json(await api.PostAsync($"/v1/files/pending/{embeddedId}/signing/url/",
+                new FormUrlEncodedContent([new("recipient_email", "emma@example.com")])))).GetProperty("url").GetString()!;
+            var emmaContext = await browser.NewContextAsync(locale: "en-US");
+            var emmaPage = await emmaContext.NewPageAsync();
+            await emmaPage.GotoAsync(embedUrl);
+            await Steps.WaitInteractiveAsync(emmaPage);
+            await Assertions.Expect(emmaPage.Locator("#consent-continue")).ToHaveTextAsync(P("Continue", "en"));
+            await emmaPage.Locator(".language-menu-button").ClickAsync();
+            await emmaPage.Locator("[data-language=fr]").ClickAsync();
+            await emmaPage.WaitForURLAsync(u => u.EndsWith("?culture=fr"));
+            await Steps.WaitInteractiveAsync(emmaPage);
+            await Assertions.Expect(emmaPage.Locator("#consent-continue")).ToHaveTextAsync(P("Continue", "fr"));
+            Assert.Equal("fr", await emmaPage.Locator("html").GetAttributeAsync("lang"));
+            await Assertions.Expect(emmaPage.Locator(".language-menu-button")).ToHaveAttributeAsync("aria-label", $"{P("Language", "fr")}: Français");
+            Assert.DoesNotContain(await emmaContext.CookiesAsync(), c => c.Name == ".AspNetCore.Culture");
+            // An event after the first render (the consent checkbox's label, re-rendered on check) is French too.
+            await emmaPage.GetByRole(AriaRole.Checkbox, new() { Name = P("ConsentAgree", "fr") }).CheckAsync();
+            await emmaPage.Locator("#consent-continue").ClickAsync();
+            await Assertions.Expect(emmaPage.Locator("#finish-button")).ToHaveTextAsync(P("Finish", "fr"));
             Assert.Empty(browser.ConsoleErrors);
         }
         catch

@@ -61,6 +61,7 @@ public class SignerLanguageTests
     [Theory]
     [InlineData("SignerText")]
     [InlineData("SignerMailText")]
+    [InlineData("MudText")]
     public void Every_key_is_translated_into_every_language_non_empty_with_the_same_placeholders(string name)
     {
         var problems = Problems(ResourceDir, name, Translations);
@@ -106,8 +107,8 @@ public class SignerLanguageTests
         var pageKeys = Read(Path.Combine(ResourceDir, "SignerText.resx")).Keys.ToHashSet();
         var mailKeys = Read(Path.Combine(ResourceDir, "SignerMailText.resx")).Keys.ToHashSet();
         var pageSources = Directory.GetFiles(Path.Combine(app, "Components", "Signing"), "*.razor")
-            .Append(Path.Combine(app, "Signing", "SigningService.cs")).ToList();
-        var used = pageSources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"\bL\[""([A-Za-z]+)""").Select(m => (File: f, Key: m.Groups[1].Value))).ToList();
+            .Append(Path.Combine(app, "Signing", "SigningService.cs")).Append(Path.Combine(app, "Signing", "SignatureImage.cs")).ToList();
+        var used = pageSources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"(?:\bL\[|\bSignerText\.Get\()""([A-Za-z]+)""").Select(m => (File: f, Key: m.Groups[1].Value))).ToList();
         var usedInMail = Regex.Matches(File.ReadAllText(Path.Combine(app, "Mail", "MailComposer.cs")), @"\bM\[""([A-Za-z]+)""").Select(m => m.Groups[1].Value).ToList();
 
         Assert.True(used.Count > 60, $"only {used.Count} L[\"…\"] uses found: the scan no longer matches the code");
@@ -216,5 +217,33 @@ public class SignerLanguageTests
         d.Signers[1].Language = "xx"; // a stored draft cannot smuggle one in either
         Assert.Contains(SignerLanguages.Unsupported("xx"), DraftEditor.ProblemsBeforeSend(d, requireSigners: false));
         Assert.Equal(["de", null, "de"], new[] { "de-AT", "it-IT", "de" }.Select(c => SignerLanguages.Of(CultureInfo.GetCultureInfo(c))));
+    }
+
+    [Theory]
+    [InlineData("en", "The signature image is empty.", "The signature must be a PNG or JPEG image.")]
+    [InlineData("de", "Das Unterschriftsbild ist leer.", "Die Unterschrift muss ein PNG- oder JPEG-Bild sein.")]
+    [InlineData("fr", "L'image de la signature est vide.", "La signature doit être une image PNG ou JPEG.")]
+    [InlineData("es", "La imagen de la firma está vacía.", "La firma debe ser una imagen PNG o JPEG.")]
+    public void Signature_image_refusals_speak_the_signers_language(string language, string empty, string notAnImage)
+    {
+        using var _ = SignerLanguages.Use(language);
+        Assert.Equal(empty, Assert.Throws<Domain.AppException>(() => SignatureImage.Validate([])).Message);
+        Assert.Equal(notAnImage, Assert.Throws<Domain.AppException>(() => SignatureImage.Validate("GIF89a not really an image"u8)).Message);
+    }
+
+    [Fact]
+    public void Signature_image_refusals_in_German_carry_their_numbers_in_German_form()
+    {
+        using var _ = SignerLanguages.Use("de");
+        Assert.Equal("Das Unterschriftsbild ist zu groß (3000 × 2000 Pixel; höchstens 4 Megapixel, z. B. 2500 × 1600). Verwenden Sie ein kleineres Bild.",
+            Assert.Throws<Domain.AppException>(() => SignatureImage.Validate(Fixtures.Png.WithBrokenData(3000, 2000))).Message);
+        Assert.Equal("Das Unterschriftsbild ist beschädigt und kann nicht gelesen werden. Zeichnen, tippen oder laden Sie es erneut hoch.",
+            Assert.Throws<Domain.AppException>(() => SignatureImage.Validate(Fixtures.Png.WithBrokenData(20, 10))).Message);
+        Assert.Equal("Das Unterschriftsbild muss auf jeder Seite zwischen 1 und 4000 Pixel groß sein.",
+            Assert.Throws<Domain.AppException>(() => SignatureImage.Validate(Fixtures.Png.WithBrokenData(4001, 10))).Message);
+        Assert.Equal("Ihre Unterschriftsbilder würden zusammen 12,5 MB belegen; höchstens 10 MB pro Unterzeichner. Verwenden Sie dieselbe Unterschrift für mehrere Felder oder ein kleineres Bild.",
+            Assert.Throws<Domain.AppException>(() => SignatureImage.CheckTotal(12_500 * 1024 * 1024L / 1000, 10 * 1024 * 1024)).Message);
+        Assert.Equal("Das Unterschriftsbild ist zu groß (2049 KB; höchstens 2 MB).",
+            Assert.Throws<Domain.AppException>(() => SignatureImage.Validate(new byte[SignatureImage.MaxBytes + 1024])).Message);
     }
 }

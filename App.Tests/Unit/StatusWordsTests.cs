@@ -41,6 +41,17 @@ public class StatusWordsTests
         Assert.True(sealing.IsSealing);
         Assert.Null(sealing.WaitingFor);
         Assert.False((sealing with { Status = RequestStatus.Complete }).IsSealing);
+        Assert.Equal(SealPhase.Sealing, sealing.Seal);
+        Assert.Equal("Sealing…", StatusWords.Of(sealing.Status, sealing.Seal));
+
+        // A seal that gave up is no longer "Sealing…": one rule, in the summary.
+        var gaveUp = sealing with { SealGaveUp = true };
+        Assert.Equal(SealPhase.GaveUp, gaveUp.Seal);
+        Assert.False(gaveUp.IsSealing);
+        Assert.Null(gaveUp.WaitingFor);
+        Assert.Equal("Sealing failed", StatusWords.Of(gaveUp.Status, gaveUp.Seal));
+        Assert.Equal(SealPhase.None, (sequential with { SealGaveUp = true }).Seal);
+        Assert.Equal("Completed", StatusWords.Of(RequestStatus.Complete, SealPhase.GaveUp));
     }
 
     [Fact]

@@ -27,8 +27,16 @@ public static class EmbeddedSendingEndpoints
             fileId = PendingInput.Int(body, "file_id") ?? throw new FormatException("file_id is required (an original file's id).");
             type = PendingInput.Str(body, "type");
             redirect = PendingInput.Str(body, "redirect_url");
+            var recipients = PendingInput.RecipientsOf(body, required: false);
+            var index = 0;
+            foreach (var r in recipients)
+            {
+                index++;
+                if (r.Language is not null && !Localization.SignerLanguages.IsSupported(r.Language))
+                    return ApiJson.Error("bad_request", $"recipients[{index}].language: {Localization.SignerLanguages.Unsupported(r.Language)}");
+            }
             prefill = new EmbedPrefill(PendingInput.Str(body, "message"),
-                PendingInput.RecipientsOf(body, required: false).Select(r => new PrefillRecipient(r.Email.Trim(), Domain.DisplayNames.Clean(r.FirstName), Domain.DisplayNames.Clean(r.LastName))).ToList(),
+                recipients.Select(r => new PrefillRecipient(r.Email.Trim(), Domain.DisplayNames.Clean(r.FirstName), Domain.DisplayNames.Clean(r.LastName), r.Language)).ToList(),
                 PendingInput.CcOf(body).Select(c => c.Trim()).ToList());
         }
         catch (JsonException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, "The body is not valid JSON: " + ex.Message); }

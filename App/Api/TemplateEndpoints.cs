@@ -65,7 +65,7 @@ public static class TemplateEndpoints
         return ApiJson.Ok(new { pending_file_id = id });
     }
 
-    /// <summary>The seed's form fields: template_file_id, recipients [{email, first_name, last_name, role_id}], is_ordered,
+    /// <summary>The seed's form fields: template_file_id, recipients [{email, first_name, last_name, role_id}, plus our optional language], is_ordered,
     /// name, message, cc, file_password, embedded_signing, merge_fields [{label, value, font_size}].</summary>
     internal static TemplateUse ParseUse(JsonObject body)
     {
@@ -83,7 +83,10 @@ public static class TemplateEndpoints
             int roleId;
             try { roleId = PendingInput.Int(o, "role_id") ?? throw new FormatException($"recipients[{i}].role_id is required (the template role's id, from 1)."); }
             catch (FormatException ex) when (!ex.Message.StartsWith("recipients[")) { throw new FormatException($"recipients[{i}].role_id must be an integer."); }
-            people.Add(new RolePerson(roleId, PendingInput.Str(o, "email") ?? "", PendingInput.Str(o, "first_name") ?? "", PendingInput.Str(o, "last_name") ?? ""));
+            var language = PendingInput.Str(o, "language")?.Trim().ToLowerInvariant();
+            if (language is not null && !Localization.SignerLanguages.IsSupported(language))
+                throw new FormatException($"recipients[{i}].language: {Localization.SignerLanguages.Unsupported(language)}");
+            people.Add(new RolePerson(roleId, PendingInput.Str(o, "email") ?? "", PendingInput.Str(o, "first_name") ?? "", PendingInput.Str(o, "last_name") ?? "", language));
         }
         var cc = (body["cc"] as JsonArray ?? [])
             .Select(n => n is JsonObject o ? PendingInput.Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();

@@ -31,6 +31,22 @@ public static class StatusWords
     /// <summary>Everyone has signed and the seal job has not landed yet (the request is still <c>incomplete</c> on the wire).</summary>
     public const string Sealing = "Sealing…";
 
+    /// <summary>Everyone has signed and the seal job failed for good (still <c>incomplete</c> on the wire).</summary>
+    public const string SealFailed = "Sealing failed";
+
+    /// <summary>What the sender can do about a seal that gave up: the error is on the Outbox page.</summary>
+    public const string SealFailedAdvice =
+        "Everyone has signed, but the signed document could not be made and it will not be retried by itself. " +
+        "The Outbox page shows the error: send it to your administrator (the signatures are kept).";
+
+    /// <summary>A request's status in words, with where its seal stands (<see cref="SealPhase"/>): "Sealing…", "Sealing failed".</summary>
+    public static string Of(RequestStatus s, SealPhase seal) => (s, seal) switch
+    {
+        (RequestStatus.Incomplete, SealPhase.Sealing) => Sealing,
+        (RequestStatus.Incomplete, SealPhase.GaveUp) => SealFailed,
+        _ => Of(s),
+    };
+
     /// <summary>
     /// Whose turn it is on a request that waits for others: a sequential request names the signer whose turn it is
     /// ("Fiona First's turn"), a parallel one counts who has not finished ("Waiting for 2 signers"). Null when nobody is.
@@ -56,6 +72,19 @@ public static class StatusWords
 
     /// <summary>Beside the signer whose turn it is in a sequential request.</summary>
     public const string TheirTurn = "their turn";
+}
+
+/// <summary>
+/// Where the seal of a request everyone has signed stands (the request is still <c>incomplete</c> on the wire until the
+/// seal lands): <see cref="None"/> when not everyone has signed or it is not incomplete.
+/// </summary>
+public enum SealPhase
+{
+    None,
+    /// <summary>The seal job is queued, running or waiting to retry.</summary>
+    Sealing,
+    /// <summary>The seal job failed for good: it will not be retried by itself.</summary>
+    GaveUp,
 }
 
 /// <summary>Counts in words: "1 page", "3 pages" — never "3 page(s)".</summary>

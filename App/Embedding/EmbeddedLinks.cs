@@ -16,7 +16,8 @@ public sealed record EmbedContext(bool Valid, EmbeddedLinkPurpose Purpose, strin
 /// <summary>What embedded sending fills in on the prepare page (seed: message, recipients, cc).</summary>
 public sealed record EmbedPrefill(string? Message, IReadOnlyList<PrefillRecipient> Recipients, IReadOnlyList<string> Cc);
 
-public sealed record PrefillRecipient(string Email, string FirstName, string LastName);
+/// <param name="Language">The signer's language (en, de, fr, es) when the API call gave one; null: the page's default.</param>
+public sealed record PrefillRecipient(string Email, string FirstName, string LastName, string? Language = null);
 
 /// <summary>
 /// Short-lived, single-purpose URLs for iframes. A link is <c>emb_</c> + 256 random bits (only its SHA-256 is stored),

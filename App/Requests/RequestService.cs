@@ -13,11 +13,22 @@ public sealed record RequestSummary(
     int Id, string Name, RequestStatus Status, bool IsOrdered, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt,
     DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId)
 {
-    /// <summary>Every signer has signed and the seal has not landed yet (still <c>incomplete</c> on the wire).</summary>
-    public bool IsSealing => Status == RequestStatus.Incomplete && Recipients.Count > 0 && Recipients.All(r => r.Status == RecipientStatus.Finalized);
+    /// <summary>The seal job of this request failed for good (the outbox gave up on it); set by <see cref="RequestService"/>.</summary>
+    public bool SealGaveUp { get; init; }
+
+    /// <summary>
+    /// Where the seal stands — the one rule, used by the dashboard, the request page and <see cref="StatusWords.Of(RequestStatus, SealPhase)"/>:
+    /// every signer has signed and the request is still <c>incomplete</c> on the wire, and its seal job is running or gave up.
+    /// </summary>
+    public SealPhase Seal => Status != RequestStatus.Incomplete || Recipients.Count == 0 || !Recipients.All(r => r.Status == RecipientStatus.Finalized)
+        ? SealPhase.None
+        : SealGaveUp ? SealPhase.GaveUp : SealPhase.Sealing;
+
+    /// <summary>Every signer has signed and the seal is still being made (it has not landed and has not given up).</summary>
+    public bool IsSealing => Seal == SealPhase.Sealing;
 
     /// <summary>Whose turn it is while the request waits for others, in words (<see cref="StatusWords.WaitingFor"/>).</summary>
-    public string? WaitingFor => Status != RequestStatus.Incomplete || IsSealing ? null
+    public string? WaitingFor => Status != RequestStatus.Incomplete || Seal != SealPhase.None ? null
         : StatusWords.WaitingFor(IsOrdered, Recipients.FirstOrDefault(r => r.Id == NextRecipientId) is { } n ? (string.IsNullOrWhiteSpace(n.Name) ? n.Email : n.Name) : null,
             Recipients.Count(r => r.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed));
 }
@@ -353,7 +364,7 @@ public sealed class RequestService(
         var seal = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Seal && m.Payload == payload)
             .OrderByDescending(m => m.Id).FirstOrDefaultAsync(ct);
         var problems = await verification.VerifyRequestAsync(r.Id, ct);
-        return new RequestDetail(ToSummary(r), r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
+        return new RequestDetail(ToSummary(r) with { SealGaveUp = seal is { DoneAt: null, Failed: true } }, r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
             seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed));
     }
@@ -377,13 +388,33 @@ public sealed class RequestService(
             q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\"));
         }
         var list = await q.OrderByDescending(x => x.ModifiedAt).ThenByDescending(x => x.Id).Take(500).ToListAsync(ct);
-        return list.Select(ToSummary).ToList();
+        var gaveUp = await SealsGivenUpAsync(db, list, ct);
+        return list.Select(r => ToSummary(r) with { SealGaveUp = gaveUp.Contains(r.Id) }).ToList();
     }
 
     public async Task<RequestSummary> GetSummaryAsync(string ownerId, int requestId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return ToSummary(await LoadOwnedAsync(db, ownerId, requestId, ct));
+        var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
+        return ToSummary(r) with { SealGaveUp = (await SealsGivenUpAsync(db, [r], ct)).Contains(r.Id) };
+    }
+
+    /// <summary>
+    /// Which of these requests (everyone signed, still incomplete) have a seal job that failed for good: its latest
+    /// <see cref="OutboxKinds.Seal"/> message is marked failed and not done. One query for the whole list.
+    /// </summary>
+    private static async Task<HashSet<int>> SealsGivenUpAsync(AppDbContext db, IReadOnlyList<SignatureRequest> requests, CancellationToken ct)
+    {
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var payloads = requests
+            .Where(r => r.Status == RequestStatus.Incomplete && r.Recipients.Count > 0 && r.Recipients.All(x => x.Status == RecipientStatus.Finalized))
+            .ToDictionary(r => System.Text.Json.JsonSerializer.Serialize(new SealRequest(r.Id), json), r => r.Id);
+        if (payloads.Count == 0) return [];
+        var keys = payloads.Keys.ToList();
+        var jobs = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Seal && keys.Contains(m.Payload))
+            .Select(m => new { m.Id, m.Payload, m.DoneAt, m.Failed }).ToListAsync(ct);
+        return jobs.GroupBy(m => m.Payload).Select(g => g.MaxBy(m => m.Id)!)
+            .Where(m => m.DoneAt == null && m.Failed).Select(m => payloads[m.Payload]).ToHashSet();
     }
 
     /// <summary>Deletes a draft (only drafts: a sent request is voided, not deleted).</summary>

@@ -1,9 +1,13 @@
 using System.Buffers.Binary;
 using ESignWeb.Domain;
+using ESignWeb.Localization;
 
 namespace ESignWeb.Signing;
 
-/// <summary>Checks an image a signer gives for a signature or initials: PNG or JPEG, sane size, not too big.</summary>
+/// <summary>
+/// Checks an image a signer gives for a signature or initials: PNG or JPEG, sane size, not too big. Refusals are in
+/// the current UI culture (the signer's language; <c>SignerText.resx</c>).
+/// </summary>
 public static class SignatureImage
 {
     public const int MaxBytes = 2 * 1024 * 1024;
@@ -18,27 +22,25 @@ public static class SignatureImage
     public static void CheckTotal(long totalBytes, long maxBytes)
     {
         if (totalBytes > maxBytes)
-            throw AppException.BadRequest(
-                $"Your signature images would take {Mb(totalBytes)} MB together; at most {Mb(maxBytes)} MB per signer. " +
-                "Use the same signature for several fields, or a smaller image.");
+            throw AppException.BadRequest(SignerText.Get("ErrorSignatureImagesTotal", Mb(totalBytes), Mb(maxBytes)));
     }
 
-    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.#", System.Globalization.CultureInfo.CurrentCulture);
 
     /// <summary>Returns the image's (width, height), or throws a refusal saying what is wrong.</summary>
     public static (int Width, int Height) Validate(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length == 0) throw AppException.BadRequest("The signature image is empty.");
+        if (bytes.Length == 0) throw AppException.BadRequest(SignerText.Get("ErrorSignatureImageEmpty"));
         if (bytes.Length > MaxBytes)
-            throw AppException.BadRequest($"The signature image is too large ({bytes.Length / 1024} KB; at most {MaxBytes / 1024 / 1024} MB).");
-        if (SizeOf(bytes) is not { } s) throw AppException.BadRequest("The signature must be a PNG or JPEG image.");
+            throw AppException.BadRequest(SignerText.Get("ErrorSignatureImageTooLarge", bytes.Length / 1024, MaxBytes / 1024 / 1024));
+        if (SizeOf(bytes) is not { } s) throw AppException.BadRequest(SignerText.Get("ErrorSignatureImageFormat"));
         if (s.Width < 1 || s.Height < 1 || s.Width > MaxSide || s.Height > MaxSide)
-            throw AppException.BadRequest($"The signature image must be between 1 and {MaxSide} pixels on each side.");
+            throw AppException.BadRequest(SignerText.Get("ErrorSignatureImageSide", MaxSide));
         // Bytes say little about cost: a one-colour 4000 × 4000 PNG is 56 KB but 16 megapixels to decode at sealing.
         if ((long)s.Width * s.Height > MaxPixels)
-            throw AppException.BadRequest($"The signature image is too large ({s.Width} × {s.Height} pixels; at most {MaxPixels / 1_000_000} megapixels, e.g. 2500 × 1600). Use a smaller image.");
+            throw AppException.BadRequest(SignerText.Get("ErrorSignatureImagePixels", s.Width, s.Height, MaxPixels / 1_000_000));
         if (!Decodes(bytes))
-            throw AppException.BadRequest("The signature image is damaged and cannot be read. Draw, type or upload it again.");
+            throw AppException.BadRequest(SignerText.Get("ErrorSignatureImageDamaged"));
         return s;
     }
 

@@ -297,7 +297,7 @@ public sealed class TemplateService(
         foreach (var role in t.Roles.OrderBy(r => r.Number))
         {
             var p = use.People.Single(x => x.RoleId == role.Number);
-            if (DraftEditor.AddSigner(d, p.Email, p.FirstName, p.LastName) is { } e3) return $"Role {role.Number} ({role.Name}): {e3}";
+            if (DraftEditor.AddSigner(d, p.Email, p.FirstName, p.LastName, p.Language) is { } e3) return $"Role {role.Number} ({role.Name}): {e3}";
             keys[role.Number] = d.Signers[^1].Key;
         }
         if (DraftEditor.SetCc(d, use.Cc) is { } e4) return $"cc: {e4}";

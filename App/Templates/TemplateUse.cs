@@ -3,7 +3,8 @@ using ESignWeb.Domain;
 namespace ESignWeb.Templates;
 
 /// <summary>The person who takes a role when a template is used.</summary>
-public sealed record RolePerson(int RoleId, string Email, string FirstName, string LastName);
+/// <param name="Language">Their mails' language (en, de, fr, es); null: English, as in the request create calls.</param>
+public sealed record RolePerson(int RoleId, string Email, string FirstName, string LastName, string? Language = null);
 
 /// <summary>A merge field's value (matched by label, case-insensitively) and an optional font size in points.</summary>
 public sealed record MergeValue(string Label, string? Value, double? FontSize = null);
