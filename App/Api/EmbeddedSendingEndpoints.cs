@@ -33,7 +33,7 @@ public static class EmbeddedSendingEndpoints
             {
                 index++;
                 if (r.Language is not null && !Localization.SignerLanguages.IsSupported(r.Language))
-                    return ApiJson.Error("bad_request", $"recipients[{index}].language: {Localization.SignerLanguages.Unsupported(r.Language)}");
+                    return ApiJson.Error(ApiErrorCode.BadRequest, $"recipients[{index}].language: {Localization.SignerLanguages.Unsupported(r.Language)}");
             }
             prefill = new EmbedPrefill(PendingInput.Str(body, "message"),
                 recipients.Select(r => new PrefillRecipient(r.Email.Trim(), Domain.DisplayNames.Clean(r.FirstName), Domain.DisplayNames.Clean(r.LastName), r.Language)).ToList(),
