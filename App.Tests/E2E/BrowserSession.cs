@@ -26,12 +26,15 @@ public sealed class BrowserSession : IAsyncDisposable
 
     /// <summary>Another person's browser (separate cookies), e.g. a signer opening their link.</summary>
     /// <param name="locale">The browser's language (Accept-Language and navigator.language), e.g. <c>de-DE</c>; default en-US.</param>
-    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string? locale = null, float deviceScaleFactor = 1)
+    /// <param name="timezoneId">The browser's time zone (IANA, e.g. "Pacific/Kiritimati"); null: the machine's.</param>
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize? viewport = null, string? locale = null, float deviceScaleFactor = 1,
+        string? timezoneId = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseUrl,
             Locale = locale,
+            TimezoneId = timezoneId,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
             DeviceScaleFactor = deviceScaleFactor,
             IsMobile = viewport is { Width: < 600 },

@@ -187,13 +187,16 @@ public class SigningJourneyTests(ITestOutputHelper output)
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded=true]")).ToBeVisibleAsync();
 
-            // The page fits the phone: no sideways scrolling of the document.
-            var pageWidth = (await page.Locator(".pdf-page").First.BoundingBoxAsync())!.Width;
+            // The page fits the phone: no sideways scrolling of the document (the fitted zoom is applied once the page
+            // has measured the screen, which may be just after the document has loaded).
+            var pageWidth = 0f;
+            await Poll.UntilAsync(async () => (pageWidth = (await page.Locator(".pdf-page").First.BoundingBoxAsync())!.Width) <= 390 ? "fits" : null);
             Assert.True(pageWidth <= 390, $"page is {pageWidth}px wide on a 390px screen");
 
             // Signature: Enter opens the dialog; the Type tab is reached and chosen by keyboard; Apply by keyboard.
             await TabToAsync(page, ".sign-field[data-field-type=signature]");
             await page.Keyboard.PressAsync("Enter");
+            await FocusSettledInDialogAsync(page);
             await TabToAsync(page, ".signature-mode[data-mode=type]");
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(page.Locator("#signature-typed")).ToHaveValueAsync("Tia Tan");
@@ -203,7 +206,10 @@ public class SigningJourneyTests(ITestOutputHelper output)
 
             await TabToAsync(page, ".sign-field[data-field-type=text]");
             await page.Keyboard.PressAsync("Enter");
-            await TabToAsync(page, "#value-input"); // focus starts in the dialog; at most a Tab away
+            // The dialog puts focus in its input by itself. No Tab here: a Tab pressed before the dialog has opened
+            // (or twice within one server round trip) lands on the focus trap's bumpers, whose late "focus first/last"
+            // answers then move focus mid-typing (to Apply: the space of "on a" applied a half-typed value).
+            await Assertions.Expect(page.Locator("#value-input")).ToBeFocusedAsync();
             await page.Keyboard.TypeAsync("Typed on a phone");
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(page.Locator(".sign-field[data-field-type=text].filled")).ToContainTextAsync("Typed on a phone");
@@ -225,6 +231,14 @@ public class SigningJourneyTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    /// <summary>
+    /// Waits until a dialog has opened and taken focus (its control, or its focus trap's resting place — never a
+    /// Tab-reachable bumper, whose focus handler still has to answer from the server): Tabs pressed before that race
+    /// the dialog's own focus moves.
+    /// </summary>
+    private static Task FocusSettledInDialogAsync(IPage page) => page.WaitForFunctionAsync(
+        "() => { const a = document.activeElement; return !!a && !!a.closest('.mud-dialog-container') && !(a.tabIndex === 0 && a.classList.contains('pointer-events-none')); }");
 
     /// <summary>Presses Tab until the focused element matches <paramref name="selector"/> (keyboard-only navigation).</summary>
     private static async Task TabToAsync(IPage page, string selector, string? text = null, int maxPresses = 60)

@@ -184,7 +184,10 @@ public class Field
     /// of the PNG image for signature and initials.
     /// </summary>
     public string? Value { get; set; }
-    /// <summary>For signature/initials: how the image was made (draw, type, upload); typed text is kept here.</summary>
+    /// <summary>
+    /// For signature/initials: how the image was made (draw, type, upload); typed text is kept here. For a date: the
+    /// format its value was written in (e.g. <c>MM/DD/YYYY</c>), recorded in the <c>signed</c> audit event.
+    /// </summary>
     public string? ValueSource { get; set; }
     public DateTimeOffset? FilledAt { get; set; }
     /// <summary>True for a field a free-fill signer placed themselves.</summary>

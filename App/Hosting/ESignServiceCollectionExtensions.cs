@@ -126,6 +126,7 @@ public static class ESignServiceCollectionExtensions
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddHttpContextAccessor();
         services.AddScoped<ClientInfo>();
+        services.AddScoped<ESignWeb.Localization.BrowserLocale>(); // the browser's language and UTC offset, per circuit
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientInfoCircuitHandler>();
         // Notifications go bottom-right, where they never cover the page's action buttons (top-right).
         services.AddMudServices(o =>

@@ -83,7 +83,12 @@ public static class AuditTrailPdf
         l.Rule();
     }
 
-    private static string Describe(AuditEvent e) => e.Type.Describe() + Detail(e);
+    private static string Describe(AuditEvent e) => e.Type.Describe() + Detail(e) + Dates(e);
+
+    /// <summary>The dates a signer wrote, each with the format it was written in: " (date: 12/03/2026 (MM/DD/YYYY))".</summary>
+    private static string Dates(AuditEvent e) => SignedDates.In(e.Data) is { Count: > 0 } dates
+        ? $" ({(dates.Count == 1 ? "date" : "dates")}: {string.Join(", ", dates)})"
+        : "";
 
     private static string Detail(AuditEvent e)
     {

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace ESignWeb.Sealing;
 
 /// <summary>A value the sender places and fills on their own document.</summary>
-public sealed record SelfField(FieldType Type, int PageNumber, PdfRect Rect, string? Text = null, byte[]? Image = null);
+/// <param name="DateFormat">For a date: the browser's locale format (<see cref="DateFormats.ForLocale"/>), as the signer's page sends it.</param>
+public sealed record SelfField(FieldType Type, int PageNumber, PdfRect Rect, string? Text = null, byte[]? Image = null, string? DateFormat = null);
 
 /// <summary>
 /// Self-signing: the sender signs a document alone and gets a sealed, digitally signed file with no request behind
@@ -38,7 +39,7 @@ public sealed class SelfSignService(
                   ?? throw AppException.NotFound("The document");
             owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == ownerId, ct);
         }
-        var items = Validate(doc, fields);
+        var (items, dates) = Validate(doc, fields);
         SignatureImage.CheckTotal(items.Where(i => i.Image is not null).DistinctBy(i => SignatureImage.KeyOf(i.Image!)).Sum(i => (long)i.Image!.Length),
             options.Value.MaxSignatureBytesPerSigner);
         var now = clock.GetUtcNow();
@@ -49,7 +50,7 @@ public sealed class SelfSignService(
         void Add(AuditEventType type, Actor by, DateTimeOffset at, object data) => events.Add(AuditLog.Next(events.LastOrDefault(), 0, type, by, at, data));
         Add(AuditEventType.Created, who, openedAt, new { document = doc.Name, document_sha256 = doc.Sha256, self_sign = true });
         Add(AuditEventType.Consented, who, openedAt, new { consent_version = Consent.Version, consent_text = Consent.Text });
-        Add(AuditEventType.Signed, who, now, new { fields = items.Count });
+        Add(AuditEventType.Signed, who, now, dates.Count == 0 ? new { fields = items.Count } : (object)new { fields = items.Count, dates });
         var signature = items.FirstOrDefault(i => i.Type == FieldType.Signature)?.Image;
         AuditTrailInfo Info(IReadOnlyList<AuditEvent> e, string? sealedSha) => new(doc.Name, 0, publicId, owner.DisplayName, owner.Email ?? "",
             doc.Sha256, sealedSha, [new AuditSigner(owner.DisplayName, owner.Email ?? "", "finalized", now, actor.Ip, actor.UserAgent, signature)],
@@ -79,8 +80,21 @@ public sealed class SelfSignService(
         return signed;
     }
 
-    private static List<StampItem> Validate(Document doc, IReadOnlyList<SelfField> fields)
+    /// <summary>
+    /// Why a self-signed date cannot be sealed, or null: the same rule as a signer's date field that names no format
+    /// (<see cref="SigningService.EffectiveDateFormat"/>: the browser's locale format when well formed, else the default).
+    /// </summary>
+    public static string? DateError(string? text, string? localeFormat)
     {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value)) return null;
+        var format = SigningService.EffectiveDateFormat(null, localeFormat);
+        return DateFormats.TryParse(value, format, out _) ? null : $"Enter the date as {format}.";
+    }
+
+    private static (List<StampItem> Items, List<Dictionary<string, object?>> Dates) Validate(Document doc, IReadOnlyList<SelfField> fields)
+    {
+        var dates = new List<Dictionary<string, object?>>();
         if (fields.Count == 0 || !fields.Any(f => f.Type == FieldType.Signature && f.Image is { Length: > 0 }))
             throw AppException.BadRequest("Place and sign at least one signature.");
         if (fields.Count > SigningService.MaxFreeFields) throw AppException.BadRequest($"At most {SigningService.MaxFreeFields} fields.");
@@ -100,9 +114,15 @@ public sealed class SelfSignService(
                 var text = f.Text?.Trim();
                 if (string.IsNullOrEmpty(text)) continue;
                 if (text.Length > SigningService.MaxTextLength) throw AppException.BadRequest($"A text is too long (at most {SigningService.MaxTextLength} characters).");
+                if (text.Any(char.IsControl)) throw AppException.BadRequest("A text may not contain control characters.");
+                if (f.Type == FieldType.Date)
+                {
+                    if (DateError(text, f.DateFormat) is { } why) throw AppException.BadRequest(why);
+                    dates.Add(SignedDates.Entry(f.PageNumber, text, SigningService.EffectiveDateFormat(null, f.DateFormat)));
+                }
                 items.Add(new StampItem(f.PageNumber, rect, f.Type, text));
             }
         }
-        return items;
+        return (items, dates);
     }
 }

@@ -139,7 +139,13 @@ public sealed class SigningService(
                 }
                 var old = field.Type is FieldType.Signature or FieldType.Initials ? field.Value : null;
                 field.Value = ValueFor(field, input, imageKey);
-                field.ValueSource = field.Type is FieldType.Signature or FieldType.Initials ? Truncate(input.Source, 200) : null;
+                field.ValueSource = field.Type switch
+                {
+                    FieldType.Signature or FieldType.Initials => Truncate(input.Source, 200),
+                    // The format the date was written in (the field's own, else the signer's locale's): recorded with it.
+                    FieldType.Date when field.Value is not null => EffectiveDateFormat(DateFormat(field), input.DateFormat),
+                    _ => null,
+                };
                 field.FilledAt = field.Value is null ? null : clock.GetUtcNow();
                 who.ModifiedAt = clock.GetUtcNow();
                 return old is { Length: 64 } && old != field.Value ? old : null;
@@ -236,7 +242,7 @@ public sealed class SigningService(
             {
                 recipient_id = who.Id,
                 name = who.FullName,
-                fields = mine.Select(f => new { f.Id, type = WireNames.Of(f.Type), f.PageNumber, source = f.ValueSource, value_sha256 = Sha(f.Value) }),
+                fields = mine.Select(SignedEntry),
             }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Signed, actor with { Email = who.Email }, now, ct);
             foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
@@ -302,6 +308,28 @@ public sealed class SigningService(
         if (field is not { Type: FieldType.Signature or FieldType.Initials, Value: { Length: 64 } key }) return null;
         return await blobs.ReadAllBytesAsync(key, ct);
     }
+
+    /// <summary>
+    /// One field in the <c>signed</c> event: its kind, page, how a signature was made and the value's SHA-256; a date
+    /// also with its text and the format it was written in (<see cref="SignedDates"/>), for the audit trail.
+    /// </summary>
+    private static Dictionary<string, object?> SignedEntry(Field f)
+    {
+        var entry = new Dictionary<string, object?>
+        {
+            ["id"] = f.Id, ["type"] = WireNames.Of(f.Type), ["page_number"] = f.PageNumber,
+            ["source"] = f.Type is FieldType.Signature or FieldType.Initials ? f.ValueSource : null, ["value_sha256"] = Sha(f.Value),
+        };
+        if (WrittenDateFormat(f) is { } format)
+        {
+            entry[SignedDates.ValueKey] = f.Value;
+            entry[SignedDates.FormatKey] = format;
+        }
+        return entry;
+    }
+
+    /// <summary>The format a filled date field's value was written in (kept in <see cref="Field.ValueSource"/>); null otherwise.</summary>
+    public static string? WrittenDateFormat(Field f) => f is { Type: FieldType.Date, Value: not null, ValueSource: { Length: > 0 } format } ? format : null;
 
     private static SignerField ToView(Field f, int recipientId)
     {

@@ -1,4 +1,5 @@
-// The signer's page (SigningView.razor): fitting pages to the screen, guiding to a field, the browser's language.
+// The signer's page (SigningView.razor): fitting pages to the screen, guiding to a field. (The browser's language and
+// UTC offset come from the shared wwwroot/js/browser-locale.js, through the BrowserLocale service.)
 
 /** Width available to an element (for fitting pages to a phone screen). */
 export function widthOf(selector) {
@@ -21,14 +22,4 @@ export function focusField(id) {
             { duration: 900, iterations: 3, easing: 'ease-out' });
     }
     return true;
-}
-
-/** The browser's preferred language (BCP 47), for the date format of fields that name none. */
-export function language() {
-    return (navigator.languages && navigator.languages[0]) || navigator.language || '';
-}
-
-/** The browser's offset from UTC now, in minutes (east positive): "today" is the signer's day, not the server's. */
-export function utcOffsetMinutes() {
-    return -new Date().getTimezoneOffset();
 }
