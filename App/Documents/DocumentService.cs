@@ -57,7 +57,7 @@ public sealed class DocumentService(
                 var doc = new Document
                 {
                     OwnerId = ownerId, Name = finalName, BlobKey = key, Sha256 = key, SizeBytes = size,
-                    PageCount = info.PageCount, Pages = info.Pages.ToList(), CreatedAt = now, ModifiedAt = now,
+                    PageCount = info.PageCount, Pages = info.Pages.ToList(), TextTags = [.. info.TextTags ?? []], CreatedAt = now, ModifiedAt = now,
                 };
                 db.Documents.Add(doc);
                 try

@@ -7,7 +7,8 @@ namespace ESignWeb.Documents;
 
 /// <summary>What an uploaded file turned out to be.</summary>
 /// <param name="Encrypted">The file needs a password to open (only accepted when the caller gave the password).</param>
-public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false);
+/// <param name="TextTags">Box Sign text tags found in its text (<see cref="TextTagDetector"/>); none for a file that needs a password.</param>
+public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false, IReadOnlyList<TextTag>? TextTags = null);
 
 /// <summary>The inspection's verdict on an accepted file.</summary>
 /// <param name="Rewritten">The worker wrote a cleaned copy to the output path, and that copy is what must be stored.</param>
@@ -80,7 +81,8 @@ public static class PdfInspector
         var pages = RoundTrip(stored, encrypted ? password : null);
         if (pages.Count > maxPages)
             throw PdfRefusal.Unsafe($"it has more than {maxPages} pages (the most accepted).");
-        return new PdfInspection(new PdfInfo(pages.Count, pages, encrypted), rewritten, removed);
+        var tags = encrypted ? [] : TextTagDetector.Detect(stored, pages);
+        return new PdfInspection(new PdfInfo(pages.Count, pages, encrypted, tags), rewritten, removed);
     }
 
     /// <summary>
