@@ -97,6 +97,21 @@ public class TextTagTests
     }
 
     [Fact]
+    public void Detection_past_its_deadline_stops_and_says_it_is_partial()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"esign-tags-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, TaggedPdf.Create(TaggedPdf.Contract));
+        try
+        {
+            Assert.Empty(TextTagDetector.Detect(path, [Letter], DateTime.UtcNow.AddSeconds(-1), out var partial));
+            Assert.True(partial);
+            Assert.Equal(6, TextTagDetector.Detect(path, [Letter], DateTime.UtcNow.AddMinutes(5), out partial).Count);
+            Assert.False(partial);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Fields_come_from_tags_for_each_signer_added_and_missing_signers_are_warnings()
     {
         var tags = Detect(TaggedPdf.Create(TaggedPdf.Contract));

@@ -39,6 +39,8 @@ public sealed class DocumentService(
             await CopyWithLimitAsync(content, temp, options.Value.MaxUploadBytes, ct);
             var inspected = await inspection.InspectAsync(temp, clean, null, ct);
             var info = inspected.Info;
+            if (info.TextTagsPartial)
+                log.LogWarning("Upload of {Pages} pages: text tags were looked for only on the first pages (time limit)", info.PageCount);
             var stored = inspected.Rewritten ? clean : temp;
             var size = new FileInfo(stored).Length;
             var key = await blobs.PutFileAsync(stored, ct);

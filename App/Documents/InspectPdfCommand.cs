@@ -60,6 +60,8 @@ public static class InspectPdfCommand
             return UsageExit;
         }
         WatchParent(parentPid, input, output);
+        // Text tags are looked for only in the first 70 % of the time given, so that a long document is still accepted.
+        DateTime? tagDeadline = timeoutSeconds is { } limit ? DateTime.UtcNow.AddSeconds(Math.Min(limit, 86_400) * 0.7) : null;
         if (timeoutSeconds is { } seconds)
             new Thread(() =>
             {
@@ -72,7 +74,7 @@ public static class InspectPdfCommand
         PdfVerdict verdict;
         try
         {
-            verdict = PdfStack.Run(() => PdfVerdict.Of(PdfInspector.Inspect(input, output, password, maxPages)), PdfStack.SmallBytes);
+            verdict = PdfStack.Run(() => PdfVerdict.Of(PdfInspector.Inspect(input, output, password, maxPages, tagDeadlineUtc: tagDeadline)), PdfStack.SmallBytes);
         }
         catch (AppException ex)
         {
@@ -138,11 +140,13 @@ public sealed record PdfVerdict(
     [property: JsonPropertyName("encrypted")] bool Encrypted = false,
     [property: JsonPropertyName("rewritten")] bool Rewritten = false,
     [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null,
-    [property: JsonPropertyName("text_tags")] IReadOnlyList<TextTag>? TextTags = null)
+    [property: JsonPropertyName("text_tags")] IReadOnlyList<TextTag>? TextTags = null,
+    [property: JsonPropertyName("text_tags_partial")] bool TextTagsPartial = false)
 {
     public static PdfVerdict Of(PdfInspection i) => new(true, PageCount: i.Info.PageCount,
         Pages: i.Info.Pages.Select(p => new PdfVerdictPage(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList(),
-        Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed, TextTags: i.Info.TextTags);
+        Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed, TextTags: i.Info.TextTags,
+        TextTagsPartial: i.Info.TextTagsPartial);
 
     public static PdfVerdict Refused(string code, string message) => new(false, code, message);
 
@@ -152,7 +156,7 @@ public sealed record PdfVerdict(
     {
         if (!Accepted || Pages is null || Pages.Count != PageCount || PageCount < 1) return null;
         var pages = Pages.Select(p => new PageGeometry(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList();
-        return new PdfInspection(new PdfInfo(PageCount, pages, Encrypted, SaneTags(TextTags, pages)), Rewritten,
+        return new PdfInspection(new PdfInfo(PageCount, pages, Encrypted, SaneTags(TextTags, pages), TextTagsPartial), Rewritten,
             ActiveContent.Describe(Removed ?? []));
     }
 

@@ -11,15 +11,27 @@ namespace ESignWeb.Documents;
 /// </summary>
 public static class TextTagDetector
 {
-    public static List<TextTag> Detect(string path, IReadOnlyList<PageGeometry> geometry)
+    /// <param name="deadlineUtc">Stop reading pages at this time (the worker's own deadline is near): reading the text of
+    /// every page costs about 15–20 ms a page (measured: 1.6 s for 93 pages, 1.9 s for 111, on a loaded machine), and a
+    /// large document must still be accepted. <paramref name="partial"/> then says that later pages were not read.</param>
+    public static List<TextTag> Detect(string path, IReadOnlyList<PageGeometry> geometry, DateTime? deadlineUtc = null) =>
+        Detect(path, geometry, deadlineUtc, out _);
+
+    public static List<TextTag> Detect(string path, IReadOnlyList<PageGeometry> geometry, DateTime? deadlineUtc, out bool partial)
     {
         var tags = new List<TextTag>();
+        partial = false;
         try
         {
             using var pdf = PdfDocument.Open(path, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
             foreach (var page in pdf.GetPages())
             {
                 if (page.Number > geometry.Count) break;
+                if (deadlineUtc is { } deadline && DateTime.UtcNow > deadline)
+                {
+                    partial = true;
+                    break;
+                }
                 tags.AddRange(OnPage(page.Letters, page.Number, geometry[page.Number - 1]));
                 if (tags.Count >= TextTagGrammar.MaxTags) return tags.Take(TextTagGrammar.MaxTags).ToList();
             }
