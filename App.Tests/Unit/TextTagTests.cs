@@ -172,6 +172,25 @@ public class TextTagTests
         Assert.Equal(await XOfAsync(original, "end"), await XOfAsync(erased, "end"), 1);
     }
 
+    [Theory]
+    [InlineData("BT /F1 12 Tf 14 TL 72 700 Td (Before) Tj 1 0.5 (Sign [[s|1]] tail) \" ET")] // " sets Tw and Tc
+    [InlineData("BT /F1 12 Tf 72 700 Td <5369676E205B5B737C315D5D207461696C> Tj ET")]           // a hex string
+    [InlineData("q BT /F1 12 Tf 72 700 Td [(Sign [) -20 ([s|) 50 (1]] tail)] TJ ET Q")]           // kerned TJ, inside q…Q
+    public async Task Erasing_handles_the_quote_operators_hex_strings_and_kerned_arrays(string content)
+    {
+        var original = TaggedPdf.Create(content);
+        var tags = Detect(original);
+        Assert.Equal("[[s|1]]", Assert.Single(tags).Text);
+        using var doc = PdfReader.Open(new MemoryStream(original), PdfDocumentOpenMode.Modify);
+        Assert.Empty(TextTagEraser.Erase(doc, tags));
+        using var ms = new MemoryStream();
+        doc.Save(ms);
+        var text = await Poppler.PdfToTextAsync(ms.ToArray());
+        Assert.DoesNotContain("[[", text);
+        Assert.Contains("tail", text);
+        Assert.Equal(await XOfAsync(original, "tail"), await XOfAsync(ms.ToArray(), "tail"), 1);
+    }
+
     [Fact]
     public void A_tag_in_a_font_that_cannot_be_rewritten_is_covered_and_reported()
     {
