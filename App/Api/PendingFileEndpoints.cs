@@ -46,7 +46,7 @@ public static class PendingFileEndpoints
         links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
         var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare,
             ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
-        return ApiJson.Ok(new { pending_file_id = id });
+        return input.Warnings.Count > 0 ? ApiJson.Ok(new { pending_file_id = id, warnings = input.Warnings }) : ApiJson.Ok(new { pending_file_id = id });
     }
 
     /// <summary>Built once per user until the next write to the database (<see cref="ApiResponseCache"/>).</summary>
@@ -109,6 +109,13 @@ public sealed record PendingInput(
     int OriginalFileId, string Name, bool IsOrdered, string? Message, IReadOnlyList<string> Cc,
     IReadOnlyList<(string Email, string FirstName, string LastName, string? Language)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning)
 {
+    /// <summary>prefill_tags (Box): values for the fields made from the document's text tags.</summary>
+    public IReadOnlyList<TagPrefill> Prefills { get; init; } = [];
+    /// <summary>Fields come from the document's text tags (no fields_payload was given).</summary>
+    public bool UseTextTags { get; init; }
+    /// <summary>Text tags for signers the request does not have (set by <see cref="Prepare"/>).</summary>
+    public List<string> Warnings { get; } = [];
+
     public static PendingInput Parse(JsonObject body, bool withFields)
     {
         var originalFileId = Int(body, "original_file_id") ?? throw new FormatException("original_file_id is required.");
@@ -167,7 +174,7 @@ public sealed record PendingInput(
             }
         }
         return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, Str(body, "message"), cc, recipients, fields,
-            Bool(body, "embedded_signing") ?? false);
+            Bool(body, "embedded_signing") ?? false) { Prefills = TagPrefills.Parse(body), UseTextTags = !withFields };
     }
 
     /// <summary>Fills a draft with exactly these values; returns the first problem (seed rules), or null.</summary>
@@ -179,6 +186,7 @@ public sealed record PendingInput(
         d.EmbeddedSigning = EmbeddedSigning;
         d.Signers.Clear();
         d.Fields.Clear();
+        if (!UseTextTags) d.TextTags = []; // fields_payload says exactly which fields there are
         var index = 0;
         foreach (var (email, first, last, language) in Recipients)
         {
@@ -206,7 +214,9 @@ public sealed record PendingInput(
                 DateFormat = type == FieldType.Date ? f.DateFormat : null, // none: the signer's locale
             });
         }
-        return null;
+        Warnings.Clear();
+        Warnings.AddRange(TextTags.Warnings(d, d.TextTags));
+        return TextTags.Prefill(d, Prefills);
     }
 
     /// <summary>Seed <c>recipients</c>: [{email, first_name, last_name}], plus our optional <c>language</c> (en, de, fr, es).</summary>

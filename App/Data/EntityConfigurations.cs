@@ -15,6 +15,7 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
         e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
         e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
+        e.Property(x => x.TextTags).HasConversion(JsonColumn.Converter<TextTag>(), JsonColumn.Comparer<TextTag>());
         // Names are unique per owner among live documents (seed: filename_exists / rename_if_exists).
         e.HasIndex(x => new { x.OwnerId, x.Name }).IsUnique().HasFilter("DeletedAt IS NULL");
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);

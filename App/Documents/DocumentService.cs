@@ -40,6 +40,8 @@ public sealed class DocumentService(
             await CopyWithLimitAsync(content, temp, options.Value.MaxUploadBytes, ct);
             var inspected = await inspection.InspectAsync(temp, clean, null, ct);
             var info = inspected.Info;
+            if (info.TextTagsPartial)
+                log.LogWarning("Upload of {Pages} pages: text tags were looked for only on the first pages (time limit)", info.PageCount);
             var stored = inspected.Rewritten ? clean : temp;
             var size = new FileInfo(stored).Length;
             var key = await blobs.PutFileAsync(stored, ct);
@@ -58,7 +60,7 @@ public sealed class DocumentService(
                 var doc = new Document
                 {
                     OwnerId = ownerId, Name = finalName, BlobKey = key, Sha256 = key, SizeBytes = size,
-                    PageCount = info.PageCount, Pages = info.Pages.ToList(), CreatedAt = now, ModifiedAt = now,
+                    PageCount = info.PageCount, Pages = info.Pages.ToList(), TextTags = [.. info.TextTags ?? []], CreatedAt = now, ModifiedAt = now,
                 };
                 db.Documents.Add(doc);
                 try

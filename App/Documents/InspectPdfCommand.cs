@@ -61,6 +61,8 @@ public static class InspectPdfCommand
             return UsageExit;
         }
         WatchParent(parentPid, input, output);
+        // Text tags are looked for only in the first 70 % of the time given, so that a long document is still accepted.
+        DateTime? tagDeadline = timeoutSeconds is { } limit ? DateTime.UtcNow.AddSeconds(Math.Min(limit, 86_400) * 0.7) : null;
         if (timeoutSeconds is { } seconds)
             new Thread(() =>
             {
@@ -73,7 +75,7 @@ public static class InspectPdfCommand
         PdfVerdict verdict;
         try
         {
-            verdict = PdfStack.Run(() => PdfVerdict.Of(PdfInspector.Inspect(input, output, password, maxPages)), PdfStack.SmallBytes);
+            verdict = PdfStack.Run(() => PdfVerdict.Of(PdfInspector.Inspect(input, output, password, maxPages, tagDeadlineUtc: tagDeadline)), PdfStack.SmallBytes);
         }
         catch (AppException ex)
         {
@@ -138,11 +140,14 @@ public sealed record PdfVerdict(
     [property: JsonPropertyName("pages")] IReadOnlyList<PdfVerdictPage>? Pages = null,
     [property: JsonPropertyName("encrypted")] bool Encrypted = false,
     [property: JsonPropertyName("rewritten")] bool Rewritten = false,
-    [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null)
+    [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null,
+    [property: JsonPropertyName("text_tags")] IReadOnlyList<TextTag>? TextTags = null,
+    [property: JsonPropertyName("text_tags_partial")] bool TextTagsPartial = false)
 {
     public static PdfVerdict Of(PdfInspection i) => new(true, PageCount: i.Info.PageCount,
         Pages: i.Info.Pages.Select(p => new PdfVerdictPage(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList(),
-        Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed);
+        Encrypted: i.Info.Encrypted, Rewritten: i.Rewritten, Removed: i.Removed, TextTags: i.Info.TextTags,
+        TextTagsPartial: i.Info.TextTagsPartial);
 
     public static PdfVerdict Refused(ApiErrorCode code, string message) => new(false, code.WireCode(), message);
 
@@ -152,8 +157,17 @@ public sealed record PdfVerdict(
     {
         if (!Accepted || Pages is null || Pages.Count != PageCount || PageCount < 1) return null;
         var pages = Pages.Select(p => new PageGeometry(p.Left, p.Bottom, p.Width, p.Height, p.Rotate)).ToList();
-        return new PdfInspection(new PdfInfo(PageCount, pages, Encrypted), Rewritten, ActiveContent.Describe(Removed ?? []));
+        return new PdfInspection(new PdfInfo(PageCount, pages, Encrypted, SaneTags(TextTags, pages), TextTagsPartial), Rewritten,
+            ActiveContent.Describe(Removed ?? []));
     }
+
+    /// <summary>Only tags that add up (grammar, page, finite boxes inside it): the worker read a hostile file.</summary>
+    private static List<TextTag> SaneTags(IReadOnlyList<TextTag>? tags, IReadOnlyList<PageGeometry> pages) =>
+        (tags ?? []).Where(t => t is not null && t.Page >= 1 && t.Page <= pages.Count &&
+                                TextTagGrammar.Parse(t.Text ?? "") is { } m && m.Type == t.Type && m.Signer == t.Signer && m.Id == t.Id &&
+                                FieldRules.Validate(t.Field, pages[t.Page - 1], t.Page, pages.Count) is null &&
+                                double.IsFinite(t.Glyphs.X + t.Glyphs.Y + t.Glyphs.Width + t.Glyphs.Height))
+            .Take(TextTagGrammar.MaxTags).ToList();
 }
 
 public sealed record PdfVerdictPage(

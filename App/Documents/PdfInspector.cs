@@ -8,7 +8,10 @@ namespace ESignWeb.Documents;
 
 /// <summary>What an uploaded file turned out to be.</summary>
 /// <param name="Encrypted">The file needs a password to open (only accepted when the caller gave the password).</param>
-public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false);
+/// <param name="TextTags">Box Sign text tags found in its text (<see cref="TextTagDetector"/>); none for a file that needs a password.</param>
+/// <param name="TextTagsPartial">Reading the text for tags stopped at the time limit: later pages were not searched.</param>
+public sealed record PdfInfo(int PageCount, IReadOnlyList<PageGeometry> Pages, bool Encrypted = false, IReadOnlyList<TextTag>? TextTags = null,
+    bool TextTagsPartial = false);
 
 /// <summary>The inspection's verdict on an accepted file.</summary>
 /// <param name="Rewritten">The worker wrote a cleaned copy to the output path, and that copy is what must be stored.</param>
@@ -29,8 +32,9 @@ public static class PdfInspector
     /// with only an owner password removed).</param>
     /// <param name="password">Open a password-protected PDF with it (templates); without one such a PDF is refused. A
     /// file opened with it is stored as it is (the template keeps needing the password).</param>
+    /// <param name="tagDeadlineUtc">When to stop looking for text tags (<see cref="TextTagDetector"/>); null: no limit.</param>
     public static PdfInspection Inspect(string input, string output, string? password, int maxPages,
-        long perStreamLimit = StreamBudget.DefaultPerStream, long totalStreamLimit = StreamBudget.DefaultTotal)
+        long perStreamLimit = StreamBudget.DefaultPerStream, long totalStreamLimit = StreamBudget.DefaultTotal, DateTime? tagDeadlineUtc = null)
     {
         var length = new FileInfo(input).Length;
         if (length == 0)
@@ -80,7 +84,9 @@ public static class PdfInspector
         var pages = RoundTrip(stored, encrypted ? password : null);
         if (pages.Count > maxPages)
             throw PdfRefusal.Unsafe($"it has more than {maxPages} pages (the most accepted).");
-        return new PdfInspection(new PdfInfo(pages.Count, pages, encrypted), rewritten, removed);
+        var partial = false;
+        var tags = encrypted ? [] : TextTagDetector.Detect(stored, pages, tagDeadlineUtc, out partial);
+        return new PdfInspection(new PdfInfo(pages.Count, pages, encrypted, tags, partial), rewritten, removed);
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ public class Document
     public int PageCount { get; set; }
     /// <summary>Page boxes and rotations, as read by <c>PdfInspector</c>; what the coordinate conversion needs.</summary>
     public List<PageGeometry> Pages { get; set; } = [];
+    /// <summary>Box Sign text tags found in its text at upload (<c>Documents/TextTagDetector</c>); fields are made from them.</summary>
+    public List<TextTag> TextTags { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ModifiedAt { get; set; }
     /// <summary>Soft delete: a document already sent for signature stays readable by its requests.</summary>

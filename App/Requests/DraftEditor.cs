@@ -26,6 +26,7 @@ public static class DraftEditor
             Email = email.Trim(), FirstName = DisplayNames.Clean(firstName), LastName = DisplayNames.Clean(lastName),
             Language = language ?? Localization.SignerLanguages.Default,
         });
+        TextTags.ApplyFor(d, d.Signers.Count); // the document's tags for this signer's number become their fields
         return null;
     }
 

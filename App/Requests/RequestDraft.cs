@@ -37,6 +37,8 @@ public sealed class DraftField
     public string? Label { get; set; }
     /// <summary>The text tag the field came from [document_tag_id]; prefill values refer to it.</summary>
     public string? DocumentTagId { get; set; }
+    /// <summary>A value set before sending (prefill_tags); the signer sees it filled in and may change it.</summary>
+    public string? Value { get; set; }
 
     public PdfRect Rect
     {
@@ -63,6 +65,11 @@ public sealed class RequestDraft
     public List<DraftField> Fields { get; set; } = [];
     /// <summary>Reminders, expiry, redirects, colour, … (Box request options).</summary>
     public RequestOptions Options { get; set; } = new();
+    /// <summary>
+    /// The document's text tags (<see cref="TextTags"/>): a signer added as number N gets a field for each tag of N.
+    /// Empty when the fields are given explicitly (the API's fields_payload).
+    /// </summary>
+    public IReadOnlyList<TextTag> TextTags { get; set; } = [];
 
     public int PageCount => Pages.Count;
 }

@@ -110,7 +110,9 @@ public sealed class RequestService(
             {
                 Id = f.Id, SignerKey = keys[f.RecipientId], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
                 X = f.X, Y = f.Y, Width = f.Width, Height = f.Height, DateFormat = DateFormatOf(f), DocumentTagId = f.DocumentTagId,
+                Value = f.Value,
             }).ToList(),
+            TextTags = r.Document.TextTags,
         };
     }
 
@@ -181,6 +183,7 @@ public sealed class RequestService(
                 entity.Required = f.Required;
                 entity.PageNumber = f.PageNumber;
                 entity.DocumentTagId = f.DocumentTagId;
+                entity.Value = f.Value; // a draft's only values are prefills (prefill_tags)
                 (entity.X, entity.Y, entity.Width, entity.Height) = (f.X, f.Y, f.Width, f.Height);
                 // A date field with no format takes the signer's locale on the signer's page.
                 entity.AdditionalInfo = f.Type == FieldType.Date && f.DateFormat is { } format
@@ -248,7 +251,7 @@ public sealed class RequestService(
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
             doc = await read.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.OwnerId == ownerId && (hiddenDocument || d.DeletedAt == null), ct)
                   ?? throw AppException.NotFound("The original file");
-        var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages };
+        var probe = new RequestDraft { DocumentId = doc.Id, DocumentName = doc.Name, Pages = doc.Pages, TextTags = doc.TextTags };
         var error = prepare(probe);
         if (error is not null) throw AppException.BadRequest(error);
         var problems = DraftEditor.ProblemsBeforeSend(probe);

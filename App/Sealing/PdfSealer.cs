@@ -16,9 +16,14 @@ public static class PdfSealer
     /// The whole seal of one document: stamp every value, flatten, append the certificate page, sign with SHA-256.
     /// </summary>
     public static byte[] Seal(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
-        X509Certificate2 certificate, string productName)
+        X509Certificate2 certificate, string productName, IReadOnlyList<Domain.TextTag>? textTags = null, List<Domain.TextTag>? covered = null)
     {
         using var doc = OpenForSealing(original);
+        if (textTags is { Count: > 0 })
+        {
+            var notRemoved = TextTagEraser.Erase(doc, textTags); // before anything is drawn on the pages
+            covered?.AddRange(notRemoved);
+        }
         PdfStamper.Stamp(doc, items);
         Flatten(doc);
         AuditTrailPdf.AppendCertificatePage(doc, info);

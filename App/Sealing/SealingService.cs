@@ -86,9 +86,13 @@ public sealed class SealingService(
         var info = Info(r, owner, events, images, publicId, sealedSha: null, product);
 
         byte[] sealedPdf;
+        var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(r.Document!.BlobKey))
-            sealedPdf = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
-                $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}");
+            sealedPdf = await Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original,
+                r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
+                $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}", certificate.Certificate, options.Value.ProductName,
+                r.Document.TextTags, covered));
+        var coveredTags = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList(); // tags painted over, not removed
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         await faults.BeforeCommitAsync(requestId, ct);
 
@@ -103,7 +107,7 @@ public sealed class SealingService(
             if (basis is null) return null; // sealed meanwhile
             var now = clock.GetUtcNow();
             var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, AuditEventType.Completed, new Actor(null), now,
-                CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey));
+                CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey, coveredTags));
             var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product));
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
             try
@@ -124,7 +128,7 @@ public sealed class SealingService(
                     await db.SaveChangesAsync(ct);
                     RequestWorkflow.Complete(request, signed.Id, now);
                     var completed = await AuditLog.AppendAsync(db, request.Id, AuditEventType.Completed, new Actor(null), now,
-                        CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey), ct);
+                        CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey, coveredTags), ct);
                     if (completed.Hash != expected.Hash) throw new StaleAuditTrail(); // rolls back
                     await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
 
@@ -156,8 +160,12 @@ public sealed class SealingService(
     /// <summary>The trail rendered in advance no longer matches what the transaction would append.</summary>
     private sealed class StaleAuditTrail() : Exception("The audit trail changed while it was being rendered.");
 
-    private static object CompletedData(int signedFileId, string publicId, string originalSha, string sealedSha) =>
-        new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha };
+    /// <param name="coveredTags">Text tags whose glyphs could not be removed and were covered with white instead.</param>
+    private static object CompletedData(int signedFileId, string publicId, string originalSha, string sealedSha, IReadOnlyList<object> coveredTags) =>
+        coveredTags.Count == 0
+            ? new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha }
+            : new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha,
+                    text_tags_covered = coveredTags };
 
     /// <summary>
     /// What the audit trail is rendered from, read without the write lock: the request's events and the id its signed
