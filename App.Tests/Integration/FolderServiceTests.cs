@@ -7,6 +7,7 @@ using ESignWeb.Requests;
 using ESignWeb.Sealing;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ESignWeb.Tests.Integration;
 
@@ -227,5 +228,41 @@ public class FolderServiceTests : IClassFixture<ESignAppFactory>
         await s.SignAsync("rooted@example.com");
         await s.WaitForStatusAsync(RequestStatus.Complete, 60);
         Assert.Contains((await Folders.ListAsync(s.Owner, null)).SignedFiles, f => f.RequestId == s.RequestId);
+    }
+}
+
+/// <summary>Deleting an account with nested, non-empty folders (the folder foreign keys restrict).</summary>
+public class FolderAccountDeletionTests : IClassFixture<ESignAppFactory>
+{
+    private readonly ESignAppFactory _app;
+
+    public FolderAccountDeletionTests(ESignAppFactory app)
+    {
+        _app = app;
+        _ = app.Server;
+    }
+
+    [Fact]
+    public async Task An_account_with_nested_non_empty_folders_can_be_deleted_once_its_folders_are_unfiled()
+    {
+        var me = await _app.CreateUserAsync($"leaving-{Guid.NewGuid():N}@example.com");
+        var folders = _app.Get<FolderService>();
+        var a = await folders.CreateAsync(me, null, "A");
+        var b = await folders.CreateAsync(me, a.Id, "B");
+        await _app.Get<DocumentService>().ImportAsync(me, "Deep.pdf", new MemoryStream(TestPdf.Pages(1)), false, b.Id);
+
+        using var scope = _app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+        var user = (await users.FindByIdAsync(me))!;
+        // Without unfiling, SQLite refuses the cascade (what the Delete personal data page ran into).
+        await Assert.ThrowsAnyAsync<Exception>(() => users.DeleteAsync(user));
+
+        await folders.UnfileAllAsync(me);
+        using var scope2 = _app.Services.CreateScope();
+        var users2 = scope2.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+        Assert.True((await users2.DeleteAsync((await users2.FindByIdAsync(me))!)).Succeeded);
+        await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Folders.AnyAsync(f => f.OwnerId == me));
+        Assert.False(await db.Documents.AnyAsync(d => d.OwnerId == me));
     }
 }

@@ -151,6 +151,22 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }, ct);
 
     /// <summary>
+    /// Removes all of the owner's folders, leaving everything filed in them at the root — before the account itself is
+    /// deleted: the folder foreign keys are <c>Restrict</c> (a folder's parent, a document's or signed file's folder),
+    /// and SQLite checks those row by row while the account's cascade deletes, so an account with nested or non-empty
+    /// folders could not be deleted otherwise.
+    /// </summary>
+    public Task UnfileAllAsync(string ownerId, CancellationToken ct = default) =>
+        dbFactory.WriteAsync(async db =>
+        {
+            await db.Documents.Where(d => d.OwnerId == ownerId && d.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(d => d.FolderId, (int?)null), ct);
+            await db.SignedFiles.Where(f => f.OwnerId == ownerId && f.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(f => f.FolderId, (int?)null), ct);
+            await db.Requests.Where(r => r.OwnerId == ownerId && r.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(r => r.FolderId, (int?)null), ct);
+            await db.Folders.Where(f => f.OwnerId == ownerId && f.ParentId != null).ExecuteUpdateAsync(s => s.SetProperty(f => f.ParentId, (int?)null), ct);
+            await db.Folders.Where(f => f.OwnerId == ownerId).ExecuteDeleteAsync(ct);
+        }, ct);
+
+    /// <summary>
     /// The request destination folder given over an API as <c>parent_folder.id</c>: null or empty → null (the root,
     /// by default); "0" (the root, named explicitly) is refused as Box refuses it; any other id must be one of the
     /// owner's folders (else "not found"). Returns the folder id to store in <c>RequestOptions.FolderId</c>.
