@@ -21,6 +21,14 @@ public enum ApiErrorCode
     FilenameExists,
     ReminderTooSoon,
     AuditTrailGenerationFailed,
+    /// <summary>Box: a folder name that is empty, "." or "..", or holds a slash.</summary>
+    ItemNameInvalid,
+    /// <summary>Box: a folder name over 255 characters.</summary>
+    ItemNameTooLong,
+    /// <summary>Box: a sibling already has this name.</summary>
+    ItemNameInUse,
+    /// <summary>Box: only an empty folder can be deleted.</summary>
+    FolderNotEmpty,
 }
 
 /// <summary>Each refusal's HTTP status, wire code and message template, in one place.</summary>
@@ -42,6 +50,10 @@ public static class ApiErrorCodes
         ApiErrorCode.FilenameExists => StatusCodes.Status400BadRequest,
         ApiErrorCode.ReminderTooSoon => StatusCodes.Status400BadRequest,
         ApiErrorCode.AuditTrailGenerationFailed => StatusCodes.Status401Unauthorized,
+        ApiErrorCode.ItemNameInvalid => StatusCodes.Status400BadRequest,
+        ApiErrorCode.ItemNameTooLong => StatusCodes.Status400BadRequest,
+        ApiErrorCode.ItemNameInUse => StatusCodes.Status409Conflict,
+        ApiErrorCode.FolderNotEmpty => StatusCodes.Status400BadRequest,
     };
 
     /// <summary>The seed's code (<c>error_code</c>), including its spelling (<c>audit_trial_…</c>).</summary>
@@ -59,6 +71,10 @@ public static class ApiErrorCodes
         ApiErrorCode.FilenameExists => "filename_exists",
         ApiErrorCode.ReminderTooSoon => "reminder_too_soon",
         ApiErrorCode.AuditTrailGenerationFailed => "audit_trial_generation_failed",
+        ApiErrorCode.ItemNameInvalid => "item_name_invalid",
+        ApiErrorCode.ItemNameTooLong => "item_name_too_long",
+        ApiErrorCode.ItemNameInUse => "item_name_in_use",
+        ApiErrorCode.FolderNotEmpty => "folder_not_empty",
     };
 
     /// <summary>
@@ -79,6 +95,10 @@ public static class ApiErrorCodes
         ApiErrorCode.FilenameExists => "There is already a file with the same name. Please use a different name.",
         ApiErrorCode.ReminderTooSoon => "{0}",
         ApiErrorCode.AuditTrailGenerationFailed => "You do not have permission to view this file.",
+        ApiErrorCode.ItemNameInvalid => "{0}",
+        ApiErrorCode.ItemNameTooLong => "{0}",
+        ApiErrorCode.ItemNameInUse => "{0}",
+        ApiErrorCode.FolderNotEmpty => "{0}",
     };
 
     /// <summary>The client's message for a refusal whose specific reason is <paramref name="reason"/>.</summary>

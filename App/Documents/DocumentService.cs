@@ -23,14 +23,19 @@ public sealed class DocumentService(
     /// (<see cref="IPdfInspection"/>), stores what the worker accepted (the upload, or its cleaned copy) and records
     /// it. Nothing is recorded or kept unless every check passes.
     /// </summary>
+    public Task<Document> ImportAsync(string ownerId, string fileName, Stream content, bool renameIfExists,
+        CancellationToken ct = default) => ImportAsync(ownerId, fileName, content, renameIfExists, null, ct);
+
+    /// <summary>The same, filed in <paramref name="folderId"/> (one of the owner's folders; null: the root).</summary>
     public async Task<Document> ImportAsync(string ownerId, string fileName, Stream content, bool renameIfExists,
-        CancellationToken ct = default)
+        int? folderId, CancellationToken ct = default)
     {
         var name = FileNames.Clean(fileName);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (!renameIfExists && await NameTakenAsync(db, ownerId, name, null, ct))
                 throw FileNameExists(name);
+            await Folders.FolderService.EnsureOwnedAsync(db, ownerId, folderId, ct);
         }
 
         var temp = paths.NewTempFile();
@@ -49,6 +54,7 @@ public sealed class DocumentService(
             for (var attempt = 0; ; attempt++)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
+                await Folders.FolderService.EnsureOwnedAsync(db, ownerId, folderId, ct); // deleted during the upload: refused
                 var finalName = name;
                 if (renameIfExists)
                 {
@@ -61,6 +67,7 @@ public sealed class DocumentService(
                 {
                     OwnerId = ownerId, Name = finalName, BlobKey = key, Sha256 = key, SizeBytes = size,
                     PageCount = info.PageCount, Pages = info.Pages.ToList(), TextTags = [.. info.TextTags ?? []], CreatedAt = now, ModifiedAt = now,
+                    FolderId = folderId,
                 };
                 db.Documents.Add(doc);
                 try

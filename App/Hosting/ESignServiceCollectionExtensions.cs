@@ -154,6 +154,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();
         services.AddSingleton<SignedFileService>();
+        services.AddSingleton<Folders.FolderService>();
         services.AddSingleton<Api.ApiKeyService>();
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");

@@ -139,6 +139,7 @@ public sealed class RequestService(
             r.Message = draft.Message;
             r.Cc = [.. draft.Cc];
             RequestOptionMapping.Store(draft.Options, r);
+            await Folders.FolderService.EnsureOwnedAsync(db, ownerId, r.FolderId, ct); // a destination is one of the owner's folders
             r.ModifiedAt = now;
 
             // Signers: update by id, add new, remove missing (their fields go with them).

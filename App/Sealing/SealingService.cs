@@ -123,6 +123,7 @@ public sealed class SealingService(
                         Name = SignedName(r.Document.Name), BlobKey = sealedKey, Checksum = sealedKey,
                         OriginalChecksum = r.Document.Sha256, PublicIdentifier = publicId, AuditTrailBlobKey = trailKey,
                         CreatedAt = now, ModifiedAt = now,
+                        FolderId = request.FolderId, // filed in the destination folder (deleted meanwhile: null, the root)
                     };
                     db.SignedFiles.Add(signed);
                     await db.SaveChangesAsync(ct);
