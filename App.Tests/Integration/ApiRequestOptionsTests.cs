@@ -349,4 +349,45 @@ public class ApiRequestOptionsTests : IClassFixture<ESignAppFactory>
             Assert.Equal(invitesBefore, Invites(db)); // not mailed
         }
     }
+
+    [Fact]
+    public async Task Embedded_sending_carries_the_options_to_the_draft_its_page_makes_but_never_a_password()
+    {
+        var (owner, client, fileId) = await SenderAsync();
+        var body = new Dictionary<string, object?>
+        {
+            ["file_id"] = fileId, ["type"] = "rs", ["redirect_url"] = "https://host.example.com/after", ["email_subject"] = "Embedded",
+            ["days_valid"] = 7, ["declined_redirect_url"] = "https://host.example.com/declined",
+            ["recipients"] = new[] { Person("jack@company.com", "Jack", ("role", "approver"), ("embed_url_external_user_id", "u-9")) },
+        };
+        var url = (await JsonAsync(await client.PostAsJsonAsync("/v2/signing/url/", body))).GetProperty("url").GetString()!;
+        Assert.Contains("/embed/send/", url);
+
+        await using (var db = await Db.CreateDbContextAsync())
+        {
+            var link = await db.EmbeddedLinks.Where(l => l.UserId == owner).OrderByDescending(l => l.Id).FirstAsync();
+            var prefill = JsonSerializer.Deserialize<Embedding.EmbedPrefill>(link.Prefill!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            var draft = new RequestDraft();
+            prefill.ApplyTo(draft); // what the embedded prepare page does with it on first opening
+            Assert.Equal(("Embedded", 7, "https://host.example.com/declined", (string?)null),
+                (draft.Options.EmailSubject, draft.Options.DaysValid!.Value, draft.Options.DeclinedRedirectUrl, draft.Options.RedirectUrl));
+            Assert.Equal((RecipientRole.Approver, "u-9"), (draft.Signers.Single().Options.Role, draft.Signers.Single().Options.EmbedUrlExternalUserId));
+        }
+
+        var links = await CountLinksAsync(owner);
+        body["recipients"] = new[] { Person("jack@company.com", "Jack", ("password", "Secret123")) };
+        var e = await JsonAsync(await client.PostAsJsonAsync("/v2/signing/url/", body), HttpStatusCode.BadRequest);
+        Assert.StartsWith("recipients[1].password cannot be given for embedded sending", e.GetProperty("message").GetString());
+        body["recipients"] = new[] { Person("jack@company.com", "Jack") };
+        body["days_valid"] = 731;
+        e = await JsonAsync(await client.PostAsJsonAsync("/v2/signing/url/", body), HttpStatusCode.BadRequest);
+        Assert.Equal("days_valid must be between 0 and 730 (it is 731).", e.GetProperty("message").GetString());
+        Assert.Equal(links, await CountLinksAsync(owner));
+    }
+
+    private async Task<int> CountLinksAsync(string owner)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        return await db.EmbeddedLinks.CountAsync(l => l.UserId == owner);
+    }
 }
