@@ -65,8 +65,12 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
         var id = (await JsonAsync(created)).GetProperty("pending_file_id").GetInt32();
 
         var p = await JsonAsync(await client.GetAsync($"/v1/files/pending/{id}/"));
-        Assert.Equal(["created_time", "has_markers", "id", "is_ordered", "last_modified_time", "logo", "name", "next", "owner_company",
-            "owner_email", "owner_first_name", "owner_last_name", "recipients", "status"], p.EnumerateObject().Select(x => x.Name).Order());
+        // The seed's keys, then the Box Sign options (docs/api.md, "Request options (Box Sign names)").
+        Assert.Equal(["are_reminders_enabled", "are_text_signatures_enabled", "auto_expire_at", "box_status", "created_time", "days_valid",
+            "declined_redirect_url", "email_message", "email_subject", "external_id", "has_markers", "id", "is_document_preparation_needed",
+            "is_ordered", "is_phone_verification_required_to_view", "last_modified_time", "logo", "name", "next", "owner_company",
+            "owner_email", "owner_first_name", "owner_last_name", "parent_folder", "prepare_url", "recipients", "redirect_url",
+            "signature_color", "status"], p.EnumerateObject().Select(x => x.Name).Order());
         Assert.Equal("incomplete", p.GetProperty("status").GetString());
         Assert.Equal(1, p.GetProperty("is_ordered").GetInt32());
         Assert.Equal(1, p.GetProperty("has_markers").GetInt32());

@@ -41,14 +41,20 @@ public class ApiSignedFileTests : IClassFixture<ESignAppFactory>
         Assert.Equal(["checksum", "created_time", "id", "last_modified_time", "name", "pending_file", "public_identifier"],
             file.EnumerateObject().Select(p => p.Name).Order());
         var pending = file.GetProperty("pending_file");
-        Assert.Equal(["created_time", "has_markers", "id", "is_ordered", "last_modified_time", "logo", "name", "next", "owner_company",
-            "owner_email", "owner_first_name", "owner_last_name", "recipients", "status"], pending.EnumerateObject().Select(p => p.Name).Order());
+        // The seed's keys, then the Box Sign options (docs/api.md, "Request options (Box Sign names)").
+        Assert.Equal(["are_reminders_enabled", "are_text_signatures_enabled", "auto_expire_at", "box_status", "created_time", "days_valid",
+            "declined_redirect_url", "email_message", "email_subject", "external_id", "has_markers", "id", "is_document_preparation_needed",
+            "is_ordered", "is_phone_verification_required_to_view", "last_modified_time", "logo", "name", "next", "owner_company",
+            "owner_email", "owner_first_name", "owner_last_name", "parent_folder", "prepare_url", "recipients", "redirect_url",
+            "signature_color", "status"], pending.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("complete", pending.GetProperty("status").GetString());
         Assert.Equal(1, pending.GetProperty("is_ordered").GetInt32());
         Assert.Equal(1, pending.GetProperty("has_markers").GetInt32());
         Assert.Equal(JsonValueKind.Null, pending.GetProperty("next").ValueKind);
         var recipient = pending.GetProperty("recipients")[0];
-        Assert.Equal(["created_time", "email", "first_name", "last_modified_time", "last_name", "order_id", "recipient_id", "status"],
+        Assert.Equal(["created_time", "declined_redirect_url", "email", "embed_url_external_user_id", "first_name", "has_password", "is_in_person",
+            "last_modified_time", "last_name", "login_required", "order", "order_id", "recipient_id", "redirect_url", "role", "status",
+            "verification_phone_number"],
             recipient.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("finalized", recipient.GetProperty("status").GetString());
         var id = file.GetProperty("id").GetInt32();

@@ -4,9 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ESignWeb.Audit;
 using ESignWeb.Components.Shared;
+using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using ESignWeb.Requests;
+using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Api;
 
@@ -19,10 +21,12 @@ public static class PendingFileEndpoints
     public static void MapPendingFiles(this RouteGroupBuilder v1)
     {
         var pending = v1.MapGroup("/files/pending").WithTags("Pending files");
-        pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, CancellationToken ct) => CreateAsync(r, u, s, l, withFields: false, ct))
-            .WithSummary("Create a free-fill signature request.");
-        pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, CancellationToken ct) => CreateAsync(r, u, s, l, withFields: true, ct))
-            .WithSummary("Create a signature request with fields (fields_payload).");
+        pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
+                CreateAsync(r, u, s, l, db, withFields: false, ct))
+            .WithSummary("Create a free-fill signature request (Box Sign options optional; is_document_preparation_needed: a draft and its prepare_url).");
+        pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
+                CreateAsync(r, u, s, l, db, withFields: true, ct))
+            .WithSummary("Create a signature request with fields (fields_payload; Box Sign options optional).");
         pending.MapGet("", ListAsync).WithSummary("Requests the user owns or is a recipient of, any status.");
         pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
         pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
@@ -34,7 +38,7 @@ public static class PendingFileEndpoints
     private static string User(ClaimsPrincipal u) => u.UserId();
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, RequestService requests,
-        PublicLinks links, bool withFields, CancellationToken ct)
+        PublicLinks links, IDbContextFactory<AppDbContext> dbFactory, bool withFields, CancellationToken ct)
     {
         JsonObject body;
         try { body = await ReadBodyAsync(request, ct); }
@@ -43,24 +47,38 @@ public static class PendingFileEndpoints
         PendingInput input;
         try { input = PendingInput.Parse(body, withFields); }
         catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
-        links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
+        links.BaseFor(request.Host.Host); // the invitations' links (and prepare_url) need a trustworthy base
+        await RequestOptionsInput.CheckFolderAsync(input.Options.Request, dbFactory, User(user), ct);
         var id = await requests.CreateAndSendAsync(User(user), input.OriginalFileId, input.Prepare,
             ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
-        return input.Warnings.Count > 0 ? ApiJson.Ok(new { pending_file_id = id, warnings = input.Warnings }) : ApiJson.Ok(new { pending_file_id = id });
+        return Created(id, input.Options.Request.PreparationNeeded, links, input.Warnings);
+    }
+
+    /// <summary>
+    /// The create calls' answer: the seed's <c>{"pending_file_id": N}</c>; a request that needs preparation (a draft,
+    /// not sent) also carries its absolute <c>prepare_url</c>, and text tags for signers the request lacks add
+    /// <c>warnings</c>.
+    /// </summary>
+    internal static IResult Created(int id, bool preparationNeeded, PublicLinks links, IReadOnlyList<string>? warnings = null)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject { ["pending_file_id"] = id };
+        if (preparationNeeded) body["prepare_url"] = links.PreparePage(id);
+        if (warnings is { Count: > 0 }) body["warnings"] = new System.Text.Json.Nodes.JsonArray([.. warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w)]);
+        return ApiJson.Ok(body);
     }
 
     /// <summary>Built once per user until the next write to the database (<see cref="ApiResponseCache"/>).</summary>
-    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, CancellationToken ct) =>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct) =>
         cache.JsonAsync("pending:" + User(user), async token =>
         {
-            var files = (await requests.ListVisibleAsync(User(user), token)).Select(x => PendingFileDto.Of(x.Request, x.Owner)).ToList();
+            var files = (await requests.ListVisibleAsync(User(user), token)).Select(x => PendingFileDto.Of(x.Request, x.Owner, User(user), links)).ToList();
             return new { count = files.Count, files };
         }, ct);
 
-    private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, CancellationToken ct)
+    private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)
     {
         var (r, owner) = await requests.GetVisibleAsync(User(user), id, ct);
-        return ApiJson.Ok(PendingFileDto.Of(r, owner));
+        return ApiJson.Ok(PendingFileDto.Of(r, owner, User(user), links));
     }
 
     private static async Task<IResult> RemindAsync(int id, HttpContext http, RequestService requests, CancellationToken ct)
@@ -107,7 +125,8 @@ public static class PendingFileEndpoints
 /// <summary>A parsed create request (seed fields), and how it fills a draft.</summary>
 public sealed record PendingInput(
     int OriginalFileId, string Name, bool IsOrdered, string? Message, IReadOnlyList<string> Cc,
-    IReadOnlyList<(string Email, string FirstName, string LastName, string? Language)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning)
+    IReadOnlyList<(string Email, string FirstName, string LastName, string? Language)> Recipients, IReadOnlyList<PendingField> Fields, bool EmbeddedSigning,
+    RequestOptionsInput Options)
 {
     /// <summary>prefill_tags (Box): values for the fields made from the document's text tags.</summary>
     public IReadOnlyList<TagPrefill> Prefills { get; init; } = [];
@@ -123,6 +142,7 @@ public sealed record PendingInput(
         if (string.IsNullOrWhiteSpace(name)) throw new FormatException("name is required.");
         var recipients = RecipientsOf(body, required: true);
         var cc = CcOf(body);
+        var options = RequestOptionsInput.Parse(body);
         var fields = new List<PendingField>();
         if (withFields)
         {
@@ -173,8 +193,8 @@ public sealed record PendingInput(
                     Num("x"), Num("y"), Num("width"), Num("height"), format));
             }
         }
-        return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, Str(body, "message"), cc, recipients, fields,
-            Bool(body, "embedded_signing") ?? false) { Prefills = TagPrefills.Parse(body), UseTextTags = !withFields };
+        return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, options.Message, cc, recipients, fields,
+            Bool(body, "embedded_signing") ?? false, options) { Prefills = TagPrefills.Parse(body), UseTextTags = !withFields };
     }
 
     /// <summary>Fills a draft with exactly these values; returns the first problem (seed rules), or null.</summary>
@@ -195,6 +215,7 @@ public sealed record PendingInput(
                 return $"recipients[{index}].language: {Localization.SignerLanguages.Unsupported(language)}";
             if (DraftEditor.AddSigner(d, email, first, last, language) is { } e3) return $"recipients: {e3}";
         }
+        Options.ApplyTo(d);
         if (DraftEditor.SetCc(d, Cc) is { } e4) return $"cc: {e4}";
         foreach (var f in Fields)
         {

@@ -2,9 +2,11 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ESignWeb.Components.Shared;
+using ESignWeb.Data;
 using ESignWeb.Domain;
 using ESignWeb.Hosting;
 using ESignWeb.Templates;
+using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Api;
 
@@ -51,7 +53,7 @@ public static class TemplateEndpoints
     }
 
     private static async Task<IResult> UseAsync(HttpRequest request, ClaimsPrincipal user, TemplateService templates,
-        PublicLinks links, CancellationToken ct)
+        PublicLinks links, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         JsonObject body;
         try { body = await PendingFileEndpoints.ReadBodyAsync(request, ct); }
@@ -60,9 +62,10 @@ public static class TemplateEndpoints
         TemplateUse use;
         try { use = ParseUse(body); }
         catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
-        links.BaseFor(request.Host.Host); // the invitations' links need a trustworthy base
+        links.BaseFor(request.Host.Host); // the invitations' links (and prepare_url) need a trustworthy base
+        await RequestOptionsInput.CheckFolderAsync(use.Options!, dbFactory, user.UserId(), ct);
         var id = await templates.UseAsync(user.UserId(), use, ApiKeyAuthenticationHandler.ActorOf(request.HttpContext), ct);
-        return ApiJson.Ok(new { pending_file_id = id });
+        return PendingFileEndpoints.Created(id, use.Options!.PreparationNeeded, links);
     }
 
     /// <summary>The seed's form fields: template_file_id, recipients [{email, first_name, last_name, role_id}, plus our optional language], is_ordered,
@@ -72,6 +75,7 @@ public static class TemplateEndpoints
         var templateId = PendingInput.Int(body, "template_file_id") ?? throw new FormatException("template_file_id is required.");
         var name = PendingInput.Str(body, "name");
         if (string.IsNullOrWhiteSpace(name)) throw new FormatException("name is required.");
+        var options = RequestOptionsInput.Parse(body);
         var people = new List<RolePerson>();
         var recipients = body["recipients"] as JsonArray
                          ?? throw new FormatException("recipients is required (an array of {email, first_name, last_name, role_id}).");
@@ -86,7 +90,8 @@ public static class TemplateEndpoints
             var language = PendingInput.Str(o, "language")?.Trim().ToLowerInvariant();
             if (language is not null && !Localization.SignerLanguages.IsSupported(language))
                 throw new FormatException($"recipients[{i}].language: {Localization.SignerLanguages.Unsupported(language)}");
-            people.Add(new RolePerson(roleId, PendingInput.Str(o, "email") ?? "", PendingInput.Str(o, "first_name") ?? "", PendingInput.Str(o, "last_name") ?? "", language));
+            people.Add(new RolePerson(roleId, PendingInput.Str(o, "email") ?? "", PendingInput.Str(o, "first_name") ?? "", PendingInput.Str(o, "last_name") ?? "",
+                language, options.Signers[i - 1].Options, options.Signers[i - 1].HasRole));
         }
         var cc = (body["cc"] as JsonArray ?? [])
             .Select(n => n is JsonObject o ? PendingInput.Str(o, "email") ?? "" : n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "").ToList();
@@ -112,9 +117,9 @@ public static class TemplateEndpoints
         }
         return new TemplateUse
         {
-            TemplateId = templateId, Name = name, Message = PendingInput.Str(body, "message"), IsOrdered = PendingInput.Bool(body, "is_ordered"),
+            TemplateId = templateId, Name = name, Message = options.Message, IsOrdered = PendingInput.Bool(body, "is_ordered"),
             EmbeddedSigning = PendingInput.Bool(body, "embedded_signing") ?? false, Cc = cc, People = people, MergeValues = merges,
-            FilePassword = PendingInput.Str(body, "file_password"),
+            FilePassword = PendingInput.Str(body, "file_password"), Options = options.Request,
         };
     }
 }

@@ -13,11 +13,25 @@ namespace ESignWeb.Embedding;
 public sealed record EmbedContext(bool Valid, EmbeddedLinkPurpose Purpose, string UserId, int? RequestId, int? DocumentId,
     string? RedirectUrl, IReadOnlyList<string> Origins, bool Used, EmbedPrefill? Prefill, string OwnerEmail, string OwnerName);
 
-/// <summary>What embedded sending fills in on the prepare page (seed: message, recipients, cc).</summary>
-public sealed record EmbedPrefill(string? Message, IReadOnlyList<PrefillRecipient> Recipients, IReadOnlyList<string> Cc);
+/// <summary>What embedded sending fills in on the prepare page (seed: message, recipients, cc; Box request options).</summary>
+public sealed record EmbedPrefill(string? Message, IReadOnlyList<PrefillRecipient> Recipients, IReadOnlyList<string> Cc,
+    RequestOptions? Options = null)
+{
+    /// <summary>Fills a new draft with the prefill (what the page would refuse is left out, as if never typed).</summary>
+    public void ApplyTo(RequestDraft draft)
+    {
+        DraftEditor.SetMessage(draft, Message);
+        if (Options is not null) draft.Options = Api.RequestOptionsInput.Copy(Options);
+        foreach (var r in Recipients)
+            if (DraftEditor.AddSigner(draft, r.Email, r.FirstName, r.LastName, r.Language) is null && r.Options is not null)
+                draft.Signers[^1].Options = Api.RequestOptionsInput.Copy(r.Options);
+        DraftEditor.SetCc(draft, Cc);
+    }
+}
 
 /// <param name="Language">The signer's language (en, de, fr, es) when the API call gave one; null: the page's default.</param>
-public sealed record PrefillRecipient(string Email, string FirstName, string LastName, string? Language = null);
+/// <param name="Options">Box signer options; never a password (a prefill is stored as it is).</param>
+public sealed record PrefillRecipient(string Email, string FirstName, string LastName, string? Language = null, SignerOptions? Options = null);
 
 /// <summary>
 /// Short-lived, single-purpose URLs for iframes. A link is <c>emb_</c> + 256 random bits (only its SHA-256 is stored),

@@ -48,6 +48,9 @@ public sealed class PublicLinks(IOptions<ESignOptions> options, IServer server) 
 
     public string RequestPage(int requestId) => To($"requests/{requestId}");
 
+    /// <summary>The prepare page of a draft (Box <c>prepare_url</c>): the sender finishes and sends it there.</summary>
+    public string PreparePage(int requestId) => To($"requests/{requestId}/prepare");
+
     public string Copy(int requestId, string copyToken) => To($"copy/{requestId}/{copyToken}");
 
     /// <summary>An account page link (confirmation, password reset) made while serving a request to <paramref name="requestHost"/>.</summary>

@@ -241,7 +241,8 @@ public sealed class RequestService(
     }
 
     /// <summary>
-    /// Creates and sends a request in one go (the API's path): <paramref name="prepare"/> fills a draft built on the
+    /// Creates and sends a request in one go (the API's path; only creates the draft when its options say preparation is
+    /// needed): <paramref name="prepare"/> fills a draft built on the
     /// document and returns the first problem, if any. Nothing is created unless the whole request is valid; a failure
     /// after the draft was made removes it again.
     /// </summary>
@@ -264,7 +265,8 @@ public sealed class RequestService(
             var draft = await LoadDraftAsync(ownerId, id, ct);
             prepare(draft);
             await SaveDraftAsync(ownerId, draft, ct);
-            await SendAsync(ownerId, id, actor, ct);
+            // Box is_document_preparation_needed: kept as a draft with everything given; the sender sends it from the prepare page.
+            if (!draft.Options.PreparationNeeded) await SendAsync(ownerId, id, actor, ct);
             return id;
         }
         catch
@@ -275,7 +277,8 @@ public sealed class RequestService(
     }
 
     /// <summary>
-    /// Requests the user owns or is a recipient of (any status but draft), for the API. A recipient's requests are
+    /// Requests the user owns or is a recipient of (any status but draft; the owner's drafts created over the API to be
+    /// prepared [is_document_preparation_needed] included), for the API. A recipient's requests are
     /// listed only once the account's address is confirmed: registering someone else's address shows nothing.
     /// </summary>
     public async Task<List<(SignatureRequest Request, Data.ApplicationUser Owner)>> ListVisibleAsync(string userId, CancellationToken ct = default)
@@ -283,20 +286,21 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var email = await ConfirmedEmailAsync(db, userId, ct);
         var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields)
-            .Where(r => r.Status != RequestStatus.Draft && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))))
+            .Where(r => (r.Status != RequestStatus.Draft || (r.OwnerId == userId && r.PreparationNeeded))
+                        && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))))
             .OrderByDescending(r => r.Id).Take(1000).ToListAsync(ct);
         var ownerIds = requests.Select(r => r.OwnerId).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         return requests.Select(r => (r, owners[r.OwnerId])).ToList();
     }
 
-    /// <summary>One request the user owns or is a recipient of (not a draft; as a recipient, with a confirmed address).</summary>
+    /// <summary>One request the user owns or is a recipient of (not a draft unless the owner's to prepare; as a recipient, with a confirmed address).</summary>
     public async Task<(SignatureRequest Request, Data.ApplicationUser Owner)> GetVisibleAsync(string userId, int requestId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var email = await ConfirmedEmailAsync(db, userId, ct);
         var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields)
-                    .SingleOrDefaultAsync(x => x.Id == requestId && x.Status != RequestStatus.Draft &&
+                    .SingleOrDefaultAsync(x => x.Id == requestId && (x.Status != RequestStatus.Draft || (x.OwnerId == userId && x.PreparationNeeded)) &&
                                                (x.OwnerId == userId || (email != null && x.Recipients.Any(y => y.Email.ToUpper() == email))), ct)
                 ?? throw AppException.NotFound("The pending file");
         return (r, await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct));

@@ -291,6 +291,7 @@ public sealed class TemplateService(
         if (DraftEditor.SetMessage(d, use.Message ?? t.Message) is { } e2) return e2;
         d.IsOrdered = use.IsOrdered ?? t.IsOrdered;
         d.EmbeddedSigning = use.EmbeddedSigning;
+        if (use.Options is { } requestOptions) d.Options = Api.RequestOptionsInput.Copy(requestOptions);
         d.Signers.Clear();
         d.Fields.Clear();
         var keys = new Dictionary<int, Guid>();
@@ -299,6 +300,9 @@ public sealed class TemplateService(
             var p = use.People.Single(x => x.RoleId == role.Number);
             if (DraftEditor.AddSigner(d, p.Email, p.FirstName, p.LastName, p.Language) is { } e3) return $"Role {role.Number} ({role.Name}): {e3}";
             keys[role.Number] = d.Signers[^1].Key;
+            var options = p.Options is { } given ? Api.RequestOptionsInput.Copy(given) : new SignerOptions();
+            if (!p.RoleGiven) options.Role = role.Kind;
+            d.Signers[^1].Options = options;
         }
         if (DraftEditor.SetCc(d, use.Cc) is { } e4) return $"cc: {e4}";
         foreach (var f in t.Fields.OrderBy(f => f.Number))

@@ -4,7 +4,10 @@ namespace ESignWeb.Templates;
 
 /// <summary>The person who takes a role when a template is used.</summary>
 /// <param name="Language">Their mails' language (en, de, fr, es); null: English, as in the request create calls.</param>
-public sealed record RolePerson(int RoleId, string Email, string FirstName, string LastName, string? Language = null);
+/// <param name="Options">Their Box signer options (API); null: the defaults.</param>
+/// <param name="RoleGiven">Whether <c>Options.Role</c> was given; otherwise the template role's kind counts.</param>
+public sealed record RolePerson(int RoleId, string Email, string FirstName, string LastName, string? Language = null,
+    Requests.SignerOptions? Options = null, bool RoleGiven = false);
 
 /// <summary>A merge field's value (matched by label, case-insensitively) and an optional font size in points.</summary>
 public sealed record MergeValue(string Label, string? Value, double? FontSize = null);
@@ -24,6 +27,8 @@ public sealed class TemplateUse
     public List<MergeValue> MergeValues { get; set; } = [];
     /// <summary>Password of a password-protected template PDF (seed: <c>file_password</c>); never stored.</summary>
     public string? FilePassword { get; set; }
+    /// <summary>Box request options (API); null: the defaults.</summary>
+    public Requests.RequestOptions? Options { get; set; }
 }
 
 public static class MergeRules
