@@ -2,6 +2,7 @@ using ESignWeb.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ESignWeb.Tests.Integration;
@@ -19,6 +20,9 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings (e.g. <c>Smtp:Host</c>).</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
 
+    /// <summary>Replaces services after the app registered its own (e.g. a <c>FakeTimeProvider</c> as the app's clock).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -27,6 +31,7 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("ESign:PublicBaseUrl", "http://localhost/"); // where the test client sends its requests
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -35,7 +35,7 @@ public class AuditVocabularyTests
             [AuditEventType.Created] = "created", [AuditEventType.Sent] = "sent", [AuditEventType.MailDelivered] = "mail_delivered",
             [AuditEventType.Viewed] = "viewed", [AuditEventType.Consented] = "consented", [AuditEventType.Signed] = "signed",
             [AuditEventType.Declined] = "declined", [AuditEventType.Voided] = "voided", [AuditEventType.Reminded] = "reminded",
-            [AuditEventType.Completed] = "completed",
+            [AuditEventType.Completed] = "completed", [AuditEventType.Expired] = "expired",
         };
         // A type added later gets its own new name; the ones that existed before must not move.
         foreach (var (type, name) in stored)

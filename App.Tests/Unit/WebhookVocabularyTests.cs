@@ -14,6 +14,7 @@ public class WebhookVocabularyTests
             [WebhookEventType.Signed] = "rs.signed", [WebhookEventType.Declined] = "rs.declined",
             [WebhookEventType.Voided] = "rs.voided", [WebhookEventType.Reminded] = "rs.reminded",
             [WebhookEventType.Completed] = "rs.completed", [WebhookEventType.DocumentSigned] = "document.signed",
+            [WebhookEventType.Expired] = "rs.expired", // our addition to the seed's set
         };
         foreach (var (type, name) in wire) Assert.Equal(name, type.WireName());
         Assert.Equal(WebhookEventTypes.All.Count, WebhookEventTypes.All.Select(t => t.WireName()).Distinct().Count());
@@ -25,6 +26,7 @@ public class WebhookVocabularyTests
         var raised = AuditEventTypes.All.ToDictionary(t => t, WebhookEventTypes.RaisedBy);
         Assert.Equal(WebhookEventType.Initiated, raised[AuditEventType.Sent]);
         Assert.Equal(WebhookEventType.Completed, raised[AuditEventType.Completed]);
+        Assert.Equal(WebhookEventType.Expired, raised[AuditEventType.Expired]);
         Assert.Null(raised[AuditEventType.Created]);
         Assert.Null(raised[AuditEventType.MailDelivered]);
         Assert.Null(raised[AuditEventType.Consented]);

@@ -17,6 +17,7 @@ public enum AuditEventType
     Voided,
     Reminded,
     Completed,
+    Expired,
 }
 
 /// <summary>The one place an audit event type is named: as stored (and hashed) and as a person reads it.</summary>
@@ -40,6 +41,7 @@ public static class AuditEventTypes
         AuditEventType.Voided => "voided",
         AuditEventType.Reminded => "reminded",
         AuditEventType.Completed => "completed",
+        AuditEventType.Expired => "expired",
     };
 
     /// <summary>The words for an event on the request page's history and in the audit trail PDF.</summary>
@@ -55,6 +57,7 @@ public static class AuditEventTypes
         AuditEventType.Voided => "Voided by the sender",
         AuditEventType.Reminded => "Reminder sent",
         AuditEventType.Completed => "Completed and sealed",
+        AuditEventType.Expired => "Expired (its time ran out)",
     };
 
     private static readonly Dictionary<string, AuditEventType> ByStoredName = All.ToDictionary(t => t.StoredName(), StringComparer.Ordinal);

@@ -141,11 +141,13 @@ public static class RequestWorkflow
     /// <summary>
     /// The request's time ran out (<see cref="SignatureRequest.AutoExpireAt"/>): incomplete → expired, every link
     /// stops. False (nothing changes) when it is no longer out for signature or its time has not come — an expiry job
-    /// that runs late or twice is harmless.
+    /// that runs late or twice is harmless. A request whose signers have all finished is being sealed: it completes
+    /// instead of expiring.
     /// </summary>
     public static bool Expire(SignatureRequest r, DateTimeOffset now)
     {
         if (r.Status != RequestStatus.Incomplete || r.AutoExpireAt is not { } at || at > now) return false;
+        if (r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized)) return false;
         r.Status = RequestStatus.Expired;
         r.ModifiedAt = now;
         r.Version++;

@@ -72,6 +72,21 @@ public static class StatusWords
 
     /// <summary>Beside the signer whose turn it is in a sequential request.</summary>
     public const string TheirTurn = "their turn";
+
+    /// <summary>A request out for signature with a time limit [days_valid] (UTC, like the request page's timeline).</summary>
+    public static string ExpiresOn(DateTimeOffset at) => $"Expires on {Utc(at)}";
+
+    /// <summary>A request whose time ran out.</summary>
+    public static string ExpiredOn(DateTimeOffset at) => $"Expired on {Utc(at)}";
+
+    /// <summary>A request out for signature with automatic reminders [are_reminders_enabled].</summary>
+    public const string RemindersOn = "Reminders on";
+
+    /// <summary>What automatic reminders do, beside <see cref="RemindersOn"/>.</summary>
+    public const string RemindersExplained = "Signers who have not signed are reminded 3, 8, 13 and 18 days after they were asked.";
+
+    private static string Utc(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -189,6 +189,10 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, DeclinedNoticeHandler>();
         services.AddSingleton<IOutboxHandler, VoidNoticeHandler>();
         services.AddSingleton<IOutboxHandler, CompletedNoticeHandler>();
+        // Scheduled work of a request (issue 11: reminders, expiry) and the sender's expiry mail.
+        services.AddSingleton<IOutboxHandler, Requests.AutoReminderHandler>();
+        services.AddSingleton<IOutboxHandler, Requests.AutoExpiryHandler>();
+        services.AddSingleton<IOutboxHandler, ExpiredNoticeHandler>();
         // Two processors of the same type (one per lane): AddHostedService would keep only the first.
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.Work));
         services.AddSingleton<BlobSweeper>();

@@ -33,6 +33,18 @@ public static class OutboxKinds
 
     /// <summary>POST one webhook event to one callback URL. Payload: <see cref="Webhooks.WebhookDeliveryJob"/>.</summary>
     public const string Webhook = "webhook.deliver";
+
+    /// <summary>
+    /// Scheduled: remind one signer on day 3, 8, 13 or 18 after their invitation (<c>Requests/ReminderSchedule</c>);
+    /// re-checked when it runs. Payload: <see cref="AutoReminder"/>.
+    /// </summary>
+    public const string AutoReminder = "request.auto_remind";
+
+    /// <summary>Scheduled at <c>AutoExpireAt</c>: expire a request still out for signature. Payload: <see cref="AutoExpiry"/>.</summary>
+    public const string AutoExpiry = "request.auto_expire";
+
+    /// <summary>Tell the sender their request expired. Payload: <see cref="ExpiredNotice"/>.</summary>
+    public const string ExpiredNotice = "mail.expired";
 }
 
 /// <param name="Reminder">A reminder rather than the first invitation.</param>
@@ -49,6 +61,14 @@ public sealed record VoidNotice(int RecipientId);
 public sealed record CompletedNotice(int RequestId, string Email, int? RecipientId);
 
 public sealed record CcNotice(int RequestId, string Email);
+
+/// <param name="InvitedAt">The invitation this reminder belongs to (<c>Recipient.NotifiedAt</c>); a later invitation makes it void.</param>
+/// <param name="Day">Which reminder: day 3, 8, 13 or 18 after the invitation.</param>
+public sealed record AutoReminder(int RecipientId, DateTimeOffset InvitedAt, int Day);
+
+public sealed record AutoExpiry(int RequestId);
+
+public sealed record ExpiredNotice(int RequestId);
 
 public sealed record PlainMail(string To, string Subject, string Html, string Text);
 
@@ -70,6 +90,18 @@ public static class OutboxWriter
             NextAttemptAt = now,
         };
         db.Outbox.Add(m);
+        return m;
+    }
+
+    /// <summary>
+    /// Like <see cref="Enqueue{T}"/>, but the message is not due before <paramref name="due"/> (the processors claim
+    /// only messages whose <c>NextAttemptAt</c> has come, on the app's <see cref="TimeProvider"/>).
+    /// </summary>
+    public static OutboxMessage Schedule<T>(AppDbContext db, string kind, T payload, string summary, string? ownerId,
+        DateTimeOffset now, DateTimeOffset due)
+    {
+        var m = Enqueue(db, kind, payload, summary, ownerId, now);
+        m.NextAttemptAt = due > now ? due : now;
         return m;
     }
 

@@ -43,7 +43,8 @@ public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, Dat
 
     private static IQueryable<OutboxMessage> Visible(AppDbContext db, string userId, bool admin)
     {
-        var mail = db.Outbox.AsNoTracking().Where(m => m.Kind != OutboxKinds.Webhook); // webhooks: their own page
+        // Webhooks: their own page; scheduled jobs (reminders, expiry) are not mail — the mail they make is listed.
+        var mail = db.Outbox.AsNoTracking().Where(m => m.Kind != OutboxKinds.Webhook && m.Kind != OutboxKinds.AutoReminder && m.Kind != OutboxKinds.AutoExpiry);
         return admin
             ? mail.Where(m => m.OwnerId == userId || m.Kind == OutboxKinds.PlainMail)
             : mail.Where(m => m.OwnerId == userId && m.Kind != OutboxKinds.PlainMail);

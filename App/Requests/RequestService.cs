@@ -41,7 +41,10 @@ public sealed record SealState(int Attempts, string? LastError, DateTimeOffset N
 public sealed record RequestDetail(
     RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
-    SealState? PendingSeal);
+    SealState? PendingSeal, RequestTiming? Timing = null);
+
+/// <summary>When a request expires [auto_expire_at] and whether it reminds its signers by itself [are_reminders_enabled].</summary>
+public sealed record RequestTiming(DateTimeOffset? AutoExpireAt, bool RemindersEnabled);
 
 /// <summary>
 /// The sender's side of a request: create a draft from a document, save the prepared draft, send it, list.
@@ -234,6 +237,8 @@ public sealed class RequestService(
                     OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
             foreach (var cc in r.Cc)
                 OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc), $"CC notice → {cc}", ownerId, now);
+            RequestScheduling.ScheduleReminders(db, r, outcome.Notify, now);
+            RequestScheduling.ScheduleExpiry(db, r, now);
             return r;
         }, ct);
         log.LogInformation("Request {RequestId} sent to {Count} signer(s), ordered={Ordered}", sent.Id, sent.Recipients.Count, sent.IsOrdered);
@@ -374,7 +379,8 @@ public sealed class RequestService(
         var problems = await verification.VerifyRequestAsync(r.Id, ct);
         return new RequestDetail(ToSummary(r) with { SealGaveUp = seal is { DoneAt: null, Failed: true } }, r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
-            seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed));
+            seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed),
+            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled));
     }
 
     public async Task<int> GetDocumentIdAsync(string ownerId, int requestId, CancellationToken ct = default)

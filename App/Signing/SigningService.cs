@@ -247,6 +247,7 @@ public sealed class SigningService(
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Signed, actor with { Email = who.Email }, now, ct);
             foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
                 OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id), $"Signing invitation → {next.Email}", r.OwnerId, now);
+            Requests.RequestScheduling.ScheduleReminders(db, r, outcome.Notify, now);
             if (outcome.SealNow)
                 OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
             log.LogInformation("Recipient {RecipientId} finished request {RequestId}; seal={Seal}", who.Id, r.Id, outcome.SealNow);
@@ -392,7 +393,10 @@ public sealed class SigningService(
                     : L["StatusCompleteMailed"];
                 return SigningState.Complete;
             case RequestStatus.Expired:
-                message = L["StatusExpired"];
+                // The day in the signer's language (UTC: the day the request's time ran out, as the sender set it).
+                message = r.AutoExpireAt is { } expiredAt
+                    ? L["StatusExpiredOn", expiredAt.UtcDateTime.ToString("D", System.Globalization.CultureInfo.CurrentUICulture)]
+                    : L["StatusExpired"];
                 return SigningState.Expired;
             case RequestStatus.Draft:
                 message = L["StatusLinkNotValid"];

@@ -13,6 +13,8 @@ public enum WebhookEventType
     Reminded,
     Completed,
     DocumentSigned,
+    /// <summary>Our addition to SignEasy's set: a request's time (days_valid) ran out.</summary>
+    Expired,
 }
 
 /// <summary>The one place a webhook event is named on the wire, and the one mapping from audit events to webhooks.</summary>
@@ -31,6 +33,7 @@ public static class WebhookEventTypes
         WebhookEventType.Reminded => "rs.reminded",
         WebhookEventType.Completed => "rs.completed",
         WebhookEventType.DocumentSigned => "document.signed",
+        WebhookEventType.Expired => "rs.expired",
     };
 
     /// <summary>
@@ -49,5 +52,6 @@ public static class WebhookEventTypes
         AuditEventType.Voided => WebhookEventType.Voided,
         AuditEventType.Reminded => WebhookEventType.Reminded,
         AuditEventType.Completed => WebhookEventType.Completed,
+        AuditEventType.Expired => WebhookEventType.Expired,
     };
 }
