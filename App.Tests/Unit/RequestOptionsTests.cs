@@ -101,6 +101,9 @@ public class RequestOptionsTests
         RequestWorkflow.Send(r, Now);
         Assert.Equal(Now.AddDays(3), r.AutoExpireAt);
         Assert.False(RequestWorkflow.Expire(r, Now.AddDays(3).AddTicks(-1)));
+        // Once the time is up nobody may act, even before the expiry job has run.
+        var late = Assert.Throws<WorkflowException>(() => RequestWorkflow.View(r, r.Recipients[0], Now.AddDays(3)));
+        Assert.Contains("expired", late.Message);
         Assert.Equal(RequestStatus.Incomplete, r.Status);
         Assert.True(RequestWorkflow.Expire(r, Now.AddDays(3)));
         Assert.Equal(RequestStatus.Expired, r.Status);

@@ -85,7 +85,7 @@ public static class RequestWorkflow
     /// <summary>First visit by a signer: not_viewed → viewed. Idempotent.</summary>
     public static bool View(SignatureRequest r, Recipient who, DateTimeOffset now)
     {
-        EnsureMaySign(r, who);
+        EnsureMaySign(r, who, now);
         if (who.Status != RecipientStatus.NotViewed) return false;
         who.Status = RecipientStatus.Viewed;
         who.ViewedAt = now;
@@ -99,7 +99,7 @@ public static class RequestWorkflow
     /// </summary>
     public static WorkflowOutcome Finalize(SignatureRequest r, Recipient who, DateTimeOffset now)
     {
-        EnsureMaySign(r, who);
+        EnsureMaySign(r, who, now);
         who.Status = RecipientStatus.Finalized;
         who.ViewedAt ??= now;
         who.FinalizedAt = now;
@@ -117,7 +117,7 @@ public static class RequestWorkflow
     /// <summary>A signer declines: the request becomes recipient_declined and every other link stops working.</summary>
     public static void Decline(SignatureRequest r, Recipient who, string reason, DateTimeOffset now)
     {
-        EnsureMaySign(r, who);
+        EnsureMaySign(r, who, now);
         if (string.IsNullOrWhiteSpace(reason))
             throw new WorkflowException(ApiErrorCode.BadRequest, "Please give a reason for declining.");
         who.Status = RecipientStatus.Declined;
@@ -177,10 +177,16 @@ public static class RequestWorkflow
         foreach (var x in r.Recipients) x.OrderId = rank[x.OrderId];
     }
 
-    private static void EnsureMaySign(SignatureRequest r, Recipient who)
+    /// <summary>Whether the request's time has run out at <paramref name="now"/>, even before the expiry job has run.</summary>
+    public static bool IsPastExpiry(SignatureRequest r, DateTimeOffset now) => r.AutoExpireAt is { } at && at <= now;
+
+    private static void EnsureMaySign(SignatureRequest r, Recipient who, DateTimeOffset now)
     {
         if (!r.Recipients.Contains(who))
             throw new WorkflowException(ApiErrorCode.UnauthorizedResource, "This recipient is not part of the request.");
+        // Between the expiry time and the expiry job's run (seconds; longer if the app was down) nobody may act.
+        if (IsOpenForSigning(r) && IsPastExpiry(r, now))
+            throw new WorkflowException(ApiErrorCode.BadRequest, $"This request expired on {r.AutoExpireAt:yyyy-MM-dd HH:mm} UTC and can no longer be signed.");
         if (!IsOpenForSigning(r))
             throw new WorkflowException(ApiErrorCode.BadRequest, $"This request is {WireNames.Of(r.Status)} and can no longer be signed.");
         if (who.Status is RecipientStatus.Finalized)
