@@ -54,6 +54,11 @@ public class ApiErrorCodeTests
             (ApiErrorCode.FilenameExists, 400, "filename_exists", "There is already a file with the same name. Please use a different name."),
             (ApiErrorCode.ReminderTooSoon, 400, "reminder_too_soon", null),
             (ApiErrorCode.AuditTrailGenerationFailed, 401, "audit_trial_generation_failed", "You do not have permission to view this file."),
+            // Folders, with Box's codes (the Box API family will map them to its own shape).
+            (ApiErrorCode.ItemNameInvalid, 400, "item_name_invalid", null),
+            (ApiErrorCode.ItemNameTooLong, 400, "item_name_too_long", null),
+            (ApiErrorCode.ItemNameInUse, 409, "item_name_in_use", null),
+            (ApiErrorCode.FolderNotEmpty, 400, "folder_not_empty", null),
         };
         Assert.Equal(ApiErrorCodes.All.Order(), expected.Select(e => e.Code).Order());
         foreach (var e in expected)

@@ -202,7 +202,10 @@ public class RequestOptionsTests
         Assert.DoesNotContain("correct horse", x.PasswordHash);
         Assert.True(SignerPasswords.Verify(x.PasswordHash!, "correct horse"));
         Assert.False(SignerPasswords.Verify(x.PasswordHash!, "wrong"));
+        Assert.Equal("correct horse", o.NewPassword); // kept until the save commits: a retried transaction hashes it again
+        RequestOptionMapping.PasswordSaved(o);
         Assert.Null(o.NewPassword);
+        Assert.True(o.HasPassword);
         Assert.True(RequestOptionMapping.Load(x).HasPassword);
 
         RequestOptionMapping.Store(new SignerOptions { NewPassword = null }, x); // null keeps

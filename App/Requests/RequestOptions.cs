@@ -118,7 +118,7 @@ public static class RequestOptionRules
                 if (so.LoginRequired || so.IsInPerson) problems.Add($"{who}: a final_copy_reader takes no part in signing (no login_required or is_in_person).");
             }
             if (so.Role != RecipientRole.Signer && d.Fields.Any(f => f.SignerKey == s.Key))
-                problems.Add($"{who}: an {WireNames.Of(so.Role)} has no fields; assign the fields to a signer.");
+                problems.Add($"{who}: {(so.Role == RecipientRole.Approver ? "an approver" : "a final_copy_reader")} has no fields; assign the fields to a signer.");
         }
         return problems;
     }
@@ -213,7 +213,10 @@ public static class RequestOptionMapping
         r.FolderId = o.FolderId;
     }
 
-    /// <summary>Stores a signer's options; a new password is hashed here and cleared from the draft.</summary>
+    /// <summary>
+    /// Stores a signer's options; a new password is hashed here. The draft keeps it until the save has committed
+    /// (<see cref="PasswordSaved"/>), so a retried transaction hashes it again instead of losing it.
+    /// </summary>
     public static void Store(SignerOptions o, Recipient x)
     {
         x.Role = o.Role;
@@ -223,13 +226,19 @@ public static class RequestOptionMapping
         {
             x.PasswordHash = pw.Length == 0 ? null : SignerPasswords.Hash(pw);
             x.PasswordFailures = 0;
-            o.HasPassword = x.PasswordHash is not null;
-            o.NewPassword = null;
         }
         x.VerificationPhone = PhoneNumber.Normalize(o.VerificationPhone);
         x.LoginRequired = o.LoginRequired;
         x.IsInPerson = o.IsInPerson;
         x.EmbedUrlExternalUserId = Blank(o.EmbedUrlExternalUserId);
+    }
+
+    /// <summary>After a committed save: the draft now holds what is stored (a password set, or none), not the pending change.</summary>
+    public static void PasswordSaved(SignerOptions o)
+    {
+        if (o.NewPassword is null) return;
+        o.HasPassword = o.NewPassword.Length > 0;
+        o.NewPassword = null;
     }
 
     /// <summary>Orders that are neither 1..n in list order nor all alike: the sender set groups.</summary>

@@ -204,7 +204,11 @@ public sealed class RequestService(
 
             return (byKey, fieldEntities);
         }, ct);
-        foreach (var s in draft.Signers) s.Id = byKey[s.Key].Id;
+        foreach (var s in draft.Signers)
+        {
+            s.Id = byKey[s.Key].Id;
+            RequestOptionMapping.PasswordSaved(s.Options);
+        }
         foreach (var f in draft.Fields) f.Id = fieldEntities[f.Key].Id;
     }
 
