@@ -120,6 +120,31 @@ public static class ESignApplicationExtensions
         app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
             await OwnedFile(http, () => files.OpenAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
 
+        // "Sign in person": the sender opens an in-person signer's page in their own session (audited as in_person).
+        app.MapGet("/requests/{id:int}/in-person/{recipientId:int}", async (int id, int recipientId, ClaimsPrincipal user,
+            Embedding.EmbeddedLinks links, Microsoft.AspNetCore.Identity.UserManager<Data.ApplicationUser> users,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var me = await users.GetUserAsync(user);
+            if (me is null) return Results.Unauthorized();
+            var agent = http.Request.Headers.UserAgent.ToString();
+            var sender = new Audit.Actor(me.Email, http.Connection.RemoteIpAddress?.ToString(), agent.Length > 512 ? agent[..512] : agent);
+            http.Response.Headers.CacheControl = "no-store";
+            try
+            {
+                var path = await links.CreateInPersonLinkAsync(me.Id, id, recipientId, sender, ct);
+                return Results.Redirect($"{http.Request.PathBase}/{path}");
+            }
+            catch (AppException ex) when (ex.Code == Api.ApiErrorCode.UnauthorizedResource)
+            {
+                return Results.NotFound();
+            }
+            catch (AppException ex)
+            {
+                return Results.Text(ex.Message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status409Conflict);
+            }
+        }).RequireAuthorization();
+
         // The sender's downloads of a completed request.
         app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
             await OwnedFile(http, () => files.OpenForRequestAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();

@@ -27,8 +27,8 @@ public sealed class SignerInviteHandler(
         var request = r.Request!;
         if (request.Status != RequestStatus.Incomplete)
             return $"skipped: request is {WireNames.Of(request.Status)}";
-        if (request.EmbeddedSigning)
-            return "skipped: embedded signing (signers are not mailed)";
+        if (!RequestWorkflow.IsMailed(request, r))
+            return r.IsInPerson ? "skipped: signs in person (not mailed)" : "skipped: embedded signing (signers are not mailed)";
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
         var link = links.Signing(token);

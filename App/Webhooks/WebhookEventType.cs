@@ -49,5 +49,8 @@ public static class WebhookEventTypes
         AuditEventType.Voided => WebhookEventType.Voided,
         AuditEventType.Reminded => WebhookEventType.Reminded,
         AuditEventType.Completed => WebhookEventType.Completed,
+        // An approval finishes the approver's part: the same event as a signer finishing (the seed names no other).
+        AuditEventType.Approved => WebhookEventType.Signed,
+        AuditEventType.InPerson => null,
     };
 }
