@@ -103,13 +103,15 @@ public static class ESignApplicationExtensions
             return signed is { } s ? PdfResponses.File(http, s.Content, s.Name) : Results.NotFound();
         });
 
-        // A CC's copy of a completed request's signed document (the token is derived from the CC's address).
+        // A CC's (or final-copy reader's) copy of a completed request's signed document (the token is derived from the address).
         app.MapGet("/copy/{requestId:int}/{token}", async (int requestId, string token, Requests.RecipientTokens tokens,
             Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext> dbFactory, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var request = await db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
-            if (request is null || !tokens.IsCopyToken(requestId, request.Cc, token)) return Results.NotFound();
+            var request = await db.Requests.AsNoTracking().Include(r => r.Recipients).SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
+            // CCs and final-copy readers (who have no signing link) get a copy link.
+            if (request is null || !tokens.IsCopyToken(requestId, request.Cc.Concat(request.Recipients.Where(x => !x.Acts).Select(x => x.Email)), token))
+                return Results.NotFound();
             var (content, name) = await files.OpenForRequestAsync(request.OwnerId, requestId, auditTrail: false, ct);
             return PdfResponses.File(http, content, name);
         });
