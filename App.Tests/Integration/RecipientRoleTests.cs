@@ -207,6 +207,10 @@ public class RecipientRoleTests
         Assert.Equal("cat Person's turn", (await s.Requests.GetSummaryAsync(s.Owner, s.RequestId)).WaitingFor);
         var invite = await smtp.WaitForMessageToAsync("cat@example.com", timeoutSeconds: 60);
         Assert.Contains("/sign/", invite.TextBody);
+        Assert.DoesNotContain("Also asked at this step", invite.TextBody); // alone in group 2
+        // Group 1's invitations name the other member of the group.
+        var annInvite = await smtp.WaitForMessageToAsync("ann@example.com", timeoutSeconds: 60);
+        Assert.Contains("Also asked at this step: bob Person.", annInvite.TextBody);
     }
 
     [Fact]
