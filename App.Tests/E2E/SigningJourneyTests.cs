@@ -257,6 +257,16 @@ public class SigningJourneyTests(ITestOutputHelper output)
     internal static async Task<int> PrepareAndSendAsync(IPage page, AppProcess app, byte[] pdf, bool ordered,
         params (string Email, string First, string Last, string[] Fields)[] signers)
     {
+        var requestId = await PrepareAsync(page, app, pdf, ordered, signers);
+        await page.ClickAsync("#send-button");
+        await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+        return requestId;
+    }
+
+    /// <summary>Registers the sender (once), uploads <paramref name="pdf"/> and prepares it on the prepare page, without sending.</summary>
+    internal static async Task<int> PrepareAsync(IPage page, AppProcess app, byte[] pdf, bool ordered,
+        params (string Email, string First, string Last, string[] Fields)[] signers)
+    {
         if (!page.Url.Contains("/documents") && !page.Url.Contains("/requests"))
         {
             await Steps.RegisterAsync(page, Sender, "Sara", "Sender");
@@ -299,8 +309,6 @@ public class SigningJourneyTests(ITestOutputHelper output)
             }
             row0++;
         }
-        await page.ClickAsync("#send-button");
-        await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
         return requestId;
     }
 

@@ -30,8 +30,11 @@ public class WebhookVocabularyTests
         Assert.Null(raised[AuditEventType.Created]);
         Assert.Null(raised[AuditEventType.MailDelivered]);
         Assert.Null(raised[AuditEventType.Consented]);
-        // No webhook is raised by two audit events, and every request webhook has an audit event that raises it.
-        var targets = raised.Values.OfType<WebhookEventType>().ToList();
+        // An approval finishes the approver's part: rs.signed, like a signer finishing (the seed has no approval event).
+        Assert.Equal(WebhookEventType.Signed, raised[AuditEventType.Approved]);
+        Assert.Null(raised[AuditEventType.InPerson]);
+        // Apart from that, no webhook is raised by two audit events, and every request webhook has an audit event that raises it.
+        var targets = raised.Where(p => p.Key != AuditEventType.Approved).Select(p => p.Value).OfType<WebhookEventType>().ToList();
         Assert.Equal(targets.Count, targets.Distinct().Count());
         Assert.Equal(WebhookEventTypes.All.Where(t => t != WebhookEventType.DocumentSigned).Order(), targets.Order());
     }

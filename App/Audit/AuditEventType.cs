@@ -18,6 +18,10 @@ public enum AuditEventType
     Reminded,
     Completed,
     Expired,
+    /// <summary>An approver approved (role <c>approver</c>): finishes their part like <see cref="Signed"/>.</summary>
+    Approved,
+    /// <summary>An in-person signer's page was opened by the sender, who hosts the signing on their device.</summary>
+    InPerson,
 }
 
 /// <summary>The one place an audit event type is named: as stored (and hashed) and as a person reads it.</summary>
@@ -42,6 +46,8 @@ public static class AuditEventTypes
         AuditEventType.Reminded => "reminded",
         AuditEventType.Completed => "completed",
         AuditEventType.Expired => "expired",
+        AuditEventType.Approved => "approved",
+        AuditEventType.InPerson => "in_person",
     };
 
     /// <summary>The words for an event on the request page's history and in the audit trail PDF.</summary>
@@ -58,6 +64,8 @@ public static class AuditEventTypes
         AuditEventType.Reminded => "Reminder sent",
         AuditEventType.Completed => "Completed and sealed",
         AuditEventType.Expired => "Expired (its time ran out)",
+        AuditEventType.Approved => "Approved",
+        AuditEventType.InPerson => "Signing in person, hosted by the sender",
     };
 
     private static readonly Dictionary<string, AuditEventType> ByStoredName = All.ToDictionary(t => t.StoredName(), StringComparer.Ordinal);

@@ -297,7 +297,8 @@ public class WebhookEndpoint
 
 public enum WebhookDeliveryStatus { Pending, Delivered, Failed }
 
-public enum EmbeddedLinkPurpose { Sign, Send, SelfSign }
+/// <summary>What an embedded link opens; <c>InPerson</c>: an in-person signer's page, for the request's sender only.</summary>
+public enum EmbeddedLinkPurpose { Sign, Send, SelfSign, InPerson }
 
 /// <summary>
 /// A short-lived, single-purpose URL for use in an iframe: embedded signing of one signer's part of one request, or

@@ -36,6 +36,19 @@ public static class RequestWorkflow
     /// </summary>
     public static int GroupOf(SignatureRequest r, Recipient x) => r.IsOrdered ? x.OrderId : 0;
 
+    /// <summary>
+    /// The one mail rule: whether this recipient is mailed (invitations, reminders, notices, the signed copy). Not a
+    /// signer of an embedded request (they act in the sender's app) nor an in-person signer (they sign on the sender's
+    /// device); a final-copy reader always is — receiving the result is all they do.
+    /// </summary>
+    public static bool IsMailed(SignatureRequest r, Recipient who) => !who.IsInPerson && (!who.Acts || !r.EmbeddedSigning);
+
+    /// <summary>
+    /// Whether the recipient gets a signing link (a token) when the request is sent: signers and approvers, but not a
+    /// final-copy reader (nothing to do) nor an in-person signer (their page opens only from the sender's session).
+    /// </summary>
+    public static bool HasSigningLink(Recipient who) => who.Acts && !who.IsInPerson;
+
     private static bool Outstanding(Recipient x) => x.Acts && x.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed;
 
     /// <summary>

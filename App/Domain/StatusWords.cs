@@ -87,6 +87,37 @@ public static class StatusWords
 
     private static string Utc(DateTimeOffset at) =>
         at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whose turn it is when a group signs at once: "Ann's turn", "Ann and Bob's turn", "Ann, Bob and Carl's turn";
+    /// null when nobody's.
+    /// </summary>
+    public static string? Turn(IReadOnlyList<string> names) => names.Count switch
+    {
+        0 => null,
+        1 => $"{names[0]}'s turn",
+        _ => $"{string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}'s turn",
+    };
+
+    /// <summary>Order groups in one line: "1 · Ann, Bob — 2 · Carl" (groups ascending, names in their order).</summary>
+    public static string Groups(IEnumerable<(int Group, string Name)> members) =>
+        string.Join(" — ", members.GroupBy(m => m.Group).OrderBy(g => g.Key).Select(g => $"{g.Key} · {string.Join(", ", g.Select(m => m.Name))}"));
+
+    /// <summary>A recipient's status in words, by role: an approver who finished "Approved".</summary>
+    public static string Of(RecipientStatus s, RecipientRole role) =>
+        role == RecipientRole.Approver && s == RecipientStatus.Finalized ? "Approved" : Of(s);
+
+    /// <summary>The request page's list of final-copy readers.</summary>
+    public const string ReceivesCopy = "Receives a copy";
+
+    /// <summary>Beside an approver on the request page.</summary>
+    public const string Approves = "approves";
+
+    /// <summary>Beside an in-person signer on the request page.</summary>
+    public const string InPerson = "signs in person";
+
+    /// <summary>The sender's button that opens an in-person signer's page on the sender's device.</summary>
+    public const string SignInPerson = "Sign in person";
 }
 
 /// <summary>

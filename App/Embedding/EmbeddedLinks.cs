@@ -65,6 +65,10 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
             if (string.IsNullOrWhiteSpace(recipientEmail)) throw AppException.BadRequest("recipient_email is required.");
             var who = r.Recipients.SingleOrDefault(x => string.Equals(x.Email, recipientEmail.Trim(), StringComparison.OrdinalIgnoreCase))
                       ?? throw AppException.BadRequest($"{recipientEmail.Trim()} is not a signer of this request.");
+            if (!RequestWorkflow.HasSigningLink(who))
+                throw AppException.BadRequest(who.IsInPerson
+                    ? $"{who.Email} signs in person: the sender opens their page from the request page (Sign in person)."
+                    : $"{who.Email} is a final_copy_reader: there is nothing for them to sign.");
             var now = clock.GetUtcNow();
             db.EmbeddedLinks.Add(new EmbeddedLink
             {
@@ -73,6 +77,35 @@ public sealed class EmbeddedLinks(IDbContextFactory<AppDbContext> dbFactory, Tim
             });
         }, ct);
         return "embed/sign/" + token;
+    }
+
+    /// <summary>
+    /// "Sign in person": a link that opens an in-person signer's page (<c>is_in_person</c>) on the sender's device, made
+    /// only for the request's owner while it is that signer's turn. The signing page opens it only for the owner's
+    /// session (<c>SigningService.OpenAsync</c>). Audited as <c>in_person</c> with the sender (the host), IP and agent, in
+    /// the same transaction. Returns the path to open.
+    /// </summary>
+    public async Task<string> CreateInPersonLinkAsync(string ownerId, int requestId, int recipientId, Audit.Actor sender,
+        CancellationToken ct = default)
+    {
+        var token = RecipientTokens.NewSecret(Prefix);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var r = await db.Requests.Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
+                    ?? throw AppException.NotFound("The request");
+            var who = r.Recipients.SingleOrDefault(x => x.Id == recipientId && x.IsInPerson) ?? throw AppException.NotFound("The in-person signer");
+            if (!RequestWorkflow.MaySign(r, who))
+                throw AppException.BadRequest($"It is not {who.FullName}'s turn to sign (the request is {StatusWords.Of(r.Status).ToLowerInvariant()}).");
+            var now = clock.GetUtcNow();
+            db.EmbeddedLinks.Add(new EmbeddedLink
+            {
+                TokenHash = RecipientTokens.Hash(token), Purpose = EmbeddedLinkPurpose.InPerson, UserId = ownerId, RequestId = r.Id,
+                RecipientId = who.Id, CreatedAt = now, ExpiresAt = now + Lifetime,
+            });
+            await Audit.AuditLog.AppendAsync(db, r.Id, Audit.AuditEventType.InPerson, sender, now,
+                new { recipient_id = who.Id, name = who.FullName, email = who.Email, host = sender.Email }, ct);
+        }, ct);
+        return "sign/" + token;
     }
 
     /// <summary>

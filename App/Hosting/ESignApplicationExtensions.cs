@@ -103,13 +103,15 @@ public static class ESignApplicationExtensions
             return signed is { } s ? PdfResponses.File(http, s.Content, s.Name) : Results.NotFound();
         });
 
-        // A CC's copy of a completed request's signed document (the token is derived from the CC's address).
+        // A CC's (or final-copy reader's) copy of a completed request's signed document (the token is derived from the address).
         app.MapGet("/copy/{requestId:int}/{token}", async (int requestId, string token, Requests.RecipientTokens tokens,
             Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext> dbFactory, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var request = await db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
-            if (request is null || !tokens.IsCopyToken(requestId, request.Cc, token)) return Results.NotFound();
+            var request = await db.Requests.AsNoTracking().Include(r => r.Recipients).SingleOrDefaultAsync(r => r.Id == requestId && r.Status == RequestStatus.Complete, ct);
+            // CCs and final-copy readers (who have no signing link) get a copy link.
+            if (request is null || !tokens.IsCopyToken(requestId, request.Cc.Concat(request.Recipients.Where(x => !x.Acts).Select(x => x.Email)), token))
+                return Results.NotFound();
             var (content, name) = await files.OpenForRequestAsync(request.OwnerId, requestId, auditTrail: false, ct);
             return PdfResponses.File(http, content, name);
         });
@@ -119,6 +121,31 @@ public static class ESignApplicationExtensions
             await OwnedFile(http, () => files.OpenAsync(user.UserId(), id, auditTrail: false, ct))).RequireAuthorization();
         app.MapGet("/signed-files/{id:int}/audit-trail", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>
             await OwnedFile(http, () => files.OpenAsync(user.UserId(), id, auditTrail: true, ct))).RequireAuthorization();
+
+        // "Sign in person": the sender opens an in-person signer's page in their own session (audited as in_person).
+        app.MapGet("/requests/{id:int}/in-person/{recipientId:int}", async (int id, int recipientId, ClaimsPrincipal user,
+            Embedding.EmbeddedLinks links, Microsoft.AspNetCore.Identity.UserManager<Data.ApplicationUser> users,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var me = await users.GetUserAsync(user);
+            if (me is null) return Results.Unauthorized();
+            var agent = http.Request.Headers.UserAgent.ToString();
+            var sender = new Audit.Actor(me.Email, http.Connection.RemoteIpAddress?.ToString(), agent.Length > 512 ? agent[..512] : agent);
+            http.Response.Headers.CacheControl = "no-store";
+            try
+            {
+                var path = await links.CreateInPersonLinkAsync(me.Id, id, recipientId, sender, ct);
+                return Results.Redirect($"{http.Request.PathBase}/{path}");
+            }
+            catch (AppException ex) when (ex.Code == Api.ApiErrorCode.UnauthorizedResource)
+            {
+                return Results.NotFound();
+            }
+            catch (AppException ex)
+            {
+                return Results.Text(ex.Message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status409Conflict);
+            }
+        }).RequireAuthorization();
 
         // The sender's downloads of a completed request.
         app.MapGet("/requests/{id:int}/signed.pdf", async (int id, ClaimsPrincipal user, Sealing.SignedFileService files, HttpContext http, CancellationToken ct) =>

@@ -35,12 +35,15 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
 
     /// <param name="language">The signer's language (en, de, fr, es; anything else: English).</param>
     public MailContent SignerInvite(string toEmail, string toName, string senderName, string senderEmail,
-        string documentName, string? message, string link, bool reminder = false, string? language = null)
+        string documentName, string? message, string link, bool reminder = false, string? language = null,
+        IReadOnlyList<string>? groupMates = null)
     {
         using var _ = SignerLanguages.Use(language);
         var product = esign.Value.ProductName;
         var subject = reminder ? M["ReminderSubject", senderName, documentName] : M["InviteSubject", senderName, documentName];
         string intro = M["InviteIntro", senderName, senderEmail, documentName];
+        // Order groups: who else is asked at this step (they sign at the same time, in any order).
+        if (groupMates is { Count: > 0 }) intro += " " + M["InviteGroupMates", string.Join(", ", groupMates)];
         string personal = M["PersonalLink"];
         var text = $"{M["Hello", toName]}\n\n{intro}\n\n" +
                    (string.IsNullOrWhiteSpace(message) ? "" : $"{M["MessageFrom", senderName]}\n{message}\n\n") +

@@ -27,13 +27,18 @@ public sealed class SignerInviteHandler(
         var request = r.Request!;
         if (request.Status != RequestStatus.Incomplete)
             return $"skipped: request is {WireNames.Of(request.Status)}";
-        if (request.EmbeddedSigning)
-            return "skipped: embedded signing (signers are not mailed)";
+        if (!RequestWorkflow.IsMailed(request, r))
+            return r.IsInPerson ? "skipped: signs in person (not mailed)" : "skipped: embedded signing (signers are not mailed)";
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
         var link = links.Signing(token);
+        // An order group of several: name the others of the group (everyone acting at the same step).
+        var mates = request.IsOrdered
+            ? await db.Recipients.AsNoTracking().Where(x => x.RequestId == request.Id && x.Id != r.Id && x.OrderId == r.OrderId && x.Role != RecipientRole.FinalCopyReader)
+                .OrderBy(x => x.Id).Select(x => (x.FirstName + " " + x.LastName).Trim()).ToListAsync(ct)
+            : [];
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link, p.Reminder, r.Language);
+            request.Name, request.Message, link, p.Reminder, r.Language, mates);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
         try
         {

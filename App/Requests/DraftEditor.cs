@@ -164,7 +164,7 @@ public static class DraftEditor
 
     /// <summary>Signers who have no field (they will sign free-fill: see docs).</summary>
     public static IEnumerable<DraftSigner> SignersWithoutFields(RequestDraft d) =>
-        d.Signers.Where(s => d.Fields.All(f => f.SignerKey != s.Key));
+        d.Signers.Where(s => s.Options.Role == RecipientRole.Signer && d.Fields.All(f => f.SignerKey != s.Key)); // approvers and readers have none
 
     /// <summary>Every reason the draft cannot be sent as it is (empty when it can).</summary>
     /// <param name="requireSigners">False while editing: a draft may be saved before it has signers.</param>

@@ -31,8 +31,7 @@ public static class ReminderSchedule
     {
         if (r.Status != RequestStatus.Incomplete) return $"the request is {WireNames.Of(r.Status)}";
         if (!r.RemindersEnabled) return "reminders are off";
-        if (r.EmbeddedSigning) return "embedded signing (signers are not mailed)";
-        if (who.IsInPerson) return "signs in person (not mailed)";
+        if (!RequestWorkflow.IsMailed(r, who)) return who.IsInPerson ? "signs in person (not mailed)" : "embedded signing (signers are not mailed)";
         if (!RequestWorkflow.MaySign(r, who)) return $"{who.Email} has nothing to sign now ({WireNames.Of(who.Status)})";
         if (who.NotifiedAt is not { } notified || notified.UtcTicks != invitedAt.UtcTicks) return $"{who.Email} was invited again since";
         return null;
@@ -51,10 +50,10 @@ public static class RequestScheduling
     /// </summary>
     public static void ScheduleReminders(AppDbContext db, SignatureRequest r, IEnumerable<Recipient> invited, DateTimeOffset now)
     {
-        if (!r.RemindersEnabled || r.EmbeddedSigning) return;
+        if (!r.RemindersEnabled) return;
         foreach (var who in invited)
         {
-            if (who.IsInPerson || who.NotifiedAt is not { } at) continue;
+            if (!RequestWorkflow.IsMailed(r, who) || who.NotifiedAt is not { } at) continue;
             foreach (var reminder in ReminderSchedule.For(at))
                 OutboxWriter.Schedule(db, OutboxKinds.AutoReminder, new AutoReminder(who.Id, at, reminder.Day),
                     $"Reminder (day {reminder.Day}) → {who.Email}", r.OwnerId, now, reminder.At);

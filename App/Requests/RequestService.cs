@@ -11,29 +11,52 @@ namespace ESignWeb.Requests;
 /// <summary>A request with what the dashboard shows of it.</summary>
 public sealed record RequestSummary(
     int Id, string Name, RequestStatus Status, bool IsOrdered, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt,
-    DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId)
+    DateTimeOffset? SentAt, string DocumentName, IReadOnlyList<RecipientSummary> Recipients, int? NextRecipientId,
+    IReadOnlyList<int>? CurrentGroupIds = null)
 {
     /// <summary>The seal job of this request failed for good (the outbox gave up on it); set by <see cref="RequestService"/>.</summary>
     public bool SealGaveUp { get; init; }
 
+    /// <summary>Those who take part (signers and approvers; not final-copy readers).</summary>
+    public IEnumerable<RecipientSummary> Actors => Recipients.Where(r => r.Role != RecipientRole.FinalCopyReader);
+
     /// <summary>
     /// Where the seal stands — the one rule, used by the dashboard, the request page and <see cref="StatusWords.Of(RequestStatus, SealPhase)"/>:
-    /// every signer has signed and the request is still <c>incomplete</c> on the wire, and its seal job is running or gave up.
+    /// everyone who takes part has finished and the request is still <c>incomplete</c> on the wire, and its seal job is running or gave up.
     /// </summary>
-    public SealPhase Seal => Status != RequestStatus.Incomplete || Recipients.Count == 0 || !Recipients.All(r => r.Status == RecipientStatus.Finalized)
+    public SealPhase Seal => Status != RequestStatus.Incomplete || !Actors.Any() || !Actors.All(r => r.Status == RecipientStatus.Finalized)
         ? SealPhase.None
         : SealGaveUp ? SealPhase.GaveUp : SealPhase.Sealing;
 
     /// <summary>Every signer has signed and the seal is still being made (it has not landed and has not given up).</summary>
     public bool IsSealing => Seal == SealPhase.Sealing;
 
-    /// <summary>Whose turn it is while the request waits for others, in words (<see cref="StatusWords.WaitingFor"/>).</summary>
+    /// <summary>Whose turn it is (<see cref="RequestWorkflow.CurrentGroup"/>): everyone of the current group.</summary>
+    public bool IsTheirTurn(int recipientId) => CurrentGroupIds?.Contains(recipientId) ?? NextRecipientId == recipientId;
+
+    /// <summary>
+    /// Whose turn it is while the request waits for others, in words: in an ordered request everyone of the current
+    /// group (<see cref="StatusWords.Turn"/>), in a parallel one how many have not finished (<see cref="StatusWords.WaitingFor"/>).
+    /// </summary>
     public string? WaitingFor => Status != RequestStatus.Incomplete || Seal != SealPhase.None ? null
-        : StatusWords.WaitingFor(IsOrdered, Recipients.FirstOrDefault(r => r.Id == NextRecipientId) is { } n ? (string.IsNullOrWhiteSpace(n.Name) ? n.Email : n.Name) : null,
-            Recipients.Count(r => r.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed));
+        : IsOrdered && CurrentGroupIds is { Count: > 1 } ? StatusWords.Turn(Actors.Where(r => IsTheirTurn(r.Id)).Select(r => r.DisplayName).ToList())
+        : StatusWords.WaitingFor(IsOrdered, Recipients.FirstOrDefault(r => r.Id == NextRecipientId)?.DisplayName,
+            Actors.Count(r => r.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed));
+
+    /// <summary>
+    /// The order groups in one line ("1 · Ann, Bob — 2 · Carl") when the request has any (an ordered request where
+    /// two take part at the same step); null otherwise.
+    /// </summary>
+    public string? Groups => IsOrdered && Actors.GroupBy(r => r.OrderId).Any(g => g.Count() > 1)
+        ? StatusWords.Groups(Actors.Select(r => (r.OrderId, r.DisplayName)))
+        : null;
 }
 
-public sealed record RecipientSummary(int Id, string Email, string Name, int OrderId, RecipientStatus Status);
+public sealed record RecipientSummary(int Id, string Email, string Name, int OrderId, RecipientStatus Status,
+    RecipientRole Role = RecipientRole.Signer, bool IsInPerson = false)
+{
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Email : Name;
+}
 
 /// <summary>A seal that has not completed yet: how often it was tried and why it failed.</summary>
 public sealed record SealState(int Attempts, string? LastError, DateTimeOffset NextAttemptAt, bool GaveUp);
@@ -227,18 +250,17 @@ public sealed class RequestService(
             var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Send(r, now); // refuses a request sent meanwhile (another tab)
-            foreach (var recipient in r.Recipients) tokens.Issue(recipient);
+            foreach (var recipient in r.Recipients.Where(RequestWorkflow.HasSigningLink)) tokens.Issue(recipient);
             await AuditLog.AppendAsync(db, r.Id, AuditEventType.Sent, actor, now, new
             {
                 is_ordered = r.IsOrdered,
-                recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId }),
+                recipients = RequestWorkflow.InOrder(r).Select(x => new { x.Email, name = x.FullName, order_id = x.OrderId, role = WireNames.Of(x.Role), in_person = x.IsInPerson }),
                 cc = r.Cc,
                 fields = r.Fields.Count,
             }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Sent, actor, now, ct);
-            if (!r.EmbeddedSigning)
-                foreach (var who in outcome.Notify)
-                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
+            foreach (var who in outcome.Notify.Where(x => RequestWorkflow.IsMailed(r, x)))
+                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id), $"Signing invitation → {who.Email}", ownerId, now);
             foreach (var cc in r.Cc)
                 OutboxWriter.Enqueue(db, OutboxKinds.CcNotice, new CcNotice(r.Id, cc), $"CC notice → {cc}", ownerId, now);
             RequestScheduling.ScheduleReminders(db, r, outcome.Notify, now);
@@ -333,9 +355,8 @@ public sealed class RequestService(
             r.VoidMessage = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
             await AuditLog.AppendAsync(db, r.Id, AuditEventType.Voided, actor, now, new { message = r.VoidMessage }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Voided, actor, now, ct);
-            if (!r.EmbeddedSigning)
-                foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized))
-                    OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
+            foreach (var who in r.Recipients.Where(x => x.NotifiedAt is not null && x.Status is not RecipientStatus.Finalized && RequestWorkflow.IsMailed(r, x)))
+                OutboxWriter.Enqueue(db, OutboxKinds.VoidNotice, new VoidNotice(who.Id), $"Voided notice → {who.Email}", ownerId, now);
         }, ct);
         outboxSignal.Notify();
     }
@@ -361,10 +382,10 @@ public sealed class RequestService(
             r.ModifiedAt = now;
             await AuditLog.AppendAsync(db, r.Id, AuditEventType.Reminded, actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Reminded, actor, now, ct);
-            if (!r.EmbeddedSigning)
-                foreach (var who in targets)
-                    OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);
-            return targets.Select(x => x.Email).ToList();
+            foreach (var who in targets.Where(x => RequestWorkflow.IsMailed(r, x)))
+                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);
+            // Who was mailed: an in-person signer (or an embedded request's) is reminded by nobody's mail.
+            return targets.Where(x => RequestWorkflow.IsMailed(r, x)).Select(x => x.Email).ToList();
         }, ct);
         outboxSignal.Notify();
         return reminded;
@@ -425,7 +446,7 @@ public sealed class RequestService(
     {
         var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
         var payloads = requests
-            .Where(r => r.Status == RequestStatus.Incomplete && r.Recipients.Count > 0 && r.Recipients.All(x => x.Status == RecipientStatus.Finalized))
+            .Where(r => r.Status == RequestStatus.Incomplete && r.Recipients.Any(x => x.Acts) && r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized))
             .ToDictionary(r => System.Text.Json.JsonSerializer.Serialize(new SealRequest(r.Id), json), r => r.Id);
         if (payloads.Count == 0) return [];
         var keys = payloads.Keys.ToList();
@@ -454,8 +475,8 @@ public sealed class RequestService(
 
     private static RequestSummary ToSummary(SignatureRequest r) => new(
         r.Id, r.Name, r.Status, r.IsOrdered, r.CreatedAt, r.ModifiedAt, r.SentAt, r.Document?.Name ?? "",
-        RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status)).ToList(),
-        RequestWorkflow.Next(r)?.Id);
+        RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status, x.Role, x.IsInPerson)).ToList(),
+        RequestWorkflow.Next(r)?.Id, RequestWorkflow.CurrentGroup(r).Select(x => x.Id).ToList());
 
     private static string? DateFormatOf(Field f) => f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null;
 

@@ -5,8 +5,19 @@ using PdfSharp.Pdf;
 namespace ESignWeb.Sealing;
 
 /// <summary>One signer as the audit trail shows them.</summary>
+/// <param name="Role">An approver's line says "Approved by …".</param>
+/// <param name="InPersonHost">The sender's e-mail when the signer signed in person on the sender's device.</param>
 public sealed record AuditSigner(string Name, string Email, string Status, DateTimeOffset? SignedAt, string? Ip, string? UserAgent,
-    byte[]? SignatureImage);
+    byte[]? SignatureImage, RecipientRole Role = RecipientRole.Signer, string? InPersonHost = null)
+{
+    /// <summary>What the certificate and the audit trail say of an approver who approved: "Approved by Ann A. at … UTC".</summary>
+    public string? Approval => Role == RecipientRole.Approver && SignedAt is { } at
+        ? $"Approved by {Name} at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
+        : null;
+
+    /// <summary>"Signed in person, hosted by sender@example.com".</summary>
+    public string? InPerson => InPersonHost is null ? null : $"Signed in person, hosted by {InPersonHost}";
+}
 
 /// <summary>What the audit trail and the sealed file's certificate page print.</summary>
 public sealed record AuditTrailInfo(
@@ -76,7 +87,9 @@ public static class AuditTrailPdf
     {
         l.Field("Name", s.Name);
         l.Field("E-mail", s.Email);
-        l.Field("Status", s.Status + (s.SignedAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : ""));
+        if (s.Approval is { } approval) l.Field("Status", approval);
+        else l.Field("Status", s.Status + (s.SignedAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : ""));
+        if (s.InPerson is { } inPerson) l.Field("In person", inPerson);
         if (!string.IsNullOrEmpty(s.Ip)) l.Field("IP address", s.Ip);
         if (!string.IsNullOrEmpty(s.UserAgent)) l.Field("User agent", s.UserAgent);
         if (s.SignatureImage is { Length: > 0 }) l.Image(s.SignatureImage, 180, 50, "Signature");
@@ -95,7 +108,7 @@ public static class AuditTrailPdf
         try
         {
             using var d = System.Text.Json.JsonDocument.Parse(e.Data);
-            foreach (var key in new[] { "to", "reason", "message", "template", "sealed_sha256" })
+            foreach (var key in new[] { "to", "reason", "message", "template", "sealed_sha256", "host" })
                 if (d.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String)
                     return $" ({key.Replace('_', ' ')}: {v.GetString()})";
         }

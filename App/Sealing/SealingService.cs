@@ -72,7 +72,7 @@ public sealed class SealingService(
                     .AsSplitQuery().SingleOrDefaultAsync(x => x.Id == requestId, ct)
                 ?? throw new PermanentOutboxFailure($"Request {requestId} no longer exists.");
             if (r.Status == RequestStatus.Complete) return null;
-            if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Status != RecipientStatus.Finalized))
+            if (r.Status != RequestStatus.Incomplete || r.Recipients.Any(x => x.Acts && x.Status != RecipientStatus.Finalized))
                 throw new PermanentOutboxFailure($"Request {requestId} is {WireNames.Of(r.Status)}, not ready to seal.");
             owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct);
             events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct);
@@ -88,10 +88,8 @@ public sealed class SealingService(
         byte[] sealedPdf;
         var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(r.Document!.BlobKey))
-            sealedPdf = await Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original,
-                r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
-                $"Signed by {string.Join(", ", r.Recipients.Select(x => x.FullName))}", certificate.Certificate, options.Value.ProductName,
-                r.Document.TextTags, covered));
+            sealedPdf = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
+                $"Signed by {string.Join(", ", RequestWorkflow.Actors(r).Select(x => x.FullName))}", r.Document.TextTags, covered);
         var coveredTags = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList(); // tags painted over, not removed
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         await faults.BeforeCommitAsync(requestId, ct);
@@ -134,9 +132,9 @@ public sealed class SealingService(
                     await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
 
                     OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, owner.Email ?? "", null), $"Signed copy → {owner.Email}", request.OwnerId, now);
-                    if (!request.EmbeddedSigning)
-                        foreach (var who in request.Recipients)
-                            OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
+                    // Final-copy readers too: the sealed PDF and the audit trail are what they are there for.
+                    foreach (var who in request.Recipients.Where(x => RequestWorkflow.IsMailed(request, x)))
+                        OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, who.Email, who.Id), $"Signed copy → {who.Email}", request.OwnerId, now);
                     foreach (var cc in request.Cc)
                         OutboxWriter.Enqueue(db, OutboxKinds.CompletedNotice, new CompletedNotice(request.Id, cc, null), $"Signed copy → {cc} (CC)", request.OwnerId, now);
                     return signed.Id;
@@ -187,20 +185,34 @@ public sealed class SealingService(
     /// Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes. PDFsharp runs on a
     /// thread with a large stack (<see cref="Documents.PdfStack"/>).
     /// </summary>
-    internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason) =>
-        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName));
+    internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
+        IReadOnlyList<TextTag>? textTags = null, List<TextTag>? covered = null) =>
+        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered));
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>
         new(r.Document!.Name, r.Id, publicId, owner.DisplayName, owner.Email ?? "", r.Document.Sha256, sealedSha,
-            RequestWorkflow.InOrder(r).Select(x =>
+            RequestWorkflow.Actors(r).Select(x =>
             {
-                var signedEvent = events.LastOrDefault(e => e.Type == AuditEventType.Signed && e.ActorEmail == x.Email);
+                var signedEvent = events.LastOrDefault(e => e.Type is AuditEventType.Signed or AuditEventType.Approved && e.ActorEmail == x.Email);
                 var sig = r.Fields.FirstOrDefault(f => f.RecipientId == x.Id && f.Type == FieldType.Signature && f.Value is { Length: 64 });
+                // In person: the sender who opened the signer's page on their device (the in_person event's actor).
+                var host = x.IsInPerson ? events.LastOrDefault(e => e.Type == AuditEventType.InPerson && InPersonRecipient(e) == x.Id)?.ActorEmail : null;
                 return new AuditSigner(x.FullName, x.Email, WireNames.Of(x.Status), x.FinalizedAt, signedEvent?.Ip, signedEvent?.UserAgent,
-                    sig is null ? null : images.GetValueOrDefault(sig.Value!));
+                    sig is null ? null : images.GetValueOrDefault(sig.Value!), x.Role, host);
             }).ToList(),
             events, product);
+
+    /// <summary>The <c>recipient_id</c> an <c>in_person</c> event names.</summary>
+    private static int? InPersonRecipient(AuditEvent e)
+    {
+        try
+        {
+            using var d = System.Text.Json.JsonDocument.Parse(e.Data);
+            return d.RootElement.TryGetProperty("recipient_id", out var v) && v.TryGetInt32(out var id) ? id : null;
+        }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
 
     private static StampItem ToStamp(Field f, IReadOnlyDictionary<string, byte[]> images) => f.Type switch
     {

@@ -16,6 +16,10 @@ public enum SigningState
     NotYourTurn,
     /// <summary>This recipient has finished; the request is still out for others.</summary>
     AlreadySigned,
+    /// <summary>A final-copy reader: nothing to sign; the signed copy comes by mail.</summary>
+    NotASigner,
+    /// <summary>An in-person signer's page, opened by someone other than the request's sender.</summary>
+    InPersonOnly,
 }
 
 /// <summary>A field as the signer's page shows it. Other signers' fields come without their values.</summary>
@@ -40,7 +44,8 @@ public sealed record SigningSession(
     IReadOnlyList<PageGeometry>? Pages = null,
     IReadOnlyList<SignerField>? Fields = null,
     bool FreeFill = false,
-    int? SignedFileId = null)
+    int? SignedFileId = null,
+    bool IsApprover = false)
 {
     public IReadOnlyList<PageGeometry> PageList => Pages ?? [];
     public IReadOnlyList<SignerField> FieldList => Fields ?? [];

@@ -33,11 +33,14 @@ public sealed class SigningService(
     public const int MaxFreeFields = 50;
 
     /// <summary>Opens a link. The first visit of a signer whose turn it is marks them viewed (audited).</summary>
-    public async Task<SigningSession> OpenAsync(string? token, Actor actor, CancellationToken ct = default)
+    /// <param name="viewerUserId">The signed-in user of the page, if any: an in-person signer's page opens only for the request's owner.</param>
+    public async Task<SigningSession> OpenAsync(string? token, Actor actor, CancellationToken ct = default, string? viewerUserId = null)
     {
         if (!LooksLikeToken(token)) return Unknown();
         await using var read = await dbFactory.CreateDbContextAsync(ct);
         var (request, recipient) = await LoadAsync(read, token, ct);
+        if (request is not null && recipient is { IsInPerson: true } && viewerUserId != request.OwnerId)
+            return new SigningSession(SigningState.InPersonOnly, L["StatusInPersonOnly"], request.Id, recipient.Id, request.Name);
         if (request is not null && recipient is not null && recipient.Status == RecipientStatus.NotViewed && RequestWorkflow.MaySign(request, recipient))
         {
             // First visit: record it (write lock only now; re-checked inside the transaction).
@@ -66,7 +69,8 @@ public sealed class SigningService(
             recipient.ConsentedAt is not null, request.Document!.Pages,
             request.Fields.OrderBy(f => f.PageNumber).ThenByDescending(f => f.Y).ThenBy(f => f.X)
                 .Select(f => ToView(f, recipient.Id)).ToList(),
-            FreeFill: mine.All(f => f.AddedBySigner), SignedFileId: request.SignedFileId);
+            FreeFill: mine.All(f => f.AddedBySigner), SignedFileId: request.SignedFileId,
+            IsApprover: recipient.Role == RecipientRole.Approver);
     }
 
     public async Task ConsentAsync(string token, Actor actor, CancellationToken ct = default) =>
@@ -229,6 +233,7 @@ public sealed class SigningService(
         await dbFactory.WriteAsync(async db =>
         {
             var (r, who) = await LoadReadyAsync(db, token, ct);
+            if (who.Role == RecipientRole.Approver) throw AppException.BadRequest(L["ErrorApproverApproves"]);
             if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
             var mine = r.Fields.Where(f => f.RecipientId == who.Id).ToList();
             var missing = mine.Where(f => f.Required && f.Value is null).ToList();
@@ -245,14 +250,41 @@ public sealed class SigningService(
                 fields = mine.Select(SignedEntry),
             }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Signed, actor with { Email = who.Email }, now, ct);
-            foreach (var next in outcome.Notify.Where(_ => !r.EmbeddedSigning))
-                OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id), $"Signing invitation → {next.Email}", r.OwnerId, now);
-            Requests.RequestScheduling.ScheduleReminders(db, r, outcome.Notify, now);
-            if (outcome.SealNow)
-                OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
-            log.LogInformation("Recipient {RecipientId} finished request {RequestId}; seal={Seal}", who.Id, r.Id, outcome.SealNow);
+            EnqueueAfterFinish(db, r, who, outcome, now);
         }, ct);
         outboxSignal.Notify();
+    }
+
+    /// <summary>
+    /// An approver approves (role <c>approver</c>): they have read the whole document and agreed to it. The same
+    /// transition as a signer finishing (<see cref="RequestWorkflow.Finalize"/>), audited as <c>approved</c>.
+    /// </summary>
+    public async Task ApproveAsync(string token, Actor actor, CancellationToken ct = default)
+    {
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await LoadReadyAsync(db, token, ct);
+            if (who.Role != RecipientRole.Approver) throw AppException.BadRequest(L["ErrorNotApprover"]);
+            if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
+            var now = clock.GetUtcNow();
+            var outcome = RequestWorkflow.Finalize(r, who, now);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Approved, actor with { Email = who.Email }, now,
+                new { recipient_id = who.Id, name = who.FullName }, ct);
+            await WebhookEvents.RaiseAsync(db, r, AuditEventType.Approved, actor with { Email = who.Email }, now, ct);
+            EnqueueAfterFinish(db, r, who, outcome, now);
+        }, ct);
+        outboxSignal.Notify();
+    }
+
+    /// <summary>After a finish or an approval: the next group's invitations (those who are mailed), or the seal.</summary>
+    private void EnqueueAfterFinish(AppDbContext db, SignatureRequest r, Recipient who, WorkflowOutcome outcome, DateTimeOffset now)
+    {
+        foreach (var next in outcome.Notify.Where(x => RequestWorkflow.IsMailed(r, x)))
+            OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(next.Id), $"Signing invitation → {next.Email}", r.OwnerId, now);
+        Requests.RequestScheduling.ScheduleReminders(db, r, outcome.Notify, now);
+        if (outcome.SealNow)
+            OutboxWriter.Enqueue(db, OutboxKinds.Seal, new SealRequest(r.Id), $"Seal \"{r.Name}\"", r.OwnerId, now);
+        log.LogInformation("Recipient {RecipientId} finished request {RequestId}; seal={Seal}", who.Id, r.Id, outcome.SealNow);
     }
 
     public async Task DeclineAsync(string token, string reason, Actor actor, CancellationToken ct = default)
@@ -374,6 +406,13 @@ public sealed class SigningService(
 
     private SigningState StateOf(SignatureRequest r, Recipient who, out string message)
     {
+        if (!who.Acts)
+        {
+            message = L["StatusNotASigner"];
+            return SigningState.NotASigner;
+        }
+        // Signers who are not mailed (embedded, in person) are offered the signed copy on the page instead.
+        var mailed = RequestWorkflow.IsMailed(r, who);
         switch (r.Status)
         {
             case RequestStatus.Canceled:
@@ -388,7 +427,7 @@ public sealed class SigningService(
                 return SigningState.Declined;
             case RequestStatus.Complete:
                 // Embedded requests mail their signers nothing: the signed copy is offered on the page instead.
-                message = r.EmbeddedSigning
+                message = !mailed
                     ? L["StatusCompleteEmbedded"]
                     : L["StatusCompleteMailed"];
                 return SigningState.Complete;
@@ -404,8 +443,8 @@ public sealed class SigningService(
         }
         if (who.Status == RecipientStatus.Finalized)
         {
-            var everyone = r.Recipients.All(x => x.Status == RecipientStatus.Finalized);
-            message = (everyone, r.EmbeddedSigning) switch
+            var everyone = RequestWorkflow.Actors(r).All(x => x.Status == RecipientStatus.Finalized);
+            message = (everyone, !mailed) switch
             {
                 (true, false) => L["StatusSignedAllMailed"],
                 (true, true) => L["StatusSignedAllEmbedded"],
@@ -418,7 +457,7 @@ public sealed class SigningService(
         {
             var next = RequestWorkflow.Next(r);
             message = L["StatusNotYourTurn", next?.FullName ?? "", next?.Email ?? ""] + " " +
-                      (r.EmbeddedSigning ? L["StatusNotYourTurnEmbedded"] : L["StatusNotYourTurnMailed"]);
+                      (!mailed ? L["StatusNotYourTurnEmbedded"] : L["StatusNotYourTurnMailed"]);
             return SigningState.NotYourTurn;
         }
         message = "";
@@ -434,10 +473,12 @@ public sealed class SigningService(
         if (!LooksLikeToken(token)) return (null, null);
         var hash = RecipientTokens.Hash(token!);
         var now = clock.GetUtcNow();
+        // An in-person signer is reached only through an in-person link (made for the sender), never a mailed or embedded one.
         var who = RecipientTokens.LooksValid(token)
-            ? await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash, ct)
+            ? await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash && !x.IsInPerson, ct)
             : await db.Recipients.SingleOrDefaultAsync(x => db.EmbeddedLinks.Any(l => l.TokenHash == hash && l.RecipientId == x.Id &&
-                                                                                      l.Purpose == EmbeddedLinkPurpose.Sign && l.ExpiresAt > now), ct);
+                                                                                      (x.IsInPerson ? l.Purpose == EmbeddedLinkPurpose.InPerson : l.Purpose == EmbeddedLinkPurpose.Sign) &&
+                                                                                      l.ExpiresAt > now), ct);
         if (who is null) return (null, null);
         var r = await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
             .AsSplitQuery().SingleAsync(x => x.Id == who.RequestId, ct);

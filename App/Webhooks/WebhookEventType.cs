@@ -53,5 +53,8 @@ public static class WebhookEventTypes
         AuditEventType.Reminded => WebhookEventType.Reminded,
         AuditEventType.Completed => WebhookEventType.Completed,
         AuditEventType.Expired => WebhookEventType.Expired,
+        // An approval finishes the approver's part: the same event as a signer finishing (the seed names no other).
+        AuditEventType.Approved => WebhookEventType.Signed,
+        AuditEventType.InPerson => null,
     };
 }
