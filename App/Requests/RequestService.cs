@@ -30,7 +30,13 @@ public sealed record SealState(int Attempts, string? LastError, DateTimeOffset N
 public sealed record RequestDetail(
     RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
-    SealState? PendingSeal);
+    SealState? PendingSeal)
+{
+    /// <summary>The request's options that are set, in words (<see cref="OptionWords.Describe(SignatureRequest)"/>).</summary>
+    public IReadOnlyList<(string Label, string Text)> Options { get; init; } = [];
+    /// <summary>The signers sign in groups (some share an order number).</summary>
+    public bool InGroups { get; init; }
+}
 
 /// <summary>
 /// The sender's side of a request: create a draft from a document, save the prepared draft, send it, list.
@@ -355,7 +361,11 @@ public sealed class RequestService(
         var problems = await verification.VerifyRequestAsync(r.Id, ct);
         return new RequestDetail(ToSummary(r), r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
-            seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed));
+            seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed))
+        {
+            Options = OptionWords.Describe(r),
+            InGroups = OptionWords.InGroupsOf(r),
+        };
     }
 
     public async Task<int> GetDocumentIdAsync(string ownerId, int requestId, CancellationToken ct = default)
