@@ -118,7 +118,7 @@ public static class TemplateEditor
 
     private static string? CheckKind(TemplateDraft d, DraftSigner role, RecipientRole kind) =>
         kind != RecipientRole.Signer && d.Layout.Fields.Any(f => f.SignerKey == role.Key)
-            ? $"Role \"{role.FirstName}\" has fields: an {WireNames.Of(kind)} gets none. Move or remove its fields first."
+            ? $"Role \"{role.FirstName}\" has fields; a role that approves or receives a copy gets none. Move or remove its fields first."
             : null;
 
     /// <summary>Every reason the template cannot be saved as it is (empty when it can).</summary>
