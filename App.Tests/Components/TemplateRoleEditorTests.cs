@@ -131,4 +131,25 @@ public class TemplateRoleEditorTests : ComponentTestBase
         Assert.False(d.IsOrdered);
         Assert.Equal(1, _changed);
     }
+
+    [Fact]
+    public async Task A_roles_kind_reaches_the_draft_and_a_role_with_fields_keeps_signing_with_the_reason_shown()
+    {
+        var d = NewTemplate("Client", "Manager");
+        var (client, manager) = (d.Roles.First(), d.Roles.Last());
+        d.Layout.Fields.Add(new DraftField { SignerKey = client.Key, Type = FieldType.Signature, PageNumber = 1, X = 10, Y = 10, Width = 120, Height = 40 });
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = RenderEditor(d);
+
+        var kinds = cut.FindComponents<MudBlazor.MudSelect<RecipientRole>>();
+        Assert.Equal(2, kinds.Count);
+        await cut.InvokeAsync(() => kinds[1].Instance.ValueChanged.InvokeAsync(RecipientRole.Approver));
+        Assert.Equal(RecipientRole.Approver, manager.Options.Role);
+        Assert.Equal(1, _changed);
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudBlazor.MudSelect<RecipientRole>>()[0].Instance.ValueChanged.InvokeAsync(RecipientRole.FinalCopyReader));
+        Assert.Equal(RecipientRole.Signer, client.Options.Role);
+        Assert.Equal(1, _changed);
+        Assert.Contains("a role that approves or receives a copy gets none", cut.Find("#template-editor-error").TextContent);
+    }
 }

@@ -107,15 +107,6 @@ public static class StatusWords
     public static string Of(RecipientStatus s, RecipientRole role) =>
         role == RecipientRole.Approver && s == RecipientStatus.Finalized ? "Approved" : Of(s);
 
-    /// <summary>The request page's list of final-copy readers.</summary>
-    public const string ReceivesCopy = "Receives a copy";
-
-    /// <summary>Beside an approver on the request page.</summary>
-    public const string Approves = "approves";
-
-    /// <summary>Beside an in-person signer on the request page.</summary>
-    public const string InPerson = "signs in person";
-
     /// <summary>The sender's button that opens an in-person signer's page on the sender's device.</summary>
     public const string SignInPerson = "Sign in person";
 }

@@ -162,9 +162,9 @@ public static class DraftEditor
         return new PdfRect(Math.Round(c.X, 2), Math.Round(c.Y, 2), Math.Round(c.Width, 2), Math.Round(c.Height, 2));
     }
 
-    /// <summary>Signers who have no field (they will sign free-fill: see docs).</summary>
+    /// <summary>Signers who have no field (they will sign free-fill: see docs); approvers and copy readers never have fields.</summary>
     public static IEnumerable<DraftSigner> SignersWithoutFields(RequestDraft d) =>
-        d.Signers.Where(s => s.Options.Role == RecipientRole.Signer && d.Fields.All(f => f.SignerKey != s.Key)); // approvers and readers have none
+        d.Signers.Where(s => s.Options.Role == RecipientRole.Signer && d.Fields.All(f => f.SignerKey != s.Key));
 
     /// <summary>Every reason the draft cannot be sent as it is (empty when it can).</summary>
     /// <param name="requireSigners">False while editing: a draft may be saved before it has signers.</param>

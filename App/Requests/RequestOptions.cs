@@ -163,8 +163,8 @@ public static class PhoneNumber
         return digits.Length is >= 8 and <= 15 && digits[0] != '0' ? "+" + digits : null;
     }
 
-    /// <summary>The number with all but its last 2 digits hidden, for screens and the audit trail.</summary>
-    public static string Masked(string e164) => e164.Length <= 4 ? e164 : e164[..3] + new string('•', e164.Length - 5) + e164[^2..];
+    /// <summary>The number with all but its first 2 and last 2 digits hidden ("+49 ••• 56"), for screens, the API and the audit trail.</summary>
+    public static string Masked(string e164) => e164.Length <= 5 ? e164 : $"{e164[..3]} ••• {e164[^2..]}";
 }
 
 /// <summary>Hashing of signer passwords (write-only secrets): ASP.NET Core Identity's PBKDF2 hasher.</summary>

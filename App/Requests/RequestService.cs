@@ -64,7 +64,13 @@ public sealed record SealState(int Attempts, string? LastError, DateTimeOffset N
 public sealed record RequestDetail(
     RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
-    SealState? PendingSeal, RequestTiming? Timing = null);
+    SealState? PendingSeal, RequestTiming? Timing = null)
+{
+    /// <summary>The request's options that are set, in words (<see cref="OptionWords.Describe(SignatureRequest)"/>).</summary>
+    public IReadOnlyList<(string Label, string Text)> Options { get; init; } = [];
+    /// <summary>The signers sign in groups (some share an order number).</summary>
+    public bool InGroups { get; init; }
+}
 
 /// <summary>When a request expires [auto_expire_at] and whether it reminds its signers by itself [are_reminders_enabled].</summary>
 public sealed record RequestTiming(DateTimeOffset? AutoExpireAt, bool RemindersEnabled);
@@ -405,7 +411,11 @@ public sealed class RequestService(
         return new RequestDetail(ToSummary(r) with { SealGaveUp = seal is { DoneAt: null, Failed: true } }, r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
             seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed),
-            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled));
+            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled))
+        {
+            Options = OptionWords.Describe(r),
+            InGroups = OptionWords.InGroupsOf(r),
+        };
     }
 
     public async Task<int> GetDocumentIdAsync(string ownerId, int requestId, CancellationToken ct = default)

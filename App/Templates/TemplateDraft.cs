@@ -105,6 +105,22 @@ public static class TemplateEditor
         return null;
     }
 
+    /// <summary>What the person in a role does (signer, approver, final-copy reader); refused while the role has fields.</summary>
+    public static string? SetRoleKind(TemplateDraft d, Guid key, RecipientRole kind)
+    {
+        var role = d.Roles.SingleOrDefault(r => r.Key == key);
+        if (role is null) return "That role no longer exists.";
+        if (!Enum.IsDefined(kind)) return "Unknown role kind.";
+        if (CheckKind(d, role, kind) is { } e) return e;
+        role.Options.Role = kind;
+        return null;
+    }
+
+    private static string? CheckKind(TemplateDraft d, DraftSigner role, RecipientRole kind) =>
+        kind != RecipientRole.Signer && d.Layout.Fields.Any(f => f.SignerKey == role.Key)
+            ? $"Role \"{role.FirstName}\" has fields; a role that approves or receives a copy gets none. Move or remove its fields first."
+            : null;
+
     /// <summary>Every reason the template cannot be saved as it is (empty when it can).</summary>
     public static List<string> Problems(TemplateDraft d)
     {
@@ -114,7 +130,12 @@ public static class TemplateEditor
         if (d.Message is { Length: > DraftEditor.MaxMessageLength }) problems.Add($"The message is too long (at most {DraftEditor.MaxMessageLength} characters).");
         if (!d.Roles.Any()) problems.Add("Add at least one role.");
         foreach (var r in d.Roles)
+        {
             if (CheckRoleName(d, r.Key, r.FirstName) is { } e) problems.Add(e);
+            if (CheckKind(d, r, r.Options.Role) is { } k) problems.Add(k);
+        }
+        if (d.Roles.Any() && d.Roles.All(r => r.Options.Role == RecipientRole.FinalCopyReader))
+            problems.Add("At least one role must sign or approve.");
         foreach (var f in d.MergeFields)
         {
             if (CheckLabel(d, f.Key, f.Label ?? "") is { } e) problems.Add(e);

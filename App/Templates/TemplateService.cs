@@ -129,7 +129,8 @@ public sealed class TemplateService(
             t.IsOrdered = draft.IsOrdered;
             t.Message = draft.Message;
             var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
-            foreach (var (_, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1) });
+            var kinds = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Role);
+            foreach (var (k, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1), Kind = kinds[k] });
             if (t.Roles.Count == 0) t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
             var number = 1;
             foreach (var f in draft.Fields.Where(f => roles.ContainsKey(f.SignerKey)))
@@ -152,7 +153,7 @@ public sealed class TemplateService(
         var keys = new Dictionary<int, Guid>();
         foreach (var r in t.Roles.OrderBy(r => r.Number))
         {
-            var s = new DraftSigner { Id = r.Number, FirstName = r.Name };
+            var s = new DraftSigner { Id = r.Number, FirstName = r.Name, Options = new SignerOptions { Role = r.Kind } };
             keys[r.Number] = s.Key;
             d.Layout.Signers.Add(s);
         }
@@ -197,7 +198,7 @@ public sealed class TemplateService(
             t.Roles.Clear();
             t.Fields.Clear();
             t.MergeFields.Clear();
-            t.Roles.AddRange(roles.Select(x => new TemplateRole { Number = x.n, Name = DisplayNames.Clean(x.r.FirstName), Color = SeedColor(x.n - 1) }));
+            t.Roles.AddRange(roles.Select(x => new TemplateRole { Number = x.n, Name = DisplayNames.Clean(x.r.FirstName), Color = SeedColor(x.n - 1), Kind = x.r.Options.Role }));
             var roleOf = roles.ToDictionary(x => x.r.Key, x => x.n);
             var number = 1;
             t.Fields.AddRange(d.RoleFields.Select(f => ToEntity(f, number++, roleOf[f.SignerKey])));

@@ -25,10 +25,10 @@ public sealed class TemplateUse
     public List<string> Cc { get; set; } = [];
     public List<RolePerson> People { get; set; } = [];
     public List<MergeValue> MergeValues { get; set; } = [];
+    /// <summary>The request's options (reminders, expiry, redirects, colour, … — the use page's panel or the API's Box names); null: the defaults.</summary>
+    public Requests.RequestOptions? Options { get; set; }
     /// <summary>Password of a password-protected template PDF (seed: <c>file_password</c>); never stored.</summary>
     public string? FilePassword { get; set; }
-    /// <summary>Box request options (API); null: the defaults.</summary>
-    public Requests.RequestOptions? Options { get; set; }
 }
 
 public static class MergeRules

@@ -82,7 +82,8 @@ public sealed class FieldEditorModel
     public Task IdleAsync() => _queue.IdleAsync();
 
     private (DraftField? Field, string? Error) AddRaw(FieldType type, Guid party, int page, PdfRect? rect) =>
-        _addField is not null ? _addField(type, party, page, rect) : DraftEditor.AddField(_layout, type, party, page, rect);
+        Parties.FirstOrDefault(p => p.Key == party)?.NoFieldsReason is { } why ? (null, why)
+        : _addField is not null ? _addField(type, party, page, rect) : DraftEditor.AddField(_layout, type, party, page, rect);
 
     /// <summary>The palette's button: a field of this type in the middle of <see cref="TargetPage"/> for the palette's party.</summary>
     public async Task<string?> AddAsync(FieldType type)

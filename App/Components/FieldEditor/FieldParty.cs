@@ -17,19 +17,21 @@ namespace ESignWeb.Components.FieldEditor;
 /// panel shows this note instead of the party, required and date-format controls, and no field can be moved to or
 /// from the party.
 /// </param>
-public sealed record FieldParty(Guid Key, string Name, string Color, string? Email = null, string? FieldNote = null)
+/// <param name="NoFieldsReason">Set when the party can be given no fields (an approver, a copy reader): the palette says why.</param>
+public sealed record FieldParty(Guid Key, string Name, string Color, string? Email = null, string? FieldNote = null, string? NoFieldsReason = null)
 {
     /// <summary>Fields can be assigned to this party and their properties are edited in the panel.</summary>
     public bool Assignable => FieldNote is null;
 
     /// <summary>A request's signers, in signing order, a colour each by position.</summary>
     public static IReadOnlyList<FieldParty> ForRequest(RequestDraft draft) =>
-        draft.Signers.Select((s, i) => new FieldParty(s.Key, s.DisplayName, SignerColors.For(i), s.Email)).ToList();
+        draft.Signers.Select((s, i) => new FieldParty(s.Key, s.DisplayName, SignerColors.For(i), s.Email,
+            NoFieldsReason: Domain.OptionWords.NoFields(s.Options.Role))).ToList();
 
     /// <summary>A template's roles in order (a colour each by position), then the merge-field owner (last, its own colour).</summary>
     public static IReadOnlyList<FieldParty> ForTemplate(TemplateDraft draft) =>
         draft.Layout.Signers.Select((s, i) => s.Key == TemplateDraft.MergeKey
             ? new FieldParty(s.Key, TemplateDraft.MergeOwnerName, SignerColors.For(i),
                 FieldNote: "A merge field: its label, type and whether it is required are edited above.")
-            : new FieldParty(s.Key, s.DisplayName, SignerColors.For(i))).ToList();
+            : new FieldParty(s.Key, s.DisplayName, SignerColors.For(i), NoFieldsReason: Domain.OptionWords.NoFields(s.Options.Role))).ToList();
 }
