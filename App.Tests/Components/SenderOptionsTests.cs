@@ -199,7 +199,7 @@ public class SenderOptionsTests : ComponentTestBase
 
         Assert.Equal(RecipientRole.Signer, ann.Options.Role);
         Assert.Equal(0, _changed);
-        Assert.Equal("ann@example.com: an final_copy_reader has no fields; assign the fields to a signer.",
+        Assert.Equal("ann@example.com: a final_copy_reader has no fields; assign the fields to a signer.",
             Row(cut, "ann@example.com").QuerySelector(".signer-option-error")!.TextContent.Trim());
     }
 

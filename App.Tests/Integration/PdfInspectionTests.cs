@@ -200,7 +200,7 @@ public class PdfInspectionLimitTests
         await using var app = new ESignAppFactory
         {
             MaxUploadMegabytes = 60,
-            Settings = new() { ["ESign:PdfInspection:MemoryMegabytes"] = "64" },
+            Settings = new() { ["ESign:PdfInspection:MemoryMegabytes"] = "128" },
         };
         _ = app.Server;
         var owner = await app.CreateUserAsync("hungry@example.com");
@@ -212,10 +212,10 @@ public class PdfInspectionLimitTests
         var ex = await Assert.ThrowsAsync<AppException>(() =>
             app.Get<DocumentService>().ImportAsync(owner, "Hungry.pdf", new MemoryStream(pdf), false));
         Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
-        Assert.Equal("This PDF could not be read safely: it needed more than 64 MB of memory.", ex.Message);
+        Assert.Equal("This PDF could not be read safely: it needed more than 128 MB of memory.", ex.Message);
         Assert.Empty(await app.Get<DocumentService>().ListAsync(owner));
         Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDir, "tmp")));
-        // A small PDF fits in the same 64 MB: the limit stopped the big one, not every upload.
+        // A small PDF fits in the same 128 MB: the limit stopped the big one, not every upload.
         Assert.Equal(1, (await app.Get<DocumentService>().ImportAsync(owner, "Small.pdf", new MemoryStream(TestPdf.Pages(1)), false)).PageCount);
     }
 
