@@ -18,6 +18,11 @@ public enum AuditEventType
     Reminded,
     Completed,
     Expired,
+    PasswordFailed,
+    PasswordVerified,
+    PhoneCodeSent,
+    PhoneCodeFailed,
+    PhoneVerified,
 }
 
 /// <summary>The one place an audit event type is named: as stored (and hashed) and as a person reads it.</summary>
@@ -42,6 +47,11 @@ public static class AuditEventTypes
         AuditEventType.Reminded => "reminded",
         AuditEventType.Completed => "completed",
         AuditEventType.Expired => "expired",
+        AuditEventType.PasswordFailed => "password_failed",
+        AuditEventType.PasswordVerified => "password_verified",
+        AuditEventType.PhoneCodeSent => "phone_code_sent",
+        AuditEventType.PhoneCodeFailed => "phone_code_failed",
+        AuditEventType.PhoneVerified => "phone_verified",
     };
 
     /// <summary>The words for an event on the request page's history and in the audit trail PDF.</summary>
@@ -58,6 +68,11 @@ public static class AuditEventTypes
         AuditEventType.Reminded => "Reminder sent",
         AuditEventType.Completed => "Completed and sealed",
         AuditEventType.Expired => "Expired (its time ran out)",
+        AuditEventType.PasswordFailed => "Wrong signer password given",
+        AuditEventType.PasswordVerified => "Signer password accepted",
+        AuditEventType.PhoneCodeSent => "SMS code sent",
+        AuditEventType.PhoneCodeFailed => "Wrong SMS code given",
+        AuditEventType.PhoneVerified => "Phone verified by SMS code",
     };
 
     private static readonly Dictionary<string, AuditEventType> ByStoredName = All.ToDictionary(t => t.StoredName(), StringComparer.Ordinal);

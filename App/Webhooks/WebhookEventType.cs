@@ -53,5 +53,7 @@ public static class WebhookEventTypes
         AuditEventType.Reminded => WebhookEventType.Reminded,
         AuditEventType.Completed => WebhookEventType.Completed,
         AuditEventType.Expired => WebhookEventType.Expired,
+        AuditEventType.PasswordFailed or AuditEventType.PasswordVerified or AuditEventType.PhoneCodeSent
+            or AuditEventType.PhoneCodeFailed or AuditEventType.PhoneVerified => null,
     };
 }
