@@ -50,6 +50,8 @@ public partial class SignerGateJourneyTests(ITestOutputHelper output)
         using (var raw = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await raw.GetAsync(link + "/document")).StatusCode);
 
+        var violations = new List<Axe.Violation>(await Axe.RunAsync(page, "signer gate: password"));
+
         await page.Locator("#gate-password").FillAsync("wrong one");
         await page.Locator("#gate-password").PressAsync("Enter"); // keyboard: Enter submits
         await Assertions.Expect(page.Locator("#gate-error")).ToContainTextAsync("Attempts left: 4");
@@ -60,6 +62,8 @@ public partial class SignerGateJourneyTests(ITestOutputHelper output)
 
         await page.Locator("#gate-send-code").ClickAsync();
         await Assertions.Expect(page.Locator("#gate-code-sent")).ToBeVisibleAsync();
+        violations.AddRange(await Axe.RunAsync(page, "signer gate: SMS code"));
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
         var sms = Path.Combine(app.DataDir, "sms");
         var text = await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(sms) ? Directory.GetFiles(sms, "*.txt").Select(File.ReadAllText).FirstOrDefault() : null), 30);
         Assert.StartsWith("To: +442079460958", text);

@@ -95,7 +95,9 @@ public class SignerGateTests(GateApp world) : IClassFixture<GateApp>
         Assert.DoesNotContain(await EventsAsync(id), e => e.Type == AuditEventType.PasswordVerified);
 
         // The sender sets a new password: the lock is gone, the new password opens the document.
-        await SetRecipientAsync(id, x => RequestOptionMapping.Store(new SignerOptions { NewPassword = "new secret", Role = x.Role, LoginRequired = x.LoginRequired }, x));
+        var (owner, recipientId) = await OwnerAndRecipientAsync(id);
+        await Assert.ThrowsAsync<AppException>(() => App.Get<SignerPasswordReset>().SetAsync("someone-else", id, recipientId, "new secret"));
+        await App.Get<SignerPasswordReset>().SetAsync(owner, id, recipientId, "new secret");
         state = await Gates.CheckAsync(token, null, null);
         Assert.Equal(GateStep.Password, state.Step);
         state = await Gates.VerifyPasswordAsync(token, "new secret", state.Grant, null, Actor);
@@ -235,6 +237,13 @@ public class SignerGateTests(GateApp world) : IClassFixture<GateApp>
 
     private static ClaimsPrincipal Principal(string userId) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test"));
+
+    private async Task<(string Owner, int RecipientId)> OwnerAndRecipientAsync(int requestId)
+    {
+        await using var db = await App.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleAsync(x => x.Id == requestId);
+        return (r.OwnerId, r.Recipients.Single().Id);
+    }
 
     private async Task SetConfirmedAsync(string userId, bool confirmed)
     {

@@ -155,6 +155,7 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped<Accounts.AccountPasswords>();
         services.AddSingleton<SigningService>();
         services.AddSingleton<Signing.SignerVerification>();
+        services.AddSingleton<Signing.SignerPasswordReset>();
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();
         services.AddSingleton<SealingService>();
