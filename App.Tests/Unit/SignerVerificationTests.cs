@@ -52,3 +52,51 @@ public class SignerVerificationTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class TwilioSmsSenderTests
+{
+    private sealed class Recorder(System.Net.HttpStatusCode status) : HttpMessageHandler
+    {
+        public HttpRequestMessage? Request;
+        public string Body = "";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Request = request;
+            Body = await request.Content!.ReadAsStringAsync(ct);
+            return new HttpResponseMessage(status) { Content = new StringContent("{}") };
+        }
+    }
+
+    private sealed class Factory(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
+    }
+
+    private static ISmsSender Sender(Recorder r) => new TwilioSmsSender(new Factory(r), Options.Create(new SmsOptions
+    {
+        Twilio = new TwilioSmsOptions { AccountSid = "AC123", AuthToken = "s3cret-token", From = "+15005550006" },
+    }));
+
+    [Fact]
+    public async Task It_posts_the_message_to_the_accounts_Messages_resource_with_basic_auth()
+    {
+        var r = new Recorder(System.Net.HttpStatusCode.Created);
+        var where = await Sender(r).SendAsync("+4930123456", "123456 is your code", 1, CancellationToken.None);
+        Assert.Equal("https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json", r.Request!.RequestUri!.ToString());
+        Assert.Equal("Basic", r.Request.Headers.Authorization!.Scheme);
+        Assert.Equal("AC123:s3cret-token", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(r.Request.Headers.Authorization.Parameter!)));
+        Assert.Contains("To=%2B4930123456", r.Body);
+        Assert.Contains("From=%2B15005550006", r.Body);
+        Assert.DoesNotContain("s3cret", where);
+    }
+
+    [Fact]
+    public async Task A_refusal_throws_without_the_token_in_the_message()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Sender(new Recorder(System.Net.HttpStatusCode.Unauthorized)).SendAsync("+4930123456", "x", 1, CancellationToken.None));
+        Assert.Contains("401", ex.Message);
+        Assert.DoesNotContain("s3cret", ex.Message);
+    }
+}
