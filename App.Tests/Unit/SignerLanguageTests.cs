@@ -107,7 +107,7 @@ public class SignerLanguageTests
         var pageKeys = Read(Path.Combine(ResourceDir, "SignerText.resx")).Keys.ToHashSet();
         var mailKeys = Read(Path.Combine(ResourceDir, "SignerMailText.resx")).Keys.ToHashSet();
         var pageSources = Directory.GetFiles(Path.Combine(app, "Components", "Signing"), "*.razor")
-            .Append(Path.Combine(app, "Signing", "SigningService.cs")).Append(Path.Combine(app, "Signing", "SignatureImage.cs")).ToList();
+            .Append(Path.Combine(app, "Signing", "SigningService.cs")).Append(Path.Combine(app, "Signing", "SignatureImage.cs")).Append(Path.Combine(app, "Signing", "SignerVerification.cs")).ToList();
         var used = pageSources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"(?:\bL\[|\bSignerText\.Get\()""([A-Za-z]+)""").Select(m => (File: f, Key: m.Groups[1].Value))).ToList();
         var usedInMail = Regex.Matches(File.ReadAllText(Path.Combine(app, "Mail", "MailComposer.cs")), @"\bM\[""([A-Za-z]+)""").Select(m => m.Groups[1].Value).ToList();
 

@@ -22,6 +22,11 @@ public enum AuditEventType
     Approved,
     /// <summary>An in-person signer's page was opened by the sender, who hosts the signing on their device.</summary>
     InPerson,
+    PasswordFailed,
+    PasswordVerified,
+    PhoneCodeSent,
+    PhoneCodeFailed,
+    PhoneVerified,
 }
 
 /// <summary>The one place an audit event type is named: as stored (and hashed) and as a person reads it.</summary>
@@ -48,6 +53,11 @@ public static class AuditEventTypes
         AuditEventType.Expired => "expired",
         AuditEventType.Approved => "approved",
         AuditEventType.InPerson => "in_person",
+        AuditEventType.PasswordFailed => "password_failed",
+        AuditEventType.PasswordVerified => "password_verified",
+        AuditEventType.PhoneCodeSent => "phone_code_sent",
+        AuditEventType.PhoneCodeFailed => "phone_code_failed",
+        AuditEventType.PhoneVerified => "phone_verified",
     };
 
     /// <summary>The words for an event on the request page's history and in the audit trail PDF.</summary>
@@ -66,6 +76,11 @@ public static class AuditEventTypes
         AuditEventType.Expired => "Expired (its time ran out)",
         AuditEventType.Approved => "Approved",
         AuditEventType.InPerson => "Signing in person, hosted by the sender",
+        AuditEventType.PasswordFailed => "Wrong signer password given",
+        AuditEventType.PasswordVerified => "Signer password accepted",
+        AuditEventType.PhoneCodeSent => "SMS code sent",
+        AuditEventType.PhoneCodeFailed => "Wrong SMS code given",
+        AuditEventType.PhoneVerified => "Phone verified by SMS code",
     };
 
     private static readonly Dictionary<string, AuditEventType> ByStoredName = All.ToDictionary(t => t.StoredName(), StringComparer.Ordinal);

@@ -86,8 +86,10 @@ public static class ESignApplicationExtensions
     {
         // Addressed by the signing token only (no account): the document, the signer's own images, the signed copy.
         var sign = app.MapGroup("/sign/{token}");
-        sign.MapGet("/document", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        // A signer with gates (login, password, SMS code) reads only with the grant their page got (?gate=, SignerVerification).
+        sign.MapGet("/document", async (string token, string? gate, Signing.SigningService signing, Signing.SignerVerification gates, HttpContext http, CancellationToken ct) =>
         {
+            if (!await gates.IsOpenAsync(token, gate, ct)) return Results.NotFound();
             var stream = await signing.OpenDocumentAsync(token, ct);
             return stream is null ? Results.NotFound() : PdfResponses.File(http, stream);
         });
@@ -97,8 +99,9 @@ public static class ESignApplicationExtensions
             http.Response.Headers.CacheControl = "private, no-store";
             return bytes is null ? Results.NotFound() : Results.File(bytes, bytes.Length > 2 && bytes[0] == 0xFF ? "image/jpeg" : "image/png");
         });
-        sign.MapGet("/signed.pdf", async (string token, Signing.SigningService signing, HttpContext http, CancellationToken ct) =>
+        sign.MapGet("/signed.pdf", async (string token, string? gate, Signing.SigningService signing, Signing.SignerVerification gates, HttpContext http, CancellationToken ct) =>
         {
+            if (!await gates.IsOpenAsync(token, gate, ct)) return Results.NotFound();
             var signed = await signing.OpenSignedAsync(token, ct);
             return signed is { } s ? PdfResponses.File(http, s.Content, s.Name) : Results.NotFound();
         });

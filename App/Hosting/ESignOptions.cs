@@ -199,3 +199,35 @@ public sealed class WebhookOptions
     /// <summary>How long a failing delivery is retried (exponential backoff) before it is marked failed.</summary>
     public int RetryForHours { get; set; } = 72;
 }
+
+/// <summary>
+/// The <c>Sms</c> section: the SMS code a signer must give before seeing the document (issue 11, phone verification).
+/// With no Twilio account, each SMS is written as a text file to <c>&lt;DataPath&gt;/sms</c> and shown on the Outbox page.
+/// </summary>
+public sealed class SmsOptions
+{
+    public const string Section = "Sms";
+
+    /// <summary>Minutes an SMS code stays valid.</summary>
+    public int CodeLifetimeMinutes { get; set; } = 10;
+
+    /// <summary>Seconds a signer must wait before asking for another code.</summary>
+    public int ResendAfterSeconds { get; set; } = 30;
+
+    /// <summary>Most codes sent to one signer within an hour.</summary>
+    public int MaxPerHour { get; set; } = 5;
+
+    public TwilioSmsOptions Twilio { get; set; } = new();
+}
+
+/// <summary>The <c>Sms:Twilio</c> section: all three set sends real SMS through Twilio's REST API.</summary>
+public sealed class TwilioSmsOptions
+{
+    public string AccountSid { get; set; } = "";
+    /// <summary>Secret: never logged.</summary>
+    public string AuthToken { get; set; } = "";
+    /// <summary>The sending number (E.164) or messaging service id.</summary>
+    public string From { get; set; } = "";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountSid) && !string.IsNullOrWhiteSpace(AuthToken) && !string.IsNullOrWhiteSpace(From);
+}

@@ -64,6 +64,11 @@ public static class ESignServiceCollectionExtensions
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
             .ValidateOnStart();
+        services.AddOptions<SmsOptions>().Bind(builder.Configuration.GetSection(SmsOptions.Section))
+            .Validate(o => o.CodeLifetimeMinutes is >= 1 and <= 60, "Sms:CodeLifetimeMinutes must be between 1 and 60.")
+            .Validate(o => o.ResendAfterSeconds is >= 0 and <= 3600, "Sms:ResendAfterSeconds must be between 0 and 3600.")
+            .Validate(o => o.MaxPerHour is >= 1 and <= 100, "Sms:MaxPerHour must be between 1 and 100.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddESignForwardedHeaders().AddESignThrottling();
         services.AddSingleton<DataPaths>();
@@ -149,6 +154,8 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped<Accounts.AccountMail>();
         services.AddScoped<Accounts.AccountPasswords>();
         services.AddSingleton<SigningService>();
+        services.AddSingleton<Signing.SignerVerification>();
+        services.AddSingleton<Signing.SignerPasswordReset>();
         services.AddSingleton<SigningCertificate>();
         services.AddSingleton<SealingFaults>();
         services.AddSingleton<SealingService>();
@@ -182,6 +189,12 @@ public static class ESignServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(sp)
             : ActivatorUtilities.CreateInstance<PickupFolderMailTransport>(sp));
         services.AddSingleton<IEmailSender<ApplicationUser>, OutboxIdentityEmailSender>();
+        // SMS codes for signers (issue 11): Twilio when configured, else the SMS folder shown on the Outbox page.
+        services.AddHttpClient(Signing.TwilioSmsSender.HttpClientName);
+        services.AddSingleton<Signing.SmsOutboxFolder>();
+        services.AddSingleton<Signing.ISmsSender>(sp => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.IsConfigured
+            ? ActivatorUtilities.CreateInstance<Signing.TwilioSmsSender>(sp)
+            : sp.GetRequiredService<Signing.SmsOutboxFolder>());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutboxHandler, SignerInviteHandler>();
         services.AddSingleton<IOutboxHandler, CcNoticeHandler>();

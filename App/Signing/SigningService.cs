@@ -243,12 +243,12 @@ public sealed class SigningService(
                 throw AppException.BadRequest(L["ErrorNeedSignature"]);
             var now = clock.GetUtcNow();
             var outcome = RequestWorkflow.Finalize(r, who, now);
-            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Signed, actor with { Email = who.Email }, now, new
-            {
-                recipient_id = who.Id,
-                name = who.FullName,
-                fields = mine.Select(SignedEntry),
-            }, ct);
+            var fields = mine.Select(SignedEntry).ToList();
+            // A login-required signer passed SignerVerification's login gate: the event says they were signed in.
+            object signed = who.LoginRequired
+                ? new { recipient_id = who.Id, name = who.FullName, fields, account = true }
+                : new { recipient_id = who.Id, name = who.FullName, fields };
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Signed, actor with { Email = who.Email }, now, signed, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Signed, actor with { Email = who.Email }, now, ct);
             EnqueueAfterFinish(db, r, who, outcome, now);
         }, ct);
@@ -468,7 +468,7 @@ public sealed class SigningService(
     private static bool LooksLikeToken(string? token) => RecipientTokens.LooksValid(token) || Embedding.EmbeddedLinks.LooksValid(token);
 
     /// <summary>The request and recipient a token stands for; an embedded link only while it has not expired.</summary>
-    private async Task<(SignatureRequest? Request, Recipient? Recipient)> LoadAsync(AppDbContext db, string? token, CancellationToken ct)
+    internal async Task<(SignatureRequest? Request, Recipient? Recipient)> LoadAsync(AppDbContext db, string? token, CancellationToken ct)
     {
         if (!LooksLikeToken(token)) return (null, null);
         var hash = RecipientTokens.Hash(token!);

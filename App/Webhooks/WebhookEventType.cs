@@ -56,5 +56,7 @@ public static class WebhookEventTypes
         // An approval finishes the approver's part: the same event as a signer finishing (the seed names no other).
         AuditEventType.Approved => WebhookEventType.Signed,
         AuditEventType.InPerson => null,
+        AuditEventType.PasswordFailed or AuditEventType.PasswordVerified or AuditEventType.PhoneCodeSent
+            or AuditEventType.PhoneCodeFailed or AuditEventType.PhoneVerified => null,
     };
 }

@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Text;
+using ESignWeb.Hosting;
+using ESignWeb.Requests;
+using ESignWeb.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ESignWeb.Signing;
+
+/// <summary>Sends one text message. Throws when it could not.</summary>
+public interface ISmsSender
+{
+    /// <summary>True when the SMS really leaves the machine (Twilio); false when it is written to the SMS folder.</summary>
+    bool DeliversExternally { get; }
+
+    /// <summary>Sends <paramref name="text"/> to <paramref name="to"/> (E.164) for a request; returns where it went.</summary>
+    Task<string> SendAsync(string to, string text, int requestId, CancellationToken ct);
+}
+
+/// <summary>
+/// No SMS provider configured (the default): each SMS becomes a text file in <c>&lt;DataPath&gt;/sms</c>, named
+/// <c>{utc time}-r{request id}-{random}.txt</c> (first line <c>To: +…</c>, then the text), like the mail pickup folder.
+/// </summary>
+public sealed class SmsOutboxFolder(DataPaths paths, TimeProvider clock) : ISmsSender
+{
+    public bool DeliversExternally => false;
+
+    public string Folder => Path.Combine(paths.Root, "sms");
+
+    public async Task<string> SendAsync(string to, string text, int requestId, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Folder);
+        var name = $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-r{requestId}-{Guid.NewGuid():N}.txt";
+        var temp = Path.Combine(paths.Temp, name + ".part");
+        await File.WriteAllTextAsync(temp, $"To: {to}\n\n{text}\n", Encoding.UTF8, ct);
+        var target = Path.Combine(Folder, name);
+        File.Move(temp, target);
+        return target;
+    }
+
+    /// <summary>The SMS of some requests, newest first (for the Outbox page).</summary>
+    public IReadOnlyList<SmsFile> List(IReadOnlySet<int> requestIds, int max = 100)
+    {
+        if (!Directory.Exists(Folder)) return [];
+        var result = new List<SmsFile>();
+        foreach (var path in Directory.EnumerateFiles(Folder, "*.txt").OrderDescending())
+        {
+            var name = Path.GetFileName(path);
+            var parts = name.Split('-');
+            if (parts.Length < 5 || !parts[3].StartsWith('r') || !int.TryParse(parts[3][1..], out var rid) || !requestIds.Contains(rid)) continue;
+            var lines = File.ReadAllLines(path);
+            var to = lines.FirstOrDefault()?.Replace("To: ", "") ?? "";
+            var written = File.GetLastWriteTimeUtc(path);
+            result.Add(new SmsFile(name, rid, to, string.Join('\n', lines.Skip(2)).Trim(), new DateTimeOffset(written, TimeSpan.Zero)));
+            if (result.Count >= max) break;
+        }
+        return result;
+    }
+}
+
+public sealed record SmsFile(string Name, int RequestId, string To, string Text, DateTimeOffset WrittenAt);
+
+/// <summary>Sends through Twilio's REST API (<c>Sms:Twilio:*</c>). The auth token is used only as the Basic credential, never logged.</summary>
+public sealed class TwilioSmsSender(IHttpClientFactory http, IOptions<SmsOptions> options) : ISmsSender
+{
+    public const string HttpClientName = "twilio";
+
+    public bool DeliversExternally => true;
+
+    public async Task<string> SendAsync(string to, string text, int requestId, CancellationToken ct)
+    {
+        var o = options.Value.Twilio;
+        using var client = http.CreateClient(HttpClientName);
+        using var message = new HttpRequestMessage(HttpMethod.Post,
+            $"https://api.twilio.com/2010-04-01/Accounts/{Uri.EscapeDataString(o.AccountSid)}/Messages.json")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["To"] = to, ["From"] = o.From, ["Body"] = text }),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.AccountSid}:{o.AuthToken}")));
+        using var response = await client.SendAsync(message, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Twilio refused the SMS: HTTP {(int)response.StatusCode}.");
+        return "twilio:" + PhoneNumber.Masked(to);
+    }
+}
