@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using ESignWeb.Hosting;
 using ESignWeb.Requests;
@@ -60,27 +59,28 @@ public sealed class SmsOutboxFolder(DataPaths paths, TimeProvider clock) : ISmsS
 
 public sealed record SmsFile(string Name, int RequestId, string To, string Text, DateTimeOffset WrittenAt);
 
-/// <summary>Sends through Twilio's REST API (<c>Sms:Twilio:*</c>). The auth token is used only as the Basic credential, never logged.</summary>
+/// <summary>Sends through Twilio (<c>Sms:Twilio:*</c>) with Twilio's C# library. The auth token is used only as its credential, never logged.</summary>
 public sealed class TwilioSmsSender(IHttpClientFactory http, IOptions<SmsOptions> options) : ISmsSender
 {
     public const string HttpClientName = "twilio";
 
     public bool DeliversExternally => true;
 
+    /// <summary>Through Twilio's own library (its REST client over our named HttpClient); the token never reaches a log or an exception message.</summary>
     public async Task<string> SendAsync(string to, string text, int requestId, CancellationToken ct)
     {
         var o = options.Value.Twilio;
-        using var client = http.CreateClient(HttpClientName);
-        using var message = new HttpRequestMessage(HttpMethod.Post,
-            $"https://api.twilio.com/2010-04-01/Accounts/{Uri.EscapeDataString(o.AccountSid)}/Messages.json")
+        var client = new Twilio.Clients.TwilioRestClient(o.AccountSid, o.AuthToken,
+            httpClient: new Twilio.Http.SystemNetHttpClient(http.CreateClient(HttpClientName)));
+        try
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["To"] = to, ["From"] = o.From, ["Body"] = text }),
-        };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.AccountSid}:{o.AuthToken}")));
-        using var response = await client.SendAsync(message, ct);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"Twilio refused the SMS: HTTP {(int)response.StatusCode}.");
+            await Twilio.Rest.Api.V2010.Account.MessageResource.CreateAsync(
+                to: new Twilio.Types.PhoneNumber(to), from: new Twilio.Types.PhoneNumber(o.From), body: text, client: client).WaitAsync(ct);
+        }
+        catch (Twilio.Exceptions.ApiException ex)
+        {
+            throw new InvalidOperationException($"Twilio refused the SMS: HTTP {ex.Status} (Twilio code {ex.Code}).");
+        }
         return "twilio:" + PhoneNumber.Masked(to);
     }
 }
