@@ -33,7 +33,7 @@ public sealed class SignerInviteHandler(
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
         var link = links.Signing(token);
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link, p.Reminder, r.Language);
+            request.Name, request.Message, link, p.Reminder, r.Language, request.EmailSubject);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
         try
         {
