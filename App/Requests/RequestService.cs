@@ -41,7 +41,7 @@ public sealed record SealState(int Attempts, string? LastError, DateTimeOffset N
 public sealed record RequestDetail(
     RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
-    SealState? PendingSeal, RequestTiming? Timing = null);
+    SealState? PendingSeal, RequestTiming? Timing = null, string? ExternalId = null);
 
 /// <summary>When a request expires [auto_expire_at] and whether it reminds its signers by itself [are_reminders_enabled].</summary>
 public sealed record RequestTiming(DateTimeOffset? AutoExpireAt, bool RemindersEnabled);
@@ -380,7 +380,7 @@ public sealed class RequestService(
         return new RequestDetail(ToSummary(r) with { SealGaveUp = seal is { DoneAt: null, Failed: true } }, r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
             seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed),
-            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled));
+            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled), r.ExternalId);
     }
 
     public async Task<int> GetDocumentIdAsync(string ownerId, int requestId, CancellationToken ct = default)
@@ -399,7 +399,9 @@ public sealed class RequestService(
         if (!string.IsNullOrWhiteSpace(search))
         {
             var s = search.Trim();
-            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\"));
+            // By name (anywhere in it) or by external_id (exact or prefix): an integrator's own reference finds its request.
+            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\")
+                             || (x.ExternalId != null && EF.Functions.Like(x.ExternalId, $"{EscapeLike(s)}%", "\\")));
         }
         var list = await q.OrderByDescending(x => x.ModifiedAt).ThenByDescending(x => x.Id).Take(500).ToListAsync(ct);
         var gaveUp = await SealsGivenUpAsync(db, list, ct);
