@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Playwright;
 using MimeKit;
+using Xunit.Abstractions;
 
 namespace ESignWeb.Tests.E2E;
 
@@ -18,7 +19,7 @@ namespace ESignWeb.Tests.E2E;
 /// the sealed PDF's signature is red (rendered with pdftoppm, pixels read).
 /// </summary>
 [Collection(E2ECollection.Name)]
-public class SignerLookJourneyTests
+public class SignerLookJourneyTests(ITestOutputHelper output)
 {
     private const string Signer = "rita@example.com";
     private const string Subject = "Q3 contract: please sign";
@@ -90,18 +91,21 @@ public class SignerLookJourneyTests
             await signer.ClickAsync("#signature-apply");
             await Assertions.Expect(signer.Locator(".sign-field[data-field-type=signature] img").First).ToBeVisibleAsync();
             await signer.ClickAsync("#finish-button");
+            var finished = System.Diagnostics.Stopwatch.StartNew();
 
             // The "done" message, a Continue link, then the page goes to the redirect URL by itself.
             await Assertions.Expect(signer.Locator("#sign-status")).ToBeVisibleAsync();
             await Assertions.Expect(signer.Locator("#redirect-continue")).ToHaveAttributeAsync("href", landing.Url + "signed");
             await signer.WaitForURLAsync(landing.Url + "signed", new() { Timeout = 20_000 });
             Assert.Contains("/signed", landing.Hits);
+            output.WriteLine($"Finish → redirect URL loaded: {finished.Elapsed.TotalSeconds:0.0} s");
 
             // The sealed PDF: its signature is red.
             var done = await smtp.WaitForMessageToAsync(Signer, m => (m.Subject ?? "").StartsWith("Completed"), 60);
             var sealedPdf = done.Attachments.OfType<MimePart>().Where(a => !(a.FileName ?? "").Contains("audit trail"))
                 .Select(SigningJourneyTests.Bytes).Single();
             var (red, dark) = await InkPixelsAsync(sealedPdf);
+            output.WriteLine($"sealed page 1 at 100 dpi: {red} red pixels, {dark} near-black pixels");
             Assert.True(red > 100, $"{red} red pixels on page 1 of the sealed PDF");
             Assert.True(dark < red, $"{dark} black pixels, {red} red: the signature should be red");
         }
