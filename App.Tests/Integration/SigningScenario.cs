@@ -25,12 +25,14 @@ public sealed class SigningScenario(ESignAppFactory app)
     public byte[]? Pdf { get; set; }
     /// <summary>Signature fields each signer gets (side by side) in <see cref="SendAsync"/>.</summary>
     public int SignatureFieldsPerSigner { get; set; } = 1;
+    /// <summary>Sets more of the draft (options, message) before it is saved and sent in <see cref="SendAsync"/>.</summary>
+    public Action<RequestDraft>? Configure { get; set; }
 
     /// <summary>A sent request on a 2-page PDF: each signer gets a signature and a date field on page 1.</summary>
     public async Task<SigningScenario> SendAsync(bool ordered, params string[] signers)
     {
         if (Owner.Length == 0) Owner = await app.CreateUserAsync($"owner-{Guid.NewGuid():N}@example.com", "Olga", "Owner");
-        var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(Pdf ?? TestPdf.Pages(2)), false);
+        var doc = await app.Get<DocumentService>().ImportAsync(Owner, "Contract.pdf", new MemoryStream(Pdf ?? TestPdf.Pages(2)), renameIfExists: true);
         RequestId = await Requests.CreateDraftAsync(Owner, doc.Id, new Actor("owner@example.com"));
         var draft = await Requests.LoadDraftAsync(Owner, RequestId);
         draft.IsOrdered = ordered;
@@ -46,6 +48,7 @@ public sealed class SigningScenario(ESignAppFactory app)
             if (y < 60) y = 700;
         }
         DraftEditor.SetCc(draft, ["cc@example.com"]);
+        Configure?.Invoke(draft);
         await Requests.SaveDraftAsync(Owner, draft);
         await Requests.SendAsync(Owner, RequestId, new Actor("owner@example.com"));
         return this;

@@ -34,13 +34,19 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
     }
 
     /// <param name="language">The signer's language (en, de, fr, es; anything else: English).</param>
+    /// <param name="message">The sender's message: cleaned HTML (<see cref="Requests.SenderMessage"/>), shown as HTML in the
+    /// HTML part and as text in the text part.</param>
+    /// <param name="subject">The request's <c>email_subject</c> for the invitation; null or blank: ours. A reminder keeps ours.</param>
     public MailContent SignerInvite(string toEmail, string toName, string senderName, string senderEmail,
         string documentName, string? message, string link, bool reminder = false, string? language = null,
-        IReadOnlyList<string>? groupMates = null)
+        IReadOnlyList<string>? groupMates = null, string? subject = null)
     {
         using var _ = SignerLanguages.Use(language);
         var product = esign.Value.ProductName;
-        var subject = reminder ? M["ReminderSubject", senderName, documentName] : M["InviteSubject", senderName, documentName];
+        subject = reminder ? M["ReminderSubject", senderName, documentName]
+            : OneLine(subject) ?? M["InviteSubject", senderName, documentName];
+        var messageHtml = Requests.SenderMessage.Clean(message);
+        message = Requests.SenderMessage.ToText(messageHtml);
         string intro = M["InviteIntro", senderName, senderEmail, documentName];
         // Order groups: who else is asked at this step (they sign at the same time, in any order).
         if (groupMates is { Count: > 0 }) intro += " " + M["InviteGroupMates", string.Join(", ", groupMates)];
@@ -52,7 +58,7 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         var html = Layout(subject,
             $"<p>{E(M["Hello", toName])}</p><p>{E(intro)}</p>" +
             (string.IsNullOrWhiteSpace(message) ? "" :
-                $"<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding:.2em 1em;color:#333\">{E(message).Replace("\n", "<br>")}</blockquote>") +
+                $"<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding:.2em 1em;color:#333;white-space:pre-wrap\">{messageHtml}</blockquote>") +
             Button(link, M["ReviewButton"]) +
             $"<p style=\"color:#666;font-size:13px\">{E(M["PasteLink"])} {E(link)}<br>{E(personal)}</p>", language);
         return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
@@ -62,6 +68,8 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         IEnumerable<string> signers, string? message)
     {
         var subject = $"{senderName} sent \"{documentName}\" for signature (you are in copy)";
+        var messageHtml = Requests.SenderMessage.Clean(message);
+        message = Requests.SenderMessage.ToText(messageHtml);
         var list = string.Join(", ", signers);
         var text = $"Hello,\n\n{senderName} ({senderEmail}) sent \"{documentName}\" for signature to {list}. " +
                    "You are in copy and will receive the signed document when everyone has signed.\n\n" +
@@ -69,7 +77,7 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         var html = Layout(subject,
             $"<p>Hello,</p><p>{E(senderName)} ({E(senderEmail)}) sent \"{E(documentName)}\" for signature to {E(list)}.</p>" +
             "<p>You are in copy and will receive the signed document when everyone has signed.</p>" +
-            (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote>{E(message).Replace("\n", "<br>")}</blockquote>"));
+            (string.IsNullOrWhiteSpace(message) ? "" : $"<blockquote style=\"white-space:pre-wrap\">{messageHtml}</blockquote>"));
         return new MailContent(toEmail, null, subject, html, text, senderEmail, senderName);
     }
 
@@ -126,4 +134,12 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
         $"<p style=\"margin:24px 0\"><a href=\"{E(href)}\" style=\"background:#3949ab;color:#fff;padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold\">{E(label)}</a></p>";
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    /// <summary>A subject as one line (line breaks and other control characters become spaces); null when blank.</summary>
+    public static string? OneLine(string? subject)
+    {
+        if (string.IsNullOrWhiteSpace(subject)) return null;
+        var line = string.Join(' ', new string(subject.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return line.Length == 0 ? null : line;
+    }
 }

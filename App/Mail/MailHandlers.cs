@@ -38,7 +38,7 @@ public sealed class SignerInviteHandler(
                 .OrderBy(x => x.Id).Select(x => (x.FirstName + " " + x.LastName).Trim()).ToListAsync(ct)
             : [];
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link, p.Reminder, r.Language, mates);
+            request.Name, request.Message, link, p.Reminder, r.Language, mates, request.EmailSubject);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
         try
         {

@@ -187,6 +187,7 @@ public static class DraftEditor
             var e = FieldRules.Validate(f.Rect, geometry, f.PageNumber, d.PageCount);
             if (e is not null) problems.Add(e);
         }
+        if (SenderMessage.Problem(d.Message) is { } message) problems.Add(message);
         problems.AddRange(RequestOptionRules.Problems(d));
         return problems;
     }

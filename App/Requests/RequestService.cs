@@ -64,7 +64,7 @@ public sealed record SealState(int Attempts, string? LastError, DateTimeOffset N
 public sealed record RequestDetail(
     RequestSummary Summary, string? Message, IReadOnlyList<string> Cc, string? VoidMessage, DateTimeOffset? LastRemindedAt,
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
-    SealState? PendingSeal, RequestTiming? Timing = null)
+    SealState? PendingSeal, RequestTiming? Timing = null, string? ExternalId = null)
 {
     /// <summary>The request's options that are set, in words (<see cref="OptionWords.Describe(SignatureRequest)"/>).</summary>
     public IReadOnlyList<(string Label, string Text)> Options { get; init; } = [];
@@ -168,7 +168,7 @@ public sealed class RequestService(
             r.Name = DisplayNames.Clean(draft.Name);
             r.IsOrdered = draft.IsOrdered || draft.Options.OrderGroups;
             r.EmbeddedSigning = draft.EmbeddedSigning;
-            r.Message = draft.Message;
+            r.Message = SenderMessage.Clean(draft.Message); // what is stored is what is sent
             r.Cc = [.. draft.Cc];
             RequestOptionMapping.Store(draft.Options, r);
             await Folders.FolderService.EnsureOwnedAsync(db, ownerId, r.FolderId, ct); // a destination is one of the owner's folders
@@ -411,7 +411,7 @@ public sealed class RequestService(
         return new RequestDetail(ToSummary(r) with { SealGaveUp = seal is { DoneAt: null, Failed: true } }, r.Message, [.. r.Cc], r.VoidMessage, r.LastRemindedAt,
             RequestWorkflow.InOrder(r).ToList(), events, signed, problems.Count == 0 ? null : string.Join(" ", problems),
             seal is null || seal.DoneAt is not null ? null : new SealState(seal.Attempts, seal.LastError, seal.NextAttemptAt, seal.Failed),
-            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled))
+            new RequestTiming(r.AutoExpireAt, r.RemindersEnabled), r.ExternalId)
         {
             Options = OptionWords.Describe(r),
             InGroups = OptionWords.InGroupsOf(r),
@@ -434,7 +434,9 @@ public sealed class RequestService(
         if (!string.IsNullOrWhiteSpace(search))
         {
             var s = search.Trim();
-            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\"));
+            // By name (anywhere in it) or by external_id (exact or prefix): an integrator's own reference finds its request.
+            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\")
+                             || (x.ExternalId != null && EF.Functions.Like(x.ExternalId, $"{EscapeLike(s)}%", "\\")));
         }
         var list = await q.OrderByDescending(x => x.ModifiedAt).ThenByDescending(x => x.Id).Take(500).ToListAsync(ct);
         var gaveUp = await SealsGivenUpAsync(db, list, ct);

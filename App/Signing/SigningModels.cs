@@ -45,8 +45,14 @@ public sealed record SigningSession(
     IReadOnlyList<SignerField>? Fields = null,
     bool FreeFill = false,
     int? SignedFileId = null,
-    bool IsApprover = false)
+    bool IsApprover = false,
+    SignatureColor? Ink = null,
+    bool TextSignatures = true,
+    RedirectTargets? Redirects = null)
 {
+    /// <summary>The pen's CSS colour for this request's signatures (<see cref="Signing.Ink"/>).</summary>
+    public string InkCss => Signing.Ink.Css(Ink);
+
     public IReadOnlyList<PageGeometry> PageList => Pages ?? [];
     public IReadOnlyList<SignerField> FieldList => Fields ?? [];
     public IEnumerable<SignerField> MyFields => FieldList.Where(f => f.Mine);

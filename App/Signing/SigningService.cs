@@ -62,7 +62,8 @@ public sealed class SigningService(
         var owner = await read.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var state = StateOf(request, recipient, out var message);
         if (state is SigningState.Voided or SigningState.Declined or SigningState.Expired)
-            return new SigningSession(state, message, request.Id, recipient.Id, request.Name, SenderName: owner.DisplayName, SenderEmail: owner.Email ?? "");
+            return new SigningSession(state, message, request.Id, recipient.Id, request.Name, SenderName: owner.DisplayName, SenderEmail: owner.Email ?? "",
+                Redirects: RedirectTargets.For(request, recipient));
         var mine = request.Fields.Where(f => f.RecipientId == recipient.Id).ToList();
         return new SigningSession(state, message, request.Id, recipient.Id, request.Name, request.DocumentId,
             owner.DisplayName, owner.Email ?? "", request.Message, recipient.FullName, recipient.Email,
@@ -70,7 +71,8 @@ public sealed class SigningService(
             request.Fields.OrderBy(f => f.PageNumber).ThenByDescending(f => f.Y).ThenBy(f => f.X)
                 .Select(f => ToView(f, recipient.Id)).ToList(),
             FreeFill: mine.All(f => f.AddedBySigner), SignedFileId: request.SignedFileId,
-            IsApprover: recipient.Role == RecipientRole.Approver);
+            IsApprover: recipient.Role == RecipientRole.Approver,
+            Ink: request.SignatureColor, TextSignatures: request.TextSignaturesEnabled, Redirects: RedirectTargets.For(request, recipient));
     }
 
     public async Task ConsentAsync(string token, Actor actor, CancellationToken ct = default) =>
@@ -133,6 +135,9 @@ public sealed class SigningService(
                 if (who.ConsentedAt is null) throw AppException.BadRequest(L["ErrorConsentFirst"]);
                 var field = await db.Fields.SingleOrDefaultAsync(f => f.Id == fieldId && f.RecipientId == who.Id, ct)
                             ?? throw AppException.NotFound("That field");
+                // are_text_signatures_enabled: false — the dialog hides its Type tab, and the server refuses a typed one anyway.
+                if (!r.TextSignaturesEnabled && field.Type is FieldType.Signature or FieldType.Initials && IsTyped(input.Source))
+                    throw AppException.BadRequest(L["ErrorTypedSignatureOff"]);
                 // Again inside the transaction (writes are serialised), so two fills at once cannot both squeeze in.
                 if (imageKey is not null)
                 {
@@ -166,6 +171,9 @@ public sealed class SigningService(
         // loop leaves one image on disk, not one per drawing.
         if (previous is not null) await DeleteIfUnreferencedAsync(previous);
     }
+
+    /// <summary>Whether a signature's source says it was typed (the dialog's "type:Name").</summary>
+    public static bool IsTyped(string? source) => source is not null && (source == "type" || source.StartsWith("type:", StringComparison.Ordinal));
 
     /// <summary>Best effort: a failure here leaves the blob to the sweeper.</summary>
     private async Task DeleteIfUnreferencedAsync(string key)

@@ -31,7 +31,9 @@ function loadHandFont() {
 // kept), and pointer positions are mapped through whatever transform is in effect, so a stroke begun while the
 // dialog is still zooming lands under the pointer too. The stored image is rendered again from the strokes
 // themselves (see padPng), so it never depends on the on-screen canvas's resolution.
-const PEN = { penColor: '#0d1b6e', minWidth: 0.8, maxWidth: 2.6 };
+// The ink is the request's signature_color (Signing/Ink.cs), passed in by the dialog; black when none is given.
+const PEN = { penColor: '#000000', minWidth: 0.8, maxWidth: 2.6 };
+const penOf = ink => ({ ...PEN, penColor: ink || PEN.penColor });
 const states = new WeakMap();
 
 /** The canvas's laid-out size in CSS pixels (unaffected by transforms); null while it is not rendered. */
@@ -78,13 +80,14 @@ async function animationsSettled(canvas) {
     }
 }
 
-export async function initPad(canvas) {
+export async function initPad(canvas, ink) {
     await loadPadScript();
     if (states.has(canvas)) return;
-    const state = { pad: null, size: null, observer: null, ratioQuery: null };
+    const state = { pad: null, size: null, observer: null, ratioQuery: null, pen: penOf(ink) };
     states.set(canvas, state);
     fit(canvas, state);
-    const pad = new window.SignaturePad(canvas, PEN);
+    const pad = new window.SignaturePad(canvas, state.pen);
+    canvas.dataset.ink = state.pen.penColor;
     // signature_pad takes (pointer − getBoundingClientRect()) as the position, which is scaled by any transform
     // (the dialog's opening zoom); map it back into the canvas's own CSS pixels.
     const createPoint = pad._createPoint.bind(pad);
@@ -147,24 +150,24 @@ export async function padPng(canvas) {
     const state = states.get(canvas);
     const data = state?.pad?.toData() ?? [];
     if (data.length === 0 || !state.size) return new Uint8Array(0);
-    return await toPng(trim(render(data, state.size)));
+    return await toPng(trim(render(data, state.size, state.pen)));
 }
 
-function render(data, size) {
+function render(data, size, pen) {
     const ratio = Math.min(4, Math.max(2, window.devicePixelRatio || 1),
         3900 / size.w, 3900 / size.h, Math.sqrt(3.9e6 / (size.w * size.h))); // within SignatureImage's limits
     const out = document.createElement('canvas');
     out.width = Math.max(1, Math.round(size.w * ratio));
     out.height = Math.max(1, Math.round(size.h * ratio));
     out.getContext('2d').setTransform(out.width / size.w, 0, 0, out.height / size.h, 0, 0);
-    const pad = new window.SignaturePad(out, PEN);
+    const pad = new window.SignaturePad(out, pen);
     pad.off();
     pad.fromData(data);
     return out;
 }
 
-/** The typed name rendered in the handwriting font as PNG bytes. */
-export async function typedPng(text) {
+/** The typed name rendered in the handwriting font, in the request's ink, as PNG bytes. */
+export async function typedPng(text, ink) {
     await loadHandFont();
     const size = 96;
     const probe = document.createElement('canvas').getContext('2d');
@@ -176,7 +179,7 @@ export async function typedPng(text) {
     canvas.height = Math.round(size * 1.6);
     const g = canvas.getContext('2d');
     g.font = font;
-    g.fillStyle = '#0d1b6e';
+    g.fillStyle = penOf(ink).penColor;
     g.textBaseline = 'middle';
     g.fillText(text, 20, canvas.height / 2);
     return await toPng(trim(canvas));

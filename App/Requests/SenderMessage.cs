@@ -1,0 +1,169 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Ganss.Xss;
+
+namespace ESignWeb.Requests;
+
+/// <summary>
+/// The sender's message to the signers (<c>email_message</c>): a little HTML, cleaned once when it is saved, so what
+/// is stored is what the invitation mail and the signer's page show. Kept: the seed's tags (a, abbr, acronym, b,
+/// blockquote, code, em, i, ul, li, ol, strong) and <c>href</c> on <c>a</c> with an http, https or mailto URL; plain
+/// http(s) URLs in the text become links. Everything else is cleaned away silently (other tags keep their text) —
+/// except active content, which is refused with a precise message (<see cref="Problem"/>): script, style and other
+/// embedding elements, event-handler attributes (<c>on…</c>) and javascript:, vbscript: or data: URLs. Line breaks
+/// are kept as written (shown with <c>white-space: pre-wrap</c>).
+/// </summary>
+public static class SenderMessage
+{
+    public static readonly IReadOnlyList<string> AllowedTags = ["a", "abbr", "acronym", "b", "blockquote", "code", "em", "i", "ul", "li", "ol", "strong"];
+
+    /// <summary>Elements that run, load or restyle something: a message holding one is refused, not cleaned.</summary>
+    private static readonly HashSet<string> ActiveElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "meta", "form", "noscript", "template",
+    };
+
+    private static readonly string[] DangerousSchemes = ["javascript", "vbscript", "data"];
+
+    /// <summary>Why <paramref name="message"/> is refused (active content), or null when it can be saved (cleaned).</summary>
+    public static string? Problem(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return null;
+        var document = new HtmlParser().ParseDocument("<!DOCTYPE html><html><body></body></html>");
+        var body = document.Body!;
+        var nodes = new HtmlParser().ParseFragment(message, body);
+        foreach (var element in nodes.SelectMany(Descendants))
+        {
+            var tag = element.LocalName;
+            if (ActiveElements.Contains(tag))
+                return $"The message may not contain a <{tag}> element (allowed: {string.Join(", ", AllowedTags)}; plain links become clickable).";
+            foreach (var attr in element.Attributes)
+            {
+                if (attr.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase))
+                    return $"The message may not contain event handlers (the {attr.Name} attribute on <{tag}>).";
+                if (SchemeOf(attr.Value) is { } scheme && DangerousSchemes.Contains(scheme))
+                    return $"The message may not contain {scheme}: URLs (in the {attr.Name} attribute on <{tag}>); links must be http, https or mailto.";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The message as it is stored and sent: cleaned HTML (null when blank). Call <see cref="Problem"/> first.</summary>
+    public static string? Clean(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return null;
+        var html = Sanitizer().Sanitize(message.Trim());
+        return string.IsNullOrWhiteSpace(html) ? null : html;
+    }
+
+    /// <summary>The cleaned message as plain text (the mail's text part): links as "text (URL)", list items on their own lines.</summary>
+    public static string ToText(string? html)
+    {
+        if (string.IsNullOrWhiteSpace(html)) return "";
+        var document = new HtmlParser().ParseDocument("<!DOCTYPE html><html><body></body></html>");
+        var nodes = new HtmlParser().ParseFragment(html, document.Body!);
+        var text = new System.Text.StringBuilder();
+        foreach (var n in nodes) Write(n, text);
+        return text.ToString().Trim();
+    }
+
+    private static void Write(INode node, System.Text.StringBuilder text)
+    {
+        switch (node)
+        {
+            case IText t:
+                text.Append(t.Data);
+                return;
+            case IElement { LocalName: "li" } li:
+                if (text.Length > 0 && text[^1] != '\n') text.Append('\n');
+                text.Append("• ");
+                foreach (var c in li.ChildNodes) Write(c, text);
+                return;
+            case IElement { LocalName: "a" } a:
+                var inner = a.TextContent;
+                text.Append(inner);
+                if (a.GetAttribute("href") is { } href && href != inner && !href.EndsWith(":" + inner, StringComparison.Ordinal))
+                    text.Append(" (").Append(href).Append(')');
+                return;
+            case IElement e:
+                foreach (var c in e.ChildNodes) Write(c, text);
+                if (e.LocalName is "ul" or "ol" or "blockquote" && (text.Length == 0 || text[^1] != '\n')) text.Append('\n');
+                return;
+        }
+    }
+
+    private static IEnumerable<IElement> Descendants(INode node) =>
+        node is IElement e ? new[] { e }.Concat(e.Descendants<IElement>()) : node.ChildNodes.SelectMany(Descendants);
+
+    /// <summary>The URL scheme of an attribute value as a browser reads it (control characters and spaces ignored), or null.</summary>
+    private static string? SchemeOf(string value)
+    {
+        var chars = value.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray();
+        var s = new string(chars);
+        var colon = s.IndexOf(':');
+        if (colon <= 0) return null;
+        var scheme = s[..colon];
+        return scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.') ? scheme.ToLowerInvariant() : null;
+    }
+
+    private static HtmlSanitizer Sanitizer()
+    {
+        var s = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(AllowedTags, StringComparer.OrdinalIgnoreCase),
+            AllowedAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
+            AllowedSchemes = new HashSet<string>(["http", "https", "mailto"], StringComparer.OrdinalIgnoreCase),
+            UriAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
+        })
+        { KeepChildNodes = true };
+        s.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is IElement { LocalName: "a" } a && a.GetAttribute("href") is { } href && !IsAbsoluteLink(href))
+                a.RemoveAttribute("href"); // relative links lead nowhere in a mail
+            if (e.Node is IText text && text.ParentElement?.Closest("a") is null && Linkify(e.Document, text.Data) is { } replaced)
+                foreach (var n in replaced) e.ReplacementNodes.Add(n);
+        };
+        return s;
+    }
+
+    private static bool IsAbsoluteLink(string href) =>
+        Uri.TryCreate(href, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" or "mailto";
+
+    /// <summary>The text split into text and links around every http(s) URL in it; null when it has none.</summary>
+    private static List<INode>? Linkify(IDocument document, string text)
+    {
+        List<INode>? nodes = null;
+        var start = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var at = NextUrlStart(text, i);
+            if (at < 0) break;
+            var end = at;
+            while (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not ('<' or '>' or '"')) end++;
+            while (end > at && text[end - 1] is '.' or ',' or ';' or ':' or '!' or '?' or ')' or '\'') end--; // sentence punctuation
+            var url = text[at..end];
+            if (Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.Host.Length > 0)
+            {
+                nodes ??= [];
+                if (at > start) nodes.Add(document.CreateTextNode(text[start..at]));
+                var a = document.CreateElement("a");
+                a.SetAttribute("href", url);
+                a.TextContent = url;
+                nodes.Add(a);
+                start = end;
+            }
+            i = Math.Max(end, at + 1);
+        }
+        if (nodes is null) return null;
+        if (start < text.Length) nodes.Add(document.CreateTextNode(text[start..]));
+        return nodes;
+    }
+
+    private static int NextUrlStart(string text, int from)
+    {
+        var http = text.IndexOf("http://", from, StringComparison.OrdinalIgnoreCase);
+        var https = text.IndexOf("https://", from, StringComparison.OrdinalIgnoreCase);
+        return http < 0 ? https : https < 0 ? http : Math.Min(http, https);
+    }
+}
