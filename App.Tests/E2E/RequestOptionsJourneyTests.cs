@@ -112,7 +112,9 @@ public class RequestOptionsJourneyTests(ITestOutputHelper output)
             await Assertions.Expect(Line(page, ann).Locator(".recipient-options")).ToHaveTextAsync("Group 1 · password");
             await Assertions.Expect(Line(page, ben).Locator(".recipient-options")).ToHaveTextAsync("Group 1");
             await Assertions.Expect(Line(page, amy).Locator(".recipient-options")).ToHaveTextAsync("Approves · Group 2");
-            await Assertions.Expect(Line(page, carl).Locator(".recipient-options")).ToHaveTextAsync("Receives a copy · Group 2");
+            // A final-copy reader takes no part: listed once, under "Receives a copy", not among those who sign.
+            await Assertions.Expect(Line(page, carl)).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#receives-copy")).ToContainTextAsync("Carl Copy <carl.copy@example.com>");
             var stored = Stored(app.DatabasePath, requestId)!;
             var expiresAt = new DateTimeOffset(stored.AutoExpireAt!.Value, TimeSpan.Zero);
             Assert.InRange(expiresAt - DateTimeOffset.UtcNow, TimeSpan.FromDays(5) - TimeSpan.FromMinutes(5), TimeSpan.FromDays(5));
