@@ -104,6 +104,8 @@ public class RequestOptionsTests
         // Once the time is up nobody may act, even before the expiry job has run.
         var late = Assert.Throws<WorkflowException>(() => RequestWorkflow.View(r, r.Recipients[0], Now.AddDays(3)));
         Assert.Contains("expired", late.Message);
+        Assert.True(RequestWorkflow.IsDueToExpire(r, Now.AddDays(3)));
+        Assert.False(RequestWorkflow.IsDueToExpire(r, Now.AddDays(3).AddTicks(-1)));
         Assert.Equal(RequestStatus.Incomplete, r.Status);
         Assert.True(RequestWorkflow.Expire(r, Now.AddDays(3)));
         Assert.Equal(RequestStatus.Expired, r.Status);

@@ -159,8 +159,7 @@ public static class RequestWorkflow
     /// </summary>
     public static bool Expire(SignatureRequest r, DateTimeOffset now)
     {
-        if (r.Status != RequestStatus.Incomplete || r.AutoExpireAt is not { } at || at > now) return false;
-        if (r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized)) return false;
+        if (!IsDueToExpire(r, now)) return false;
         r.Status = RequestStatus.Expired;
         r.ModifiedAt = now;
         r.Version++;
@@ -192,6 +191,14 @@ public static class RequestWorkflow
 
     /// <summary>Whether the request's time has run out at <paramref name="now"/>, even before the expiry job has run.</summary>
     public static bool IsPastExpiry(SignatureRequest r, DateTimeOffset now) => r.AutoExpireAt is { } at && at <= now;
+
+    /// <summary>
+    /// Out for signature, past its expiry time and not everyone who takes part has finished (a request whose seal is
+    /// being made completes instead): what <see cref="Expire"/> will do, and what a signer's page shows meanwhile.
+    /// </summary>
+    public static bool IsDueToExpire(SignatureRequest r, DateTimeOffset now) =>
+        r.Status == RequestStatus.Incomplete && IsPastExpiry(r, now)
+        && !r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized);
 
     private static void EnsureMaySign(SignatureRequest r, Recipient who, DateTimeOffset now)
     {

@@ -41,14 +41,16 @@ public sealed class SigningService(
         var (request, recipient) = await LoadAsync(read, token, ct);
         if (request is not null && recipient is { IsInPerson: true } && viewerUserId != request.OwnerId)
             return new SigningSession(SigningState.InPersonOnly, L["StatusInPersonOnly"], request.Id, recipient.Id, request.Name);
-        if (request is not null && recipient is not null && recipient.Status == RecipientStatus.NotViewed && RequestWorkflow.MaySign(request, recipient))
+        if (request is not null && recipient is not null && recipient.Status == RecipientStatus.NotViewed && RequestWorkflow.MaySign(request, recipient)
+            && !RequestWorkflow.IsDueToExpire(request, clock.GetUtcNow()))
         {
             // First visit: record it (write lock only now; re-checked inside the transaction).
             await dbFactory.WriteAsync(async db =>
             {
                 var (r, who) = await LoadAsync(db, token, ct);
-                if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed) return;
                 var now = clock.GetUtcNow();
+                if (r is null || who is null || !RequestWorkflow.MaySign(r, who) || who.Status != RecipientStatus.NotViewed
+                    || RequestWorkflow.IsDueToExpire(r, now)) return;
                 RequestWorkflow.View(r, who, now);
                 await AuditLog.AppendAsync(db, r.Id, AuditEventType.Viewed, actor with { Email = who.Email }, now, null, ct);
                 await WebhookEvents.RaiseAsync(db, r, AuditEventType.Viewed, actor with { Email = who.Email }, now, ct);
@@ -421,7 +423,8 @@ public sealed class SigningService(
         }
         // Signers who are not mailed (embedded, in person) are offered the signed copy on the page instead.
         var mailed = RequestWorkflow.IsMailed(r, who);
-        switch (r.Status)
+        // Past its expiry time the page already says expired, though the expiry job may not have run yet.
+        switch (RequestWorkflow.IsDueToExpire(r, clock.GetUtcNow()) ? RequestStatus.Expired : r.Status)
         {
             case RequestStatus.Canceled:
                 message = L["StatusVoided"] +
