@@ -111,8 +111,8 @@ public sealed record RequestOptionsInput(RequestOptions Request, IReadOnlyList<S
     /// <summary>Fills <paramref name="d"/>'s options (fresh copies) once its signers were added in the order of <c>recipients</c>.</summary>
     public void ApplyTo(RequestDraft d)
     {
-        d.Options = Copy(Request);
-        for (var i = 0; i < d.Signers.Count && i < Signers.Count; i++) d.Signers[i].Options = Copy(Signers[i].Options);
+        d.Options = Request.Copy();
+        for (var i = 0; i < d.Signers.Count && i < Signers.Count; i++) d.Signers[i].Options = Signers[i].Options.Copy();
     }
 
     /// <summary>
@@ -126,21 +126,6 @@ public sealed record RequestOptionsInput(RequestOptions Request, IReadOnlyList<S
         if (!await db.Folders.AnyAsync(f => f.Id == id && f.OwnerId == ownerId, ct))
             throw AppException.BadRequest($"parent_folder: there is no folder {id} of yours.");
     }
-
-    public static RequestOptions Copy(RequestOptions o) => new()
-    {
-        EmailSubject = o.EmailSubject, RemindersEnabled = o.RemindersEnabled, TextSignaturesEnabled = o.TextSignaturesEnabled,
-        SignatureColor = o.SignatureColor, DaysValid = o.DaysValid, RedirectUrl = o.RedirectUrl, DeclinedRedirectUrl = o.DeclinedRedirectUrl,
-        ExternalId = o.ExternalId, PreparationNeeded = o.PreparationNeeded, PhoneVerificationRequired = o.PhoneVerificationRequired,
-        FolderId = o.FolderId, OrderGroups = o.OrderGroups,
-    };
-
-    public static SignerOptions Copy(SignerOptions o) => new()
-    {
-        Role = o.Role, Order = o.Order, RedirectUrl = o.RedirectUrl, DeclinedRedirectUrl = o.DeclinedRedirectUrl, HasPassword = o.HasPassword,
-        NewPassword = o.NewPassword, VerificationPhone = o.VerificationPhone, LoginRequired = o.LoginRequired, IsInPerson = o.IsInPerson,
-        EmbedUrlExternalUserId = o.EmbedUrlExternalUserId,
-    };
 
     // ---- JSON types (form bodies arrive as strings: "true", "12") ----
 

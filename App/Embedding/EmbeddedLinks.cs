@@ -21,10 +21,10 @@ public sealed record EmbedPrefill(string? Message, IReadOnlyList<PrefillRecipien
     public void ApplyTo(RequestDraft draft)
     {
         DraftEditor.SetMessage(draft, Message);
-        if (Options is not null) draft.Options = Api.RequestOptionsInput.Copy(Options);
+        if (Options is not null) draft.Options = Options.Copy();
         foreach (var r in Recipients)
             if (DraftEditor.AddSigner(draft, r.Email, r.FirstName, r.LastName, r.Language) is null && r.Options is not null)
-                draft.Signers[^1].Options = Api.RequestOptionsInput.Copy(r.Options);
+                draft.Signers[^1].Options = r.Options.Copy();
         DraftEditor.SetCc(draft, Cc);
     }
 }

@@ -38,6 +38,9 @@ public sealed class RequestOptions
     /// parallel). False: the request's <c>IsOrdered</c> decides — one after another in list order, or all at once.
     /// </summary>
     public bool OrderGroups { get; set; }
+
+    /// <summary>An independent copy (every member is a value or a string, so a shallow copy is a full one).</summary>
+    public RequestOptions Copy() => (RequestOptions)MemberwiseClone();
 }
 
 /// <summary>Per-signer options (the Box Sign signer object).</summary>
@@ -66,6 +69,9 @@ public sealed class SignerOptions
 
     /// <summary>The password the signer will be asked for, after the pending change.</summary>
     public bool WillHavePassword => NewPassword is null ? HasPassword : NewPassword.Length > 0;
+
+    /// <summary>An independent copy (every member is a value or a string, so a shallow copy is a full one).</summary>
+    public SignerOptions Copy() => (SignerOptions)MemberwiseClone();
 }
 
 /// <summary>The checks of <see cref="RequestOptions"/> and <see cref="SignerOptions"/>: precise messages, pure.</summary>

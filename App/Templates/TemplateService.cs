@@ -293,7 +293,7 @@ public sealed class TemplateService(
         if (DraftEditor.SetMessage(d, use.Message ?? t.Message) is { } e2) return e2;
         d.IsOrdered = use.IsOrdered ?? t.IsOrdered;
         d.EmbeddedSigning = use.EmbeddedSigning;
-        if (use.Options is { } requestOptions) d.Options = Api.RequestOptionsInput.Copy(requestOptions);
+        if (use.Options is { } requestOptions) d.Options = requestOptions.Copy();
         d.Signers.Clear();
         d.Fields.Clear();
         var keys = new Dictionary<int, Guid>();
@@ -302,7 +302,7 @@ public sealed class TemplateService(
             var p = use.People.Single(x => x.RoleId == role.Number);
             if (DraftEditor.AddSigner(d, p.Email, p.FirstName, p.LastName, p.Language) is { } e3) return $"Role {role.Number} ({role.Name}): {e3}";
             keys[role.Number] = d.Signers[^1].Key;
-            var options = p.Options is { } given ? Api.RequestOptionsInput.Copy(given) : new SignerOptions();
+            var options = p.Options is { } given ? given.Copy() : new SignerOptions();
             if (!p.RoleGiven) options.Role = role.Kind;
             d.Signers[^1].Options = options;
         }
