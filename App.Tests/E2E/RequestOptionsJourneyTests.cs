@@ -143,7 +143,7 @@ public class RequestOptionsJourneyTests(ITestOutputHelper output)
         }
     }
 
-    private static ILocator Row(IPage page, string email) => page.Locator($".signer-row[data-email='{email}']");
+    internal static ILocator Row(IPage page, string email) => page.Locator($".signer-row[data-email='{email}']");
 
     private static ILocator Line(IPage page, string email) => page.Locator($".recipient-line[data-email='{email}']");
 
@@ -157,7 +157,7 @@ public class RequestOptionsJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#signer-email")).ToHaveValueAsync("");
     }
 
-    private static async Task SetGroupAsync(IPage page, string email, int group)
+    internal static async Task SetGroupAsync(IPage page, string email, int group)
     {
         var input = Row(page, email).Locator(".signer-group input");
         await input.FillAsync(group.ToString());
@@ -165,7 +165,7 @@ public class RequestOptionsJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(input).ToHaveValueAsync(group.ToString());
     }
 
-    private static async Task SetRoleAsync(IPage page, string email, string words)
+    internal static async Task SetRoleAsync(IPage page, string email, string words)
     {
         await Row(page, email).Locator(".signer-options-toggle").ClickAsync();
         await Row(page, email).Locator(".signer-role").ClickAsync();
