@@ -36,8 +36,11 @@ public sealed record PendingFileDto(
 
     /// <param name="viewerId">Who asks: the owner sees every option; a recipient sees others' phone numbers masked.</param>
     /// <param name="links">Makes <c>prepare_url</c>; null: none is made.</param>
-    public static PendingFileDto Of(SignatureRequest r, ApplicationUser owner, string? viewerId = null, Hosting.PublicLinks? links = null)
+    /// <param name="failure">What the outbox gave up on (<see cref="Requests.RequestFailures"/>): <c>box_status</c>'s error states; null: nothing.</param>
+    public static PendingFileDto Of(SignatureRequest r, ApplicationUser owner, string? viewerId = null, Hosting.PublicLinks? links = null,
+        Requests.RequestFailure? failure = null)
     {
+        var failed = failure ?? default;
         var full = viewerId is null || viewerId == r.OwnerId;
         return new(
             ApiJson.Epoch(r.SentAt ?? r.CreatedAt), r.Id, r.IsOrdered ? 1 : 0, ApiJson.Epoch(r.ModifiedAt), null, r.Name,
@@ -52,9 +55,8 @@ public sealed record PendingFileDto(
             IsDocumentPreparationNeeded = r.PreparationNeeded, IsPhoneVerificationRequiredToView = r.PhoneVerificationRequired,
             ParentFolder = r.FolderId is { } folder ? new FolderRefDto(folder.ToString(System.Globalization.CultureInfo.InvariantCulture), "folder") : null,
             AutoExpireAt = r.AutoExpireAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            // TODO(box-status): SealFailed / SendFailed need the outbox; false until a shared facts loader exists.
             BoxStatus = Box.BoxStatus.Of(new Box.BoxStatusFacts(r.Status, r.Recipients.Any(x => x.ViewedAt is not null),
-                r.DownloadedAt is not null, SealFailed: false, SendFailed: false)),
+                r.DownloadedAt is not null, SealFailed: failed.SealGaveUp, SendFailed: failed.InviteDead)),
             PrepareUrl = links is not null && r.Status == RequestStatus.Draft && r.PreparationNeeded ? links.PreparePage(r.Id) : null,
         };
     }

@@ -71,14 +71,17 @@ public static class PendingFileEndpoints
     private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct) =>
         cache.JsonAsync("pending:" + User(user), async token =>
         {
-            var files = (await requests.ListVisibleAsync(User(user), token)).Select(x => PendingFileDto.Of(x.Request, x.Owner, User(user), links)).ToList();
+            var visible = await requests.ListVisibleAsync(User(user), token);
+            var failures = await requests.FailuresAsync(visible.Select(x => x.Request).ToList(), token);
+            var files = visible.Select(x => PendingFileDto.Of(x.Request, x.Owner, User(user), links, failures[x.Request.Id])).ToList();
             return new { count = files.Count, files };
         }, ct);
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)
     {
         var (r, owner) = await requests.GetVisibleAsync(User(user), id, ct);
-        return ApiJson.Ok(PendingFileDto.Of(r, owner, User(user), links));
+        var failures = await requests.FailuresAsync([r], ct);
+        return ApiJson.Ok(PendingFileDto.Of(r, owner, User(user), links, failures[r.Id]));
     }
 
     private static async Task<IResult> RemindAsync(int id, HttpContext http, RequestService requests, CancellationToken ct)

@@ -103,4 +103,58 @@ public static class OptionWords
         var orders = r.Recipients.Where(x => x.Acts).Select(x => x.OrderId).ToList();
         return r.IsOrdered && orders.Distinct().Count() != orders.Count;
     }
+
+    // The audit trail's "Request options" block (Sealing/AuditTrailPdf): every option, set or not, so that the trail
+    // says what the sender chose. Never a password or its hash; phone numbers masked.
+
+    /// <summary>An option the sender left empty, in the audit trail.</summary>
+    public const string NotSet = "Not set";
+
+    /// <summary>The root folder, as the folder picker names it.</summary>
+    public const string TopFolder = "Documents (top level)";
+
+    /// <summary>Every request option, set or not, in words (label, text): the audit trail's "Request options" block.</summary>
+    /// <param name="folderPath">The destination folder's names from the root; empty: the root.</param>
+    public static List<(string Label, string Text)> ForAuditTrail(SignatureRequest r, IReadOnlyList<string> folderPath) =>
+    [
+        ("Signing order", InGroupsOf(r) ? $"{InGroups} ({InGroupsExplained})" : StatusWords.Order(r.IsOrdered)),
+        ("Reminders", r.RemindersEnabled ? $"On: {Reminders}" : "Off"),
+        ("Expiry", r.AutoExpireAt is { } at
+            ? $"{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC (auto_expire_at)"
+            : Expiry(r.DaysValid, null) ?? "Never"),
+        ("After signing", r.RedirectUrl is { } done ? $"Goes to {done}" : NotSet),
+        ("After declining", r.DeclinedRedirectUrl is { } declined ? $"Goes to {declined}" : NotSet),
+        ("Typed signatures", r.TextSignaturesEnabled ? "Allowed" : "Not allowed: signers draw or upload their signature"),
+        ("Signature colour", Of(r.SignatureColor ?? SignatureColor.Black)),
+        ("Phone verification", r.PhoneVerificationRequired ? PhoneVerification : "Not required"),
+        ("External reference", r.ExternalId ?? NotSet),
+        ("Destination folder", folderPath.Count == 0 ? TopFolder : string.Join(" / ", folderPath)),
+        ("E-mail subject", r.EmailSubject ?? "Default subject"),
+    ];
+
+    /// <summary>
+    /// One recipient's options in the audit trail, every one said (set or not): role, order group, password, SMS code
+    /// (the number masked), sign-in, in person, own redirects.
+    /// </summary>
+    public static string ForAuditTrail(SignatureRequest r, Recipient x)
+    {
+        var words = new List<string>
+        {
+            x.Role switch
+            {
+                RecipientRole.Signer => "Signer",
+                RecipientRole.Approver => "Approver",
+                RecipientRole.FinalCopyReader => "Final-copy reader (receives a copy)",
+                _ => throw new ArgumentOutOfRangeException(nameof(x)),
+            },
+            r.IsOrdered ? Group(x.OrderId) : StatusWords.AllAtOnce,
+            x.PasswordHash is not null ? "password required" : "no password",
+            x.VerificationPhone is { } phone ? $"SMS code to {Requests.PhoneNumber.Masked(phone)}" : "no SMS code",
+            x.LoginRequired ? "must sign in" : "no sign-in required",
+            x.IsInPerson ? "in person" : "not in person",
+        };
+        if (x.RedirectUrl is { } done) words.Add($"after signing goes to {done}");
+        if (x.DeclinedRedirectUrl is { } declined) words.Add($"after declining goes to {declined}");
+        return string.Join(" · ", words);
+    }
 }

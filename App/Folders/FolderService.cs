@@ -217,6 +217,15 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
     private static async Task<IReadOnlyList<FolderCrumb>> PathAsync(AppDbContext db, string ownerId, int? folderId, CancellationToken ct)
     {
         if (folderId is null) return [];
+        var path = await PathOrEmptyAsync(db, ownerId, folderId, ct);
+        if (path.Count == 0) throw NotFound();
+        return path;
+    }
+
+    /// <summary>The way from the root to a folder; empty for the root or a folder that no longer exists (the seal's trail).</summary>
+    internal static async Task<IReadOnlyList<FolderCrumb>> PathOrEmptyAsync(AppDbContext db, string ownerId, int? folderId, CancellationToken ct)
+    {
+        if (folderId is null) return [];
         var all = await db.Folders.AsNoTracking().Where(f => f.OwnerId == ownerId)
             .Select(f => new { f.Id, f.Name, f.ParentId }).ToDictionaryAsync(f => f.Id, ct);
         var path = new List<FolderCrumb>();
@@ -225,7 +234,6 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
             path.Add(new FolderCrumb(f.Id, f.Name));
             if (path.Count > FolderRules.MaxFoldersPerOwner) break;
         }
-        if (path.Count == 0) throw NotFound();
         path.Reverse();
         return path;
     }

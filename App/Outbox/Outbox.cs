@@ -77,6 +77,9 @@ public static class OutboxWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The payload column of a message carrying <paramref name="payload"/> (to find a job by what it is about).</summary>
+    public static string PayloadOf<T>(T payload) => JsonSerializer.Serialize(payload, Json);
+
     public static OutboxMessage Enqueue<T>(AppDbContext db, string kind, T payload, string summary, string? ownerId,
         DateTimeOffset now)
     {

@@ -450,22 +450,15 @@ public sealed class RequestService(
         return ToSummary(r) with { SealGaveUp = (await SealsGivenUpAsync(db, [r], ct)).Contains(r.Id) };
     }
 
-    /// <summary>
-    /// Which of these requests (everyone signed, still incomplete) have a seal job that failed for good: its latest
-    /// <see cref="OutboxKinds.Seal"/> message is marked failed and not done. One query for the whole list.
-    /// </summary>
-    private static async Task<HashSet<int>> SealsGivenUpAsync(AppDbContext db, IReadOnlyList<SignatureRequest> requests, CancellationToken ct)
+    /// <summary>Which of these requests have a seal job that failed for good (<see cref="RequestFailures.SealsGivenUpAsync"/>).</summary>
+    private static Task<HashSet<int>> SealsGivenUpAsync(AppDbContext db, IReadOnlyList<SignatureRequest> requests, CancellationToken ct) =>
+        RequestFailures.SealsGivenUpAsync(db, requests, ct);
+
+    /// <summary>What the outbox gave up on for these requests (the API's <c>box_status</c> error states).</summary>
+    public async Task<Dictionary<int, RequestFailure>> FailuresAsync(IReadOnlyList<SignatureRequest> requests, CancellationToken ct = default)
     {
-        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
-        var payloads = requests
-            .Where(r => r.Status == RequestStatus.Incomplete && r.Recipients.Any(x => x.Acts) && r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized))
-            .ToDictionary(r => System.Text.Json.JsonSerializer.Serialize(new SealRequest(r.Id), json), r => r.Id);
-        if (payloads.Count == 0) return [];
-        var keys = payloads.Keys.ToList();
-        var jobs = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Seal && keys.Contains(m.Payload))
-            .Select(m => new { m.Id, m.Payload, m.DoneAt, m.Failed }).ToListAsync(ct);
-        return jobs.GroupBy(m => m.Payload).Select(g => g.MaxBy(m => m.Id)!)
-            .Where(m => m.DoneAt == null && m.Failed).Select(m => payloads[m.Payload]).ToHashSet();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await RequestFailures.LoadAsync(db, requests, ct);
     }
 
     /// <summary>Deletes a draft (only drafts: a sent request is voided, not deleted).</summary>

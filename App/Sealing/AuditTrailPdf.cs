@@ -23,7 +23,21 @@ public sealed record AuditSigner(string Name, string Email, string Status, DateT
 public sealed record AuditTrailInfo(
     string DocumentName, int RequestId, string PublicIdentifier, string SenderName, string SenderEmail,
     string OriginalSha256, string? SealedSha256, IReadOnlyList<AuditSigner> Signers, IReadOnlyList<AuditEvent> Events,
-    string ProductName);
+    string ProductName)
+{
+    /// <summary>The request's options (the trail's "Request options" block); null: none shown (a self-signed document).</summary>
+    public AuditTrailOptions? Options { get; init; }
+}
+
+/// <summary>What the audit trail says of a request's options, in words (<see cref="OptionWords.ForAuditTrail(SignatureRequest, IReadOnlyList{string})"/>).</summary>
+/// <param name="Request">Every request option (label, text), set or not.</param>
+/// <param name="People">Every recipient, final-copy readers too (who, their options in one line).</param>
+public sealed record AuditTrailOptions(IReadOnlyList<(string Label, string Text)> Request, IReadOnlyList<(string Who, string Options)> People)
+{
+    public static AuditTrailOptions Of(SignatureRequest r, IReadOnlyList<string> folderPath) => new(
+        OptionWords.ForAuditTrail(r, folderPath),
+        RequestWorkflow.InOrder(r).Select(x => ($"{x.FullName} <{x.Email}>", OptionWords.ForAuditTrail(r, x))).ToList());
+}
 
 /// <summary>
 /// The audit trail: a separate PDF per signed file with the document, both SHA-256 values, each signer (name, e-mail,
@@ -44,6 +58,18 @@ public static class AuditTrailPdf
             var chain = AuditLog.Verify(info.Events);
             l.Field("Event chain", chain is null ? $"intact ({info.Events.Count} events, SHA-256 chained)" : "BROKEN: " + chain);
             l.Field("Times", "UTC (ISO 8601)");
+
+            if (info.Options is { } options)
+            {
+                l.Heading("Request options");
+                foreach (var (label, text) in options.Request) l.Field(label, text);
+                foreach (var (who, words) in options.People)
+                {
+                    l.Field("Recipient", who);
+                    l.Field("", words);
+                }
+                l.Rule();
+            }
 
             l.Heading("Signers");
             foreach (var s in info.Signers) Signer(l, s);

@@ -66,6 +66,7 @@ public sealed class SealingService(
         SignatureRequest r;
         Data.ApplicationUser owner;
         List<AuditEvent> events;
+        List<string> folderPath;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
@@ -76,14 +77,16 @@ public sealed class SealingService(
                 throw new PermanentOutboxFailure($"Request {requestId} is {WireNames.Of(r.Status)}, not ready to seal.");
             owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct);
             events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct);
+            folderPath = (await Folders.FolderService.PathOrEmptyAsync(db, r.OwnerId, r.FolderId, ct)).Select(f => f.Name).ToList();
         }
+        var trailOptions = AuditTrailOptions.Of(r, folderPath);
 
         var product = options.Value.ProductName;
         var publicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var images = new Dictionary<string, byte[]>();
         foreach (var key in r.Fields.Where(f => f.Type is FieldType.Signature or FieldType.Initials && f.Value is { Length: 64 }).Select(f => f.Value!).Distinct())
             images[key] = await blobs.ReadAllBytesAsync(key, ct);
-        var info = Info(r, owner, events, images, publicId, sealedSha: null, product);
+        var info = Info(r, owner, events, images, publicId, sealedSha: null, product) with { Options = trailOptions };
 
         byte[] sealedPdf;
         var covered = new List<TextTag>();
@@ -106,7 +109,7 @@ public sealed class SealingService(
             var now = clock.GetUtcNow();
             var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, AuditEventType.Completed, new Actor(null), now,
                 CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey, coveredTags));
-            var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product));
+            var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions });
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
             try
             {

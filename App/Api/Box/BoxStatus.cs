@@ -2,17 +2,24 @@ using ESignWeb.Domain;
 
 namespace ESignWeb.Api.Box;
 
-/// <summary>What the Box status of a request depends on, read from the domain.</summary>
+/// <summary>What the Box status of a request depends on, read from the domain (the outbox's verdicts: <see cref="Requests.RequestFailures"/>).</summary>
 /// <param name="Status">The request's status.</param>
 /// <param name="AnyViewed">At least one recipient has opened the document.</param>
 /// <param name="Downloaded">The sender has downloaded the document (<see cref="SignatureRequest.DownloadedAt"/>).</param>
-/// <param name="SealFailed">Everyone finished but the seal gave up for good.</param>
-/// <param name="SendFailed">An invitation could not be delivered (its mail gave up for good).</param>
+/// <param name="SealFailed">Everyone finished but the seal (stamping the values into the document and signing it)
+/// gave up for good: the request page's "Sealing failed".</param>
+/// <param name="SendFailed">A recipient still to act has no working link: the latest mail with it (invitation or
+/// reminder) gave up for good.</param>
 public readonly record struct BoxStatusFacts(RequestStatus Status, bool AnyViewed, bool Downloaded, bool SealFailed, bool SendFailed);
 
 /// <summary>
 /// Box Sign's request statuses (seed <c>status</c>), from the domain, in one mapping. <c>converting</c> is never
-/// produced: an upload is inspected before the request exists.
+/// produced: an upload is inspected (and refused with a 4xx when it cannot be read) before any request exists, and
+/// text tags that cannot be read are no error (the document simply has none). The one conversion of a request's
+/// document after it exists is the seal, which turns it with its values into the signed PDF; so
+/// <c>error_converting</c> is a seal that gave up for good, and <c>error_sending</c> an invitation that did. Both are
+/// states of a request still <c>incomplete</c>; the two cannot meet (a seal needs everyone finished, a dead invitation
+/// someone still to act).
 /// </summary>
 public static class BoxStatus
 {
