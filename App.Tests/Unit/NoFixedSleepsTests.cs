@@ -19,19 +19,13 @@ public class NoFixedSleepsTests
     public static readonly IReadOnlyDictionary<string, (int Calls, string Why)> Allowed = new Dictionary<string, (int, string)>
     {
         ["Fixtures/Poll.cs"] = (2, "THE poll helper: waits between probes until its deadline"),
-        ["E2E/SmtpSink.cs"] = (1, DeadlinePoll + ": WaitForMessageToAsync, until the mail arrived"),
         ["E2E/FreePort.cs"] = (1, DeadlinePoll + ": until something listens on the port"),
         ["E2E/HostileUploadTests.cs"] = (2, DeadlinePoll + ": until temp files are gone / the GC returned memory"),
         ["E2E/KillRecoveryTests.cs"] = (3, DeadlinePoll + ": until a seal is caught mid-way / all complete / the outbox drained"),
         ["E2E/HostileBodyTests.cs"] = (1, "the pace of a memory sampler running beside a request (it stops on a token), not a wait"),
         ["Integration/PdfInspectionTests.cs"] = (2, DeadlinePoll + " (workers gone), and the pace of a process-count sampler"),
         ["Integration/PdfWorkerProcessTests.cs"] = (1, DeadlinePoll + ": until the killed worker process is gone"),
-        ["Integration/SealRecoveryTests.cs"] = (1, DeadlinePoll + ": until the seal was attempted"),
-        ["Integration/OutboxRetryTests.cs"] = (1, DeadlinePoll + ": until the outbox message is in the wanted state"),
-        ["Integration/OutboxLeaseTests.cs"] = (1, DeadlinePoll + ": UntilAsync"),
-        ["Integration/RequestSendTests.cs"] = (1, DeadlinePoll + ": until n mails were delivered"),
-        ["Integration/SigningScenario.cs"] = (1, DeadlinePoll + ": WaitForStatusAsync"),
-        ["Integration/SigningFlowTests.cs"] = (1, DeadlinePoll + ": until n messages of a kind are done"),
+        ["Integration/OutboxLeaseTests.cs"] = (1, DeadlinePoll + ": UntilAsync, a tight (20 ms) poll run 45 times while the fake clock steps"),
         ["Unit/PdfSafetyTests.cs"] = (2, DeadlinePoll + ": until n jobs have started"),
     };
 
