@@ -85,14 +85,11 @@ public class EmbeddedSigningJourneyTests(ITestOutputHelper output)
             Assert.Contains(hostPage.Frames, f => f.Url == $"{host.Origin}/done?pending_file_id={requestId}");
 
             // Sealed: the signed PDF from the API validates.
-            int signedFileId = 0;
-            for (var i = 0; i < 150 && signedFileId == 0; i++)
+            var signedFileId = await Poll.UntilAsync<int?>(async () =>
             {
                 var list = await Json(await api.GetAsync("/v1/files/signed/"));
-                if (list.GetProperty("count").GetInt32() > 0) signedFileId = list.GetProperty("files")[0].GetProperty("id").GetInt32();
-                else await Task.Delay(200);
-            }
-            Assert.NotEqual(0, signedFileId);
+                return list.GetProperty("count").GetInt32() > 0 ? list.GetProperty("files")[0].GetProperty("id").GetInt32() : null;
+            }, seconds: 30);
             var pdf = await api.GetByteArrayAsync($"/v1/files/signed/{signedFileId}/download/");
             Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(pdf));
 
@@ -106,7 +103,9 @@ public class EmbeddedSigningJourneyTests(ITestOutputHelper output)
             requestId = (await Json(second)).GetProperty("pending_file_id").GetInt32();
             var strangerPage = await signerContext.NewPageAsync();
             await strangerPage.GotoAsync(stranger.HostPage(await SigningUrlAsync()));
-            await Task.Delay(3000);
+            // Wait for the refusal itself: Chromium replaces a frame it may not show with its error page.
+            await Poll.UntilTrueAsync(() => strangerPage.Frames.Any(f => f != strangerPage.MainFrame && f.Url.StartsWith("chrome-error://")),
+                "the browser refused to show the signing page in the stranger's frame", 30);
             Assert.Equal(0, await strangerPage.FrameLocator("#signer").Locator("#consent").CountAsync());
             Assert.Equal(0, await strangerPage.EvaluateAsync<int>("window.esignEvents.length"));
             await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
@@ -137,13 +136,13 @@ public class EmbeddedSigningJourneyTests(ITestOutputHelper output)
     /// <summary>The first message of that type the host page heard from the frame (waits up to 15 s).</summary>
     internal static async Task<JsonElement> WaitForEventAsync(IPage hostPage, string type)
     {
-        for (var i = 0; i < 150; i++)
+        JsonElement? heard = null;
+        await Poll.UntilTrueAsync(async () =>
         {
             var events = JsonDocument.Parse(await hostPage.EvaluateAsync<string>("JSON.stringify(window.esignEvents)")).RootElement;
-            foreach (var e in events.EnumerateArray())
-                if (e.GetProperty("event").GetString() == type) return e.Clone();
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The host page never heard \"{type}\".");
+            heard = events.EnumerateArray().Where(e => e.GetProperty("event").GetString() == type).Select(e => (JsonElement?)e.Clone()).FirstOrDefault();
+            return heard is not null;
+        }, $"the host page heard \"{type}\"", 15);
+        return heard!.Value;
     }
 }

@@ -312,19 +312,23 @@ public sealed class HostileBodyTests(HostileBodyTests.App app, ITestOutputHelper
         {
             var baseline = Rss();
             var peak = baseline;
+            var samples = 0;
             using var stop = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
                 {
                     peak = Math.Max(peak, Rss());
-                    try { await Task.Delay(5, stop.Token); } catch (OperationCanceledException) { }
+                    Interlocked.Increment(ref samples);
+                    try { await Task.Delay(5, stop.Token); } catch (OperationCanceledException) { } // the sampling pace
                 }
             });
             var sw = Stopwatch.StartNew();
             var response = await send();
             var elapsed = sw.Elapsed;
-            await Task.Delay(200); // a little after the answer too (a server still inflating would show here)
+            // Keep sampling a while after the answer (a server still inflating would show here): 20 more samples.
+            var atAnswer = Volatile.Read(ref samples);
+            await Poll.UntilTrueAsync(() => Volatile.Read(ref samples) >= atAnswer + 20, "20 memory samples after the answer");
             await stop.CancelAsync();
             await sampler;
             peak = Math.Max(peak, Rss());

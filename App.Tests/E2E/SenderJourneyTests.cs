@@ -104,7 +104,12 @@ public class SenderJourneyTests(ITestOutputHelper output)
             var invite = await smtp.WaitForMessageToAsync("first.signer@example.com");
             Assert.Contains("Three pages", invite.Subject);
             Assert.Matches(new Regex($@"{Regex.Escape(app.BaseUrl)}/sign/[A-Za-z0-9_-]{{43}}"), invite.TextBody ?? "");
-            await Task.Delay(3000); // the outbox has had ample time to send anything else
+            // Mail leaves only through the outbox: the first signer's invitation is recorded as sent, and no message
+            // for the second signer is even queued (nor are they marked notified), so none can reach the sink.
+            await Poll.UntilTrueAsync(() => Scalar(app.DatabasePath, $"SELECT COUNT(*) FROM Outbox WHERE Kind = '{ESignWeb.Outbox.OutboxKinds.SignerInvite}' " +
+                "AND DoneAt IS NOT NULL AND Summary LIKE '%first.signer@example.com%'") == 1, "the first signer's invitation recorded as sent");
+            Assert.Equal(0, Scalar(app.DatabasePath, "SELECT COUNT(*) FROM Outbox WHERE Summary LIKE '%second.signer@example.com%'"));
+            Assert.Equal(1, Scalar(app.DatabasePath, "SELECT COUNT(*) FROM Recipients WHERE Email = 'second.signer@example.com' AND NotifiedAt IS NULL"));
             Assert.Empty(smtp.MessagesTo("second.signer@example.com"));
 
             // 7. The stored rectangles are where the fields were dropped (centred on the pointer), within 1 point.
@@ -138,6 +143,15 @@ public class SenderJourneyTests(ITestOutputHelper output)
         await page.ClickAsync("#signer-add");
         await Assertions.Expect(page.Locator($".signer-row[data-email='{email}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#signer-email")).ToHaveValueAsync("");
+    }
+
+    private static long Scalar(string database, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
     }
 
     private sealed record StoredField(string Email, string Type, int Page, double X, double Y, double Width, double Height);

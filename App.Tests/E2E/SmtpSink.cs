@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MimeKit;
+using ESignWeb.Tests.Fixtures;
 
 namespace ESignWeb.Tests.E2E;
 
@@ -55,15 +56,10 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public async Task<MimeMessage> WaitForMessageToAsync(string address, Func<MimeMessage, bool>? match = null, int timeoutSeconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            var m = MessagesTo(address).LastOrDefault(x => match?.Invoke(x) ?? true);
-            if (m is not null) return m;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"No mail to {address} within {timeoutSeconds}s (got: {string.Join(", ", Messages().Select(x => x.To + ": " + x.Subject))}).");
-            await Task.Delay(200);
-        }
+        MimeMessage? m = null;
+        await Poll.UntilTrueAsync(() => (m = MessagesTo(address).LastOrDefault(x => match?.Invoke(x) ?? true)) is not null, $"a mail to {address}", timeoutSeconds,
+            () => Task.FromResult($"Got: {string.Join(", ", Messages().Select(x => x.To + ": " + x.Subject))}."));
+        return m!;
     }
 
     public async ValueTask DisposeAsync()

@@ -53,14 +53,14 @@ public class OutboxRetryTests
 
     private static async Task<OutboxMessage> WaitForAsync(IDbContextFactory<AppDbContext> factory, Func<OutboxMessage, bool> condition, int seconds)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
+        OutboxMessage? m = null;
+        await Poll.UntilTrueAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            var m = await db.Outbox.AsNoTracking().SingleAsync();
-            if (condition(m)) return m;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Outbox message: attempts={m.Attempts}, error={m.LastError}, done={m.DoneAt}");
-            await Task.Delay(200);
-        }
+            m = await db.Outbox.AsNoTracking().SingleAsync();
+            return condition(m);
+        }, "the outbox message in the wanted state", seconds,
+            () => Task.FromResult($"Outbox message: attempts={m?.Attempts}, error={m?.LastError}, done={m?.DoneAt}"));
+        return m!;
     }
 }

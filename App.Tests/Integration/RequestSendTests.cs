@@ -190,15 +190,13 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
 
     private async Task<List<MimeMessage>> WaitForMailsAsync(string ownerId, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        List<string> done = [];
+        await Poll.UntilTrueAsync(async () =>
         {
             await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-            var done = await db.Outbox.Where(m => m.OwnerId == ownerId && m.DoneAt != null).Select(m => m.DeliveredTo!).ToListAsync();
-            if (done.Count >= count)
-                return done.Select(p => MimeMessage.Load(p)).ToList();
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Only {done.Count} of {count} mails were delivered.");
-            await Task.Delay(100);
-        }
+            done = await db.Outbox.Where(m => m.OwnerId == ownerId && m.DoneAt != null).Select(m => m.DeliveredTo!).ToListAsync();
+            return done.Count >= count;
+        }, $"{count} mails delivered", 20, () => Task.FromResult($"Only {done.Count} of {count} mails were delivered."));
+        return done.Select(p => MimeMessage.Load(p)).ToList();
     }
 }

@@ -3,6 +3,7 @@ using ESignWeb.Domain;
 using ESignWeb.Outbox;
 using ESignWeb.Tests.E2E;
 using Microsoft.EntityFrameworkCore;
+using ESignWeb.Tests.Fixtures;
 
 namespace ESignWeb.Tests.Integration;
 
@@ -31,15 +32,9 @@ public class SealRecoveryTests
             await s.SignAsync("ray@example.com");
             await s.SignAsync("sue@example.com");
 
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            ESignWeb.Requests.RequestDetail detail;
-            while (true)
-            {
-                detail = await s.Requests.GetDetailAsync(owner, requestId);
-                if (detail.PendingSeal is { Attempts: >= 1, LastError: not null }) break;
-                Assert.True(DateTime.UtcNow < deadline, "the seal was never attempted");
-                await Task.Delay(100);
-            }
+            ESignWeb.Requests.RequestDetail detail = null!;
+            await Poll.UntilTrueAsync(async () => (detail = await s.Requests.GetDetailAsync(owner, requestId)).PendingSeal is { Attempts: >= 1, LastError: not null },
+                "the seal was attempted", 20);
             Assert.Contains("Injected sealing failure", detail.PendingSeal.LastError);
             Assert.False(detail.PendingSeal.GaveUp);
             Assert.Equal(RequestStatus.Incomplete, detail.Summary.Status);

@@ -185,15 +185,15 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
 
     private static async Task<List<OutboxMessage>> WaitForKindAsync(SigningScenario s, string kind, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        List<OutboxMessage> list = [];
+        await Poll.UntilTrueAsync(async () =>
         {
             await using var db = await s.Db.CreateDbContextAsync();
-            var list = await db.Outbox.AsNoTracking().Where(m => m.OwnerId == s.Owner && m.Kind == kind).ToListAsync();
-            if (list.Count >= count && list.All(m => m.DoneAt != null)) return list;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{list.Count} {kind} message(s), {list.Count(m => m.DoneAt != null)} done: {string.Join("; ", list.Select(m => m.LastError))}");
-            await Task.Delay(150);
-        }
+            list = await db.Outbox.AsNoTracking().Where(m => m.OwnerId == s.Owner && m.Kind == kind).ToListAsync();
+            return list.Count >= count && list.All(m => m.DoneAt != null);
+        }, $"{count} {kind} message(s) done", 30,
+            () => Task.FromResult($"{list.Count} {kind} message(s), {list.Count(m => m.DoneAt != null)} done: {string.Join("; ", list.Select(m => m.LastError))}"));
+        return list;
     }
 
     private static async Task<string> DocumentKey(SigningScenario s, int documentId)

@@ -111,13 +111,9 @@ public sealed class SigningScenario(ESignAppFactory app)
 
     public async Task<SignatureRequest> WaitForStatusAsync(RequestStatus status, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var r = await LoadAsync();
-            if (r.Status == status) return r;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Request {RequestId} is {r.Status}, not {status}.");
-            await Task.Delay(150);
-        }
+        SignatureRequest? r = null;
+        await Poll.UntilTrueAsync(async () => (r = await LoadAsync()).Status == status, $"request {RequestId} {status}", seconds,
+            () => Task.FromResult($"Request {RequestId} is {r?.Status}, not {status}."));
+        return r!;
     }
 }

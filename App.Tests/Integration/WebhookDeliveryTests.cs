@@ -8,10 +8,16 @@ using ESignWeb.Audit;
 using ESignWeb.Data;
 using ESignWeb.Documents;
 using ESignWeb.Domain;
+using ESignWeb.Hosting;
+using ESignWeb.Outbox;
 using ESignWeb.Sealing;
 using ESignWeb.Tests.Fixtures;
 using ESignWeb.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ESignWeb.Tests.Integration;
 
@@ -32,14 +38,21 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
 
     private async Task<(string Owner, HttpClient Api, WebhookReceiver Receiver)> OwnerWithReceiverAsync(params int[] script)
     {
-        var owner = await _app.CreateUserAsync($"hooks-{Guid.NewGuid():N}@example.com", "Hana", "Hook");
-        var (api, _) = await _app.ApiClientAsync(owner);
         var receiver = await WebhookReceiver.StartAsync(script);
+        var (owner, api) = await OwnerOfAsync(_app, receiver);
+        return (owner, api, receiver);
+    }
+
+    /// <summary>A new user of <paramref name="app"/> with an API client, who registered the receiver's URL.</summary>
+    private static async Task<(string Owner, HttpClient Api)> OwnerOfAsync(ESignAppFactory app, WebhookReceiver receiver)
+    {
+        var owner = await app.CreateUserAsync($"hooks-{Guid.NewGuid():N}@example.com", "Hana", "Hook");
+        var (api, _) = await app.ApiClientAsync(owner);
         var register = new HttpRequestMessage(HttpMethod.Post, "/v1/callback/urls/") { Content = new FormUrlEncodedContent([new("urls", receiver.Url)]) };
         register.Headers.Add("X-Client-ID", "tests");
         var answer = await api.SendAsync(register);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        return (owner, api, receiver);
+        return (owner, api);
     }
 
     /// <summary>Checks the signature the way a receiver would, without the app's own helper.</summary>
@@ -115,8 +128,10 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         Assert.Equal(apiNumber, completed.GetProperty("data").GetProperty("owner_user_id").GetInt32());
         Assert.Equal(JsonValueKind.Null, completed.GetProperty("metadata").GetProperty("event_user").ValueKind);
 
-        await Task.Delay(1000);
-        Assert.Equal(4, receiver.Received.Count); // each once
+        // Each once: every delivery is settled in the outbox (nothing is left that could send again), and 4 arrived.
+        var settled = await SettledAsync(_app, receiver.Url, 4);
+        Assert.All(settled, d => Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (d.Status, d.Attempts)));
+        Assert.Equal(4, receiver.Received.Count);
     }
 
     [Fact]
@@ -139,7 +154,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         Assert.Equal(2, row.Attempts);
         Assert.Equal(200, row.LastStatusCode);
         Assert.Equal("rs.initiated", row.EventType);
-        await Task.Delay(1500);
+        await SettledAsync(_app, receiver.Url, 1); // done in the outbox: no third attempt can follow
         Assert.Equal(2, receiver.Received.Count);
 
         // Redeliver from the Webhooks page: the same event again, signed afresh.
@@ -224,40 +239,112 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         Assert.Equal(JsonValueKind.Number, data.GetProperty("created_time").ValueKind);
     }
 
+    /// <summary>
+    /// On the app's real clock this test raced the machine: while a slow sealing ran, the early deliveries kept
+    /// retrying (5 s, 10 s, 20 s …) until the receiver's six scripted 500s ran out and one was delivered, or a 40 s
+    /// backoff outlasted the wait; and "signing took under 10 s" measured the machine's load, not the webhooks.
+    /// Now the app runs on a fake clock, so a failed delivery is tried again only when the test moves the clock; the
+    /// receiver is down for good (500 forever) and holds its first request unanswered while the signer signs.
+    /// </summary>
     [Fact]
     public async Task A_dead_receiver_does_not_slow_signing_and_a_removed_url_stops_its_retries()
     {
-        var (owner, api, receiver) = await OwnerWithReceiverAsync(500, 500, 500, 500, 500, 500);
-        await using var _ = receiver;
-        var s = new SigningScenario(_app) { Owner = owner };
-        var started = DateTime.UtcNow;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ESignAppFactory
+        {
+            Settings = new() { ["Webhooks:AllowPrivateNetworks"] = "true" },
+            TestServices = services => services.AddSingleton<TimeProvider>(clock),
+        };
+        _ = app.Server;
+        await using var receiver = await WebhookReceiver.StartAsync([], otherwise: 500);
+        var (owner, api) = await OwnerOfAsync(app, receiver);
+        var s = new SigningScenario(app) { Owner = owner };
+
+        // Signing and sealing finish while the receiver sits on the first event without answering.
+        receiver.Hold();
         await s.SendAsync(false, "fast-signer@example.com");
+        await WaitAsync(app, receiver, 1);
         await s.SignAsync("fast-signer@example.com");
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "signing waited for webhooks");
-        await s.WaitForStatusAsync(RequestStatus.Complete); // sealing is not held up either
-        await WaitAsync(receiver, 1);
+        await s.WaitForStatusAsync(RequestStatus.Complete, seconds: 90);
+        Assert.Equal(0, receiver.Answered);
+        receiver.Release();
+
+        // Each of the four events was tried once and failed; with the clock standing still none is due again.
+        var tried = await AttemptedAsync(app, receiver.Url, 4);
+        Assert.All(tried, d => Assert.Equal((WebhookDeliveryStatus.Pending, 1), (d.Status, d.Attempts)));
+        Assert.Equal(4, receiver.Received.Count);
 
         var remove = new HttpRequestMessage(HttpMethod.Delete, "/v1/callback/urls/") { Content = new FormUrlEncodedContent([new("urls", receiver.Url)]) };
         remove.Headers.Add("X-Client-ID", "tests");
         var left = JsonDocument.Parse(await (await api.SendAsync(remove)).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(0, left.GetProperty("callback_urls").GetArrayLength());
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<WebhookDeliveryRow> rows;
-        do
-        {
-            await Task.Delay(300);
-            rows = await _app.Get<WebhookDeliveryService>().ListAsync(owner);
-        } while (rows.Any(r => r.Status == WebhookDeliveryStatus.Pending) && DateTime.UtcNow < deadline);
+
+        // Past the backoff each delivery's next turn comes, finds its URL gone and stops for good, sending nothing.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        app.Get<OutboxSignal>().Notify();
+        await SettledAsync(app, receiver.Url, 4);
+        var rows = await app.Get<WebhookDeliveryService>().ListAsync(owner);
+        Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal(WebhookDeliveryStatus.Failed, r.Status));
         Assert.All(rows, r => Assert.True(r.UrlRemoved));
-        Assert.Contains(rows, r => r.LastError!.Contains("removed"));
-        var count = receiver.Received.Count;
-        await Task.Delay(1500);
-        Assert.Equal(count, receiver.Received.Count);
+        Assert.All(rows, r => Assert.Contains("removed", r.LastError));
+        Assert.Equal(4, receiver.Received.Count);
+
+        // However far the clock moves (past the longest backoff, 6 h), an outbox pass run by hand finds nothing to send.
+        clock.Advance(TimeSpan.FromHours(7));
+        var pass = new OutboxProcessor(app.Get<IDbContextFactory<AppDbContext>>(), app.Services.GetServices<IOutboxHandler>(), new OutboxSignal(),
+            clock, app.Get<IOptions<ESignOptions>>(), NullLogger<OutboxProcessor>.Instance, OutboxLane.WebhookDeliveries);
+        Assert.Equal(0, await pass.RunOnceAsync(CancellationToken.None));
+        Assert.Empty(await LiveAsync(app, receiver.Url));
+        Assert.Equal(4, receiver.Received.Count);
+    }
+
+    /// <summary>The deliveries to a URL with their outbox messages.</summary>
+    private static async Task<List<WebhookDelivery>> DeliveriesAsync(ESignAppFactory app, string url)
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.WebhookDeliveries.AsNoTracking().Include(d => d.Outbox).Where(d => d.Url == url).OrderBy(d => d.Id).ToListAsync();
+    }
+
+    /// <summary>Deliveries to the URL whose outbox message could still run (neither done nor failed for good).</summary>
+    private static async Task<List<WebhookDelivery>> LiveAsync(ESignAppFactory app, string url) =>
+        (await DeliveriesAsync(app, url)).Where(d => d.Outbox is { DoneAt: null, Failed: false }).ToList();
+
+    private static string Describe(IEnumerable<WebhookDelivery> ds) => string.Join("; ", ds.Select(d =>
+        $"{d.EventType} {d.Status} attempts={d.Attempts} outbox: attempts={d.Outbox?.Attempts} next={d.Outbox?.NextAttemptAt:O} locked={d.Outbox?.LockedUntil:O} done={d.Outbox?.DoneAt:O} failed={d.Outbox?.Failed}"));
+
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> deliveries to the URL exist and every one is settled in the
+    /// outbox (done, or failed for good): from then on nothing more can be sent to that URL for them.
+    /// </summary>
+    private static async Task<List<WebhookDelivery>> SettledAsync(ESignAppFactory app, string url, int count)
+    {
+        List<WebhookDelivery> ds = [];
+        await Poll.UntilTrueAsync(async () =>
+        {
+            ds = await DeliveriesAsync(app, url);
+            return ds.Count >= count && ds.All(d => d.Outbox is { DoneAt: not null } or { Failed: true });
+        }, $"{count} deliveries to {url} settled", 60, () => Task.FromResult(Describe(ds)));
+        return ds;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> deliveries to the URL have had an attempt recorded and none is running.</summary>
+    private static async Task<List<WebhookDelivery>> AttemptedAsync(ESignAppFactory app, string url, int count)
+    {
+        List<WebhookDelivery> ds = [];
+        await Poll.UntilTrueAsync(async () =>
+        {
+            ds = await DeliveriesAsync(app, url);
+            return ds.Count >= count && ds.All(d => d.Attempts >= 1 && d.Outbox is { Attempts: >= 1, LockedUntil: null });
+        }, $"{count} deliveries to {url} attempted", 60, () => Task.FromResult(Describe(ds)));
+        return ds;
     }
 
     /// <summary>Waits for deliveries; on a timeout says what the app's deliveries and outbox looked like.</summary>
-    private async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(WebhookReceiver receiver, int count, int seconds = 60)
+    private Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(WebhookReceiver receiver, int count, int seconds = 60) =>
+        WaitAsync(_app, receiver, count, seconds);
+
+    private static async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(ESignAppFactory app, WebhookReceiver receiver, int count, int seconds = 60)
     {
         try
         {
@@ -265,7 +352,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         }
         catch (TimeoutException ex)
         {
-            await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
             var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Url == receiver.Url).ToListAsync();
             var outbox = await db.Outbox.AsNoTracking().Where(m => m.Kind == "webhook.deliver").ToListAsync();
             throw new TimeoutException(ex.Message + "\nDeliveries: " + string.Join("; ", deliveries.Select(d => $"{d.EventType} {d.Status} attempts={d.Attempts} status={d.LastStatusCode} error={d.LastError}")) +
@@ -275,13 +362,12 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
 
     private async Task<WebhookDeliveryRow> WaitForDeliveryAsync(string owner, WebhookDeliveryStatus status, int minAttempts = 1)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        WebhookDeliveryRow? row = null;
+        await Poll.UntilTrueAsync(async () =>
         {
-            var row = (await _app.Get<WebhookDeliveryService>().ListAsync(owner)).FirstOrDefault();
-            if (row is not null && row.Status == status && row.Attempts >= minAttempts) return row;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Delivery is {row?.Status} after {row?.Attempts} attempt(s).");
-            await Task.Delay(100);
-        }
+            row = (await _app.Get<WebhookDeliveryService>().ListAsync(owner)).FirstOrDefault();
+            return row is not null && row.Status == status && row.Attempts >= minAttempts;
+        }, $"a delivery {status} after {minAttempts}+ attempt(s)", 30, () => Task.FromResult($"It is {row?.Status} after {row?.Attempts} attempt(s)."));
+        return row!;
     }
 }
