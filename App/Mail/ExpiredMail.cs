@@ -35,12 +35,8 @@ public static class ExpiredMail
 /// <summary>Tells the sender their request expired: who had signed and who had not.</summary>
 public sealed class ExpiredNoticeHandler(
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, Hosting.PublicLinks links)
-    : RequestNoticeHandler<ExpiredNotice>(dbFactory, composer, transport)
+    : RequestNoticeHandler<ExpiredNotice>(OutboxKinds.ExpiredNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public override string Kind => OutboxKinds.ExpiredNotice;
-
-    protected override int RequestIdOf(ExpiredNotice notice) => notice.RequestId;
-
     protected override MailContent Compose(ExpiredNotice notice, SignatureRequest request, ApplicationUser owner)
     {
         var actors = RequestWorkflow.Actors(request).ToList();

@@ -56,12 +56,8 @@ public sealed class SignerInviteHandler(
 }
 
 public sealed class CcNoticeHandler(IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport)
-    : RequestNoticeHandler<CcNotice>(dbFactory, composer, transport)
+    : RequestNoticeHandler<CcNotice>(OutboxKinds.CcNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public override string Kind => OutboxKinds.CcNotice;
-
-    protected override int RequestIdOf(CcNotice notice) => notice.RequestId;
-
     protected override MailContent Compose(CcNotice notice, SignatureRequest request, ApplicationUser owner) =>
         Composer.CcNotice(notice.Email, owner.DisplayName, owner.Email ?? "", request.Name,
             request.Recipients.OrderBy(x => x.OrderId).Select(x => $"{x.FullName} <{x.Email}>"), request.Message);
@@ -116,12 +112,8 @@ public sealed class OutboxIdentityEmailSender(
 /// <summary>Tells the sender that a signer declined, with the reason.</summary>
 public sealed class DeclinedNoticeHandler(
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, Hosting.PublicLinks links)
-    : RequestNoticeHandler<DeclinedNotice>(dbFactory, composer, transport)
+    : RequestNoticeHandler<DeclinedNotice>(OutboxKinds.DeclinedNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public override string Kind => OutboxKinds.DeclinedNotice;
-
-    protected override int RequestIdOf(DeclinedNotice notice) => notice.RequestId;
-
     protected override MailContent Compose(DeclinedNotice notice, SignatureRequest request, ApplicationUser owner)
     {
         var who = request.Recipients.Single(x => x.Id == notice.RecipientId);

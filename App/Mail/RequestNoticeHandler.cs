@@ -10,13 +10,12 @@ namespace ESignWeb.Mail;
 /// request with its recipients and its sender, compose, send. A request deleted meanwhile is a permanent failure.
 /// </summary>
 public abstract class RequestNoticeHandler<TNotice>(
+    string kind, Func<TNotice, int> requestIdOf,
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport) : IOutboxHandler
 {
-    public abstract string Kind { get; }
+    public string Kind => kind;
 
     protected MailComposer Composer => composer;
-
-    protected abstract int RequestIdOf(TNotice notice);
 
     protected abstract MailContent Compose(TNotice notice, SignatureRequest request, ApplicationUser owner);
 
@@ -24,7 +23,7 @@ public abstract class RequestNoticeHandler<TNotice>(
     {
         var notice = OutboxWriter.Read<TNotice>(message);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await MailLoads.RequestAsync(db, RequestIdOf(notice), ct);
+        var request = await MailLoads.RequestAsync(db, requestIdOf(notice), ct);
         var owner = await MailLoads.OwnerAsync(db, request.OwnerId, ct);
         return await transport.SendAsync(composer.ToMime(Compose(notice, request, owner)), ct);
     }
