@@ -81,7 +81,7 @@ public sealed class SignerVerification(
                 who.PasswordFailures++;
                 var locked = who.PasswordFailures >= MaxPasswordFailures;
                 await a.AuditAsync(AuditEventType.PasswordFailed, new { recipient_id = who.Id, failures = who.PasswordFailures, locked });
-                a.Error = locked ? null : L["GatePasswordWrong", MaxPasswordFailures - who.PasswordFailures];
+                a.Error = locked ? null : L["GatePasswordWrong", MaxPasswordFailures - who.PasswordFailures].Value;
             }
             who.ModifiedAt = a.Now;
         }, ct);
