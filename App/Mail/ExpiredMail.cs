@@ -35,24 +35,16 @@ public static class ExpiredMail
 /// <summary>Tells the sender their request expired: who had signed and who had not.</summary>
 public sealed class ExpiredNoticeHandler(
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, Hosting.PublicLinks links)
-    : IOutboxHandler
+    : RequestNoticeHandler<ExpiredNotice>(OutboxKinds.ExpiredNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public string Kind => OutboxKinds.ExpiredNotice;
-
-    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
+    protected override MailContent Compose(ExpiredNotice notice, SignatureRequest request, ApplicationUser owner)
     {
-        var p = OutboxWriter.Read<ExpiredNotice>(message);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
-                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
-        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
         var actors = RequestWorkflow.Actors(request).ToList();
         static string Name(Recipient x) => string.IsNullOrWhiteSpace(x.FullName) ? x.Email : $"{x.FullName} <{x.Email}>";
-        var content = ExpiredMail.Compose(composer, owner.Email ?? "", owner.DisplayName, request.Name,
+        return ExpiredMail.Compose(Composer, owner.Email ?? "", owner.DisplayName, request.Name,
             request.AutoExpireAt ?? request.ModifiedAt,
             actors.Where(x => x.Status == RecipientStatus.Finalized).Select(Name).ToList(),
             actors.Where(x => x.Status != RecipientStatus.Finalized).Select(Name).ToList(),
             links.RequestPage(request.Id));
-        return await transport.SendAsync(composer.ToMime(content), ct);
     }
 }

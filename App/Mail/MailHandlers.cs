@@ -29,7 +29,7 @@ public sealed class SignerInviteHandler(
             return $"skipped: request is {WireNames.Of(request.Status)}";
         if (!RequestWorkflow.IsMailed(request, r))
             return r.IsInPerson ? "skipped: signs in person (not mailed)" : "skipped: embedded signing (signers are not mailed)";
-        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
+        var owner = await MailLoads.OwnerAsync(db, request.OwnerId, ct);
         var token = tokens.TokenFor(r) ?? throw new PermanentOutboxFailure("The recipient has no signing link.");
         var link = links.Signing(token);
         // An order group of several: name the others of the group (everyone acting at the same step).
@@ -56,22 +56,11 @@ public sealed class SignerInviteHandler(
 }
 
 public sealed class CcNoticeHandler(IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport)
-    : IOutboxHandler
+    : RequestNoticeHandler<CcNotice>(OutboxKinds.CcNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public string Kind => OutboxKinds.CcNotice;
-
-    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
-    {
-        var p = OutboxWriter.Read<CcNotice>(message);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients)
-                          .SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
-                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
-        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
-        var content = composer.CcNotice(p.Email, owner.DisplayName, owner.Email ?? "", request.Name,
+    protected override MailContent Compose(CcNotice notice, SignatureRequest request, ApplicationUser owner) =>
+        Composer.CcNotice(notice.Email, owner.DisplayName, owner.Email ?? "", request.Name,
             request.Recipients.OrderBy(x => x.OrderId).Select(x => $"{x.FullName} <{x.Email}>"), request.Message);
-        return await transport.SendAsync(composer.ToMime(content), ct);
-    }
 }
 
 public sealed class PlainMailHandler(MailComposer composer, IMailTransport transport) : IOutboxHandler
@@ -123,21 +112,13 @@ public sealed class OutboxIdentityEmailSender(
 /// <summary>Tells the sender that a signer declined, with the reason.</summary>
 public sealed class DeclinedNoticeHandler(
     IDbContextFactory<AppDbContext> dbFactory, MailComposer composer, IMailTransport transport, Hosting.PublicLinks links)
-    : IOutboxHandler
+    : RequestNoticeHandler<DeclinedNotice>(OutboxKinds.DeclinedNotice, n => n.RequestId, dbFactory, composer, transport)
 {
-    public string Kind => OutboxKinds.DeclinedNotice;
-
-    public async Task<string?> HandleAsync(OutboxMessage message, CancellationToken ct)
+    protected override MailContent Compose(DeclinedNotice notice, SignatureRequest request, ApplicationUser owner)
     {
-        var p = OutboxWriter.Read<DeclinedNotice>(message);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
-                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
-        var who = request.Recipients.Single(x => x.Id == p.RecipientId);
-        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == request.OwnerId, ct);
-        var link = links.RequestPage(request.Id);
-        var content = composer.Declined(owner.Email ?? "", owner.DisplayName, request.Name, who.FullName, who.Email, who.DeclineReason ?? "", link);
-        return await transport.SendAsync(composer.ToMime(content), ct);
+        var who = request.Recipients.Single(x => x.Id == notice.RecipientId);
+        return Composer.Declined(owner.Email ?? "", owner.DisplayName, request.Name, who.FullName, who.Email, who.DeclineReason ?? "",
+            links.RequestPage(request.Id));
     }
 }
 
@@ -153,7 +134,7 @@ public sealed class VoidNoticeHandler(IDbContextFactory<AppDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var who = await db.Recipients.AsNoTracking().Include(x => x.Request).SingleOrDefaultAsync(x => x.Id == p.RecipientId, ct)
                   ?? throw new PermanentOutboxFailure("The recipient no longer exists.");
-        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == who.Request!.OwnerId, ct);
+        var owner = await MailLoads.OwnerAsync(db, who.Request!.OwnerId, ct);
         var content = composer.Voided(who.Email, who.FullName, owner.DisplayName, owner.Email ?? "", who.Request!.Name, who.Request.VoidMessage, who.Language);
         return await transport.SendAsync(composer.ToMime(content), ct);
     }
@@ -172,8 +153,7 @@ public sealed class CompletedNoticeHandler(
     {
         var p = OutboxWriter.Read<CompletedNotice>(message);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.Requests.AsNoTracking().Include(x => x.Recipients).SingleOrDefaultAsync(x => x.Id == p.RequestId, ct)
-                      ?? throw new PermanentOutboxFailure("The request no longer exists.");
+        var request = await MailLoads.RequestAsync(db, p.RequestId, ct);
         var signed = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.RequestId == request.Id, ct)
                      ?? throw new PermanentOutboxFailure("The request has no signed file.");
         var recipient = p.RecipientId is { } rid ? request.Recipients.SingleOrDefault(x => x.Id == rid) : null;

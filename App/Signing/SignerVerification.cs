@@ -67,62 +67,47 @@ public sealed class SignerVerification(
 
     public async Task<GateState> VerifyPasswordAsync(string token, string password, string? grant, ClaimsPrincipal? user, Actor actor, CancellationToken ct = default)
     {
-        var passed = Passed.None;
-        string? error = null;
-        await dbFactory.WriteAsync(async db =>
+        var attempt = await AttemptAsync(token, grant, user, actor, GateStep.Password, async a =>
         {
-            var (r, who) = await signing.LoadAsync(db, token, ct);
-            if (r is null || who is null) return;
-            passed = PassedBy(who, grant);
-            var state = await StateAsync(db, r, who, passed, user, ct);
-            if (state.Step != GateStep.Password) return;
-            var now = clock.GetUtcNow();
+            var who = a.Who;
             if (password.Length is > 0 and <= RequestOptionRules.MaxPasswordLength && SignerPasswords.Verify(who.PasswordHash!, password))
             {
                 who.PasswordFailures = 0;
-                passed |= Passed.Password;
-                await AuditLog.AppendAsync(db, r.Id, AuditEventType.PasswordVerified, actor with { Email = who.Email }, now, new { recipient_id = who.Id }, ct);
+                a.Passed |= Passed.Password;
+                await a.AuditAsync(AuditEventType.PasswordVerified, new { recipient_id = who.Id });
             }
             else
             {
                 who.PasswordFailures++;
                 var locked = who.PasswordFailures >= MaxPasswordFailures;
-                await AuditLog.AppendAsync(db, r.Id, AuditEventType.PasswordFailed, actor with { Email = who.Email }, now,
-                    new { recipient_id = who.Id, failures = who.PasswordFailures, locked }, ct);
-                error = locked ? null : L["GatePasswordWrong", MaxPasswordFailures - who.PasswordFailures];
+                await a.AuditAsync(AuditEventType.PasswordFailed, new { recipient_id = who.Id, failures = who.PasswordFailures, locked });
+                a.Error = locked ? null : L["GatePasswordWrong", MaxPasswordFailures - who.PasswordFailures].Value;
             }
-            who.ModifiedAt = now;
+            who.ModifiedAt = a.Now;
         }, ct);
-        return await AfterAsync(token, passed, user, error, ct);
+        return await AfterAsync(token, attempt.Passed, user, attempt.Error, ct);
     }
 
     /// <summary>Sends a new 6-digit code by SMS (limited: one per <c>Sms:ResendAfterSeconds</c>, <c>Sms:MaxPerHour</c> an hour).</summary>
     public async Task<GateState> SendCodeAsync(string token, string? grant, ClaimsPrincipal? user, Actor actor, CancellationToken ct = default)
     {
         var o = smsOptions.Value;
-        var passed = Passed.None;
-        string? error = null;
         (string Phone, string Code, int RequestId)? send = null;
-        await dbFactory.WriteAsync(async db =>
+        var attempt = await AttemptAsync(token, grant, user, actor, GateStep.PhoneCode, async a =>
         {
-            var (r, who) = await signing.LoadAsync(db, token, ct);
-            if (r is null || who is null) return;
-            passed = PassedBy(who, grant);
-            var state = await StateAsync(db, r, who, passed, user, ct);
-            if (state.Step != GateStep.PhoneCode) return;
-            var now = clock.GetUtcNow();
+            var (r, who, now) = (a.Request, a.Who, a.Now);
             var lifetime = TimeSpan.FromMinutes(o.CodeLifetimeMinutes);
             if (who.PhoneCodeExpiresAt is { } expires && expires - lifetime + TimeSpan.FromSeconds(o.ResendAfterSeconds) is var nextAt && now < nextAt)
             {
-                error = L["GateCodeWait", (int)Math.Ceiling((nextAt - now).TotalSeconds)];
+                a.Error = L["GateCodeWait", (int)Math.Ceiling((nextAt - now).TotalSeconds)];
                 return;
             }
-            var sentTimes = await db.AuditEvents.AsNoTracking()
+            var sentTimes = await a.Db.AuditEvents.AsNoTracking()
                 .Where(e => e.RequestId == r.Id && e.Type == AuditEventType.PhoneCodeSent && e.ActorEmail == who.Email)
                 .Select(e => e.At).ToListAsync(ct);
             if (sentTimes.Count(at => at > now.AddHours(-1)) >= o.MaxPerHour)
             {
-                error = L["GateCodeHourLimit"];
+                a.Error = L["GateCodeHourLimit"];
                 return;
             }
             var code = NewCode();
@@ -130,8 +115,7 @@ public sealed class SignerVerification(
             who.PhoneCodeExpiresAt = now + lifetime;
             who.PhoneCodeFailures = 0;
             who.ModifiedAt = now;
-            await AuditLog.AppendAsync(db, r.Id, AuditEventType.PhoneCodeSent, actor with { Email = who.Email }, now,
-                new { recipient_id = who.Id, phone = PhoneNumber.Masked(who.VerificationPhone!) }, ct);
+            await a.AuditAsync(AuditEventType.PhoneCodeSent, new { recipient_id = who.Id, phone = PhoneNumber.Masked(who.VerificationPhone!) });
             send = (who.VerificationPhone!, code, r.Id);
         }, ct);
         // Sent after the commit, directly: the code must not wait in the outbox table in clear text.
@@ -144,51 +128,42 @@ public sealed class SignerVerification(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 log.LogWarning("Could not send the SMS code for request {RequestId}: {Error}", s.RequestId, ex.Message);
-                error = L["GateCodeNotSent"];
+                attempt.Error = L["GateCodeNotSent"];
             }
         }
-        return await AfterAsync(token, passed, user, error, ct);
+        return await AfterAsync(token, attempt.Passed, user, attempt.Error, ct);
     }
 
     public async Task<GateState> VerifyCodeAsync(string token, string code, string? grant, ClaimsPrincipal? user, Actor actor, CancellationToken ct = default)
     {
-        var passed = Passed.None;
-        string? error = null;
         code = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
-        await dbFactory.WriteAsync(async db =>
+        var attempt = await AttemptAsync(token, grant, user, actor, GateStep.PhoneCode, async a =>
         {
-            var (r, who) = await signing.LoadAsync(db, token, ct);
-            if (r is null || who is null) return;
-            passed = PassedBy(who, grant);
-            var state = await StateAsync(db, r, who, passed, user, ct);
-            if (state.Step != GateStep.PhoneCode) return;
-            var now = clock.GetUtcNow();
-            if (who.PhoneCodeHash is null || who.PhoneCodeExpiresAt is not { } expires || now >= expires)
+            var who = a.Who;
+            if (who.PhoneCodeHash is null || who.PhoneCodeExpiresAt is not { } expires || a.Now >= expires)
             {
                 who.PhoneCodeHash = null;
-                error = L["GateCodeExpired"];
+                a.Error = L["GateCodeExpired"];
                 return;
             }
             if (code.Length == 6 && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(CodeHash(who, code)), Encoding.ASCII.GetBytes(who.PhoneCodeHash)))
             {
                 who.PhoneCodeHash = null;
                 who.PhoneCodeFailures = 0;
-                passed |= Passed.Phone;
-                await AuditLog.AppendAsync(db, r.Id, AuditEventType.PhoneVerified, actor with { Email = who.Email }, now,
-                    new { recipient_id = who.Id, phone = PhoneNumber.Masked(who.VerificationPhone!) }, ct);
+                a.Passed |= Passed.Phone;
+                await a.AuditAsync(AuditEventType.PhoneVerified, new { recipient_id = who.Id, phone = PhoneNumber.Masked(who.VerificationPhone!) });
             }
             else
             {
                 who.PhoneCodeFailures++;
                 var spent = who.PhoneCodeFailures >= MaxCodeFailures;
                 if (spent) who.PhoneCodeHash = null; // a new code must be asked for
-                await AuditLog.AppendAsync(db, r.Id, AuditEventType.PhoneCodeFailed, actor with { Email = who.Email }, now,
-                    new { recipient_id = who.Id, failures = who.PhoneCodeFailures, code_voided = spent }, ct);
-                error = spent ? L["GateCodeSpent"] : L["GateCodeWrong", MaxCodeFailures - who.PhoneCodeFailures];
+                await a.AuditAsync(AuditEventType.PhoneCodeFailed, new { recipient_id = who.Id, failures = who.PhoneCodeFailures, code_voided = spent });
+                a.Error = spent ? L["GateCodeSpent"] : L["GateCodeWrong", MaxCodeFailures - who.PhoneCodeFailures];
             }
-            who.ModifiedAt = now;
+            who.ModifiedAt = a.Now;
         }, ct);
-        return await AfterAsync(token, passed, user, error, ct);
+        return await AfterAsync(token, attempt.Passed, user, attempt.Error, ct);
     }
 
     /// <summary>A 6-digit code from the cryptographic RNG.</summary>
@@ -197,6 +172,42 @@ public sealed class SignerVerification(
     /// <summary>SHA-256 of the code bound to the recipient and their link (short-lived and attempt-limited, so no slow hash).</summary>
     public static string CodeHash(Recipient who, string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{who.Id}:{who.TokenNonce}:{code}")));
+
+    /// <summary>One attempt at a gate: the signer loaded in the write transaction, what is passed, the error for the page.</summary>
+    private sealed class Attempt(Actor actor, CancellationToken ct)
+    {
+        public AppDbContext Db { get; set; } = null!;
+        public SignatureRequest Request { get; set; } = null!;
+        public Recipient Who { get; set; } = null!;
+        public DateTimeOffset Now { get; set; }
+        public Passed Passed { get; set; }
+        public string? Error { get; set; }
+
+        /// <summary>Audits the attempt as the recipient (with the caller's IP and agent).</summary>
+        public Task AuditAsync(AuditEventType type, object data) =>
+            AuditLog.AppendAsync(Db, Request.Id, type, actor with { Email = Who.Email }, Now, data, ct);
+    }
+
+    /// <summary>
+    /// The frame of every gate attempt (password, sending a code, checking it): loads the signer in one write
+    /// transaction and runs <paramref name="act"/> only when they stand at <paramref name="step"/>.
+    /// </summary>
+    private async Task<Attempt> AttemptAsync(string token, string? grant, ClaimsPrincipal? user, Actor actor, GateStep step,
+        Func<Attempt, Task> act, CancellationToken ct)
+    {
+        var attempt = new Attempt(actor, ct);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var (r, who) = await signing.LoadAsync(db, token, ct);
+            if (r is null || who is null) return;
+            attempt.Passed = PassedBy(who, grant);
+            var state = await StateAsync(db, r, who, attempt.Passed, user, ct);
+            if (state.Step != step) return;
+            (attempt.Db, attempt.Request, attempt.Who, attempt.Now) = (db, r, who, clock.GetUtcNow());
+            await act(attempt);
+        }, ct);
+        return attempt;
+    }
 
     private async Task<GateState> AfterAsync(string token, Passed passed, ClaimsPrincipal? user, string? error, CancellationToken ct)
     {
