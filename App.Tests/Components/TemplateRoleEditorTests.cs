@@ -133,6 +133,28 @@ public class TemplateRoleEditorTests : ComponentTestBase
     }
 
     [Fact]
+    public async Task In_groups_numbers_the_roles_from_1_and_a_roles_group_reaches_the_draft()
+    {
+        var d = NewTemplate("Client", "Manager", "Witness");
+        var cut = RenderEditor(d);
+        Assert.Empty(cut.FindAll(".role-group"));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudBlazor.MudRadioGroup<SigningOrder>>().Instance.ValueChanged.InvokeAsync(SigningOrder.InGroups));
+
+        Assert.Equal(SigningOrder.InGroups, TemplateEditor.OrderOf(d));
+        Assert.Equal([1, 2, 3], d.Roles.Select(r => r.Options.Order));
+        Assert.Equal(3, cut.FindAll(".role-group").Count);
+        var groups = cut.FindComponents<MudBlazor.MudNumericField<int>>();
+        await cut.InvokeAsync(() => groups[1].Instance.ValueChanged.InvokeAsync(1));
+        Assert.Equal([1, 1, 3], d.Roles.Select(r => r.Options.Order));
+        Assert.Equal(2, _changed);
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudBlazor.MudRadioGroup<SigningOrder>>().Instance.ValueChanged.InvokeAsync(SigningOrder.AllAtOnce));
+        Assert.False(d.IsOrdered);
+        Assert.Empty(cut.FindAll(".role-group"));
+    }
+
+    [Fact]
     public async Task A_roles_kind_reaches_the_draft_and_a_role_with_fields_keeps_signing_with_the_reason_shown()
     {
         var d = NewTemplate("Client", "Manager");

@@ -820,9 +820,13 @@ internal static class SeedShape
         "is_in_person", "embed_url_external_user_id",
     ];
 
+    /// <summary>A template's role object (docs/api.md, "Templates"): its order group.</summary>
+    private static readonly HashSet<string> TemplateRoleExtensions = ["order"];
+
     private static HashSet<string> Extensions(JsonElement seedObject) =>
         seedObject.TryGetProperty("owner_email", out _) ? PendingFileExtensions
         : seedObject.TryGetProperty("recipient_id", out _) ? RecipientExtensions
+        : seedObject.TryGetProperty("color", out _) && seedObject.TryGetProperty("fields", out _) ? TemplateRoleExtensions
         : [];
 
     private static string Kind(JsonValueKind k) => k is JsonValueKind.True or JsonValueKind.False ? "Boolean" : k.ToString();

@@ -21,7 +21,7 @@ public static class TemplateEndpoints
         var library = v1.MapGroup("/library/template").WithTags("Templates");
         library.MapGet("", ListAsync).WithSummary("All templates of the user (a JSON array, newest change first).");
         library.MapGet("/{id:int}", GetAsync).WithSummary("One template.");
-        library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON).");
+        library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON) and/or set its roles' order groups (roles [{id, order}]).");
         library.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a template; requests made from it are not affected.");
         v1.MapPost("/files/pending/template", UseAsync).WithTags("Pending files")
             .WithSummary("Create and send a signature request from a template (people per role_id, merge_fields, file_password).");
@@ -36,6 +36,7 @@ public static class TemplateEndpoints
     private static async Task<IResult> RenameAsync(int id, HttpRequest request, ClaimsPrincipal user, TemplateService templates, CancellationToken ct)
     {
         await templates.GetAsync(user.UserId(), id, ct); // someone else's template: 401 before anything about the body
+        request.EnableBuffering(); // read twice: the name as before, then the roles' order groups (our extension)
         var name = await ApiInput.ReadFieldAsync(request, "name", ct);
         // The seed types this form field "json": a JSON string ("\"Mutual NDA\"") is accepted as well as plain text.
         if (name is { Length: >= 2 } && name.Trim() is ['"', .., '"'] quoted)
@@ -43,7 +44,40 @@ public static class TemplateEndpoints
             try { name = JsonSerializer.Deserialize<string>(quoted) ?? name; }
             catch (JsonException) { /* plain text that happens to be quoted */ }
         }
-        return ApiJson.Ok(TemplateDto.Of(await templates.RenameAsync(user.UserId(), id, name, ct)));
+        List<(int RoleId, int Order)>? orders;
+        try
+        {
+            request.Body.Position = 0;
+            orders = ParseRoleOrders(request.HasFormContentType || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
+                ? await PendingFileEndpoints.ReadBodyAsync(request, ct) : new JsonObject());
+        }
+        catch (JsonException) { orders = null; } // a body that is not JSON: as before, no roles
+        catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
+        if (orders is not null && name is null) return ApiJson.Ok(TemplateDto.Of(await templates.SetRoleOrdersAsync(user.UserId(), id, orders, ct)));
+        var renamed = await templates.RenameAsync(user.UserId(), id, name, ct);
+        return ApiJson.Ok(TemplateDto.Of(orders is null ? renamed : await templates.SetRoleOrdersAsync(user.UserId(), id, orders, ct)));
+    }
+
+    /// <summary>Our extension of the rename body: <c>roles</c> [{id, order}], every role's order group (0–1000); null when absent.</summary>
+    internal static List<(int RoleId, int Order)>? ParseRoleOrders(JsonObject body)
+    {
+        if (body["roles"] is null) return null;
+        var roles = body["roles"] as JsonArray ?? throw new FormatException("roles must be an array of {id, order}.");
+        var result = new List<(int, int)>();
+        var i = 0;
+        foreach (var n in roles)
+        {
+            i++;
+            var o = n as JsonObject ?? throw new FormatException($"roles[{i}] is not an object with id and order.");
+            int? id, order;
+            try { id = PendingInput.Int(o, "id"); }
+            catch (FormatException) { throw new FormatException($"roles[{i}].id must be an integer (the role's id, from 1)."); }
+            try { order = PendingInput.Int(o, "order"); }
+            catch (FormatException) { throw new FormatException($"roles[{i}].order must be an integer from 0 to {Requests.RequestOptionRules.MaxOrder}."); }
+            result.Add((id ?? throw new FormatException($"roles[{i}].id is required (the role's id, from 1)."),
+                order ?? throw new FormatException($"roles[{i}].order is required (its order group, 0 to {Requests.RequestOptionRules.MaxOrder}).")));
+        }
+        return result;
     }
 
     private static async Task<IResult> DeleteAsync(int id, ClaimsPrincipal user, TemplateService templates, CancellationToken ct)
@@ -134,7 +168,7 @@ public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, strin
                 f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) ?? "" : "", f.Number, f.Required, f.RoleNumber, WireNames.Of(f.Type))).ToList(),
             t.MergeFields.OrderBy(m => m.Number).Select(m => new MergeFieldDto(m.Number, m.Label, m.Required, WireNames.Of(m.Type))).ToList(),
             t.Roles.OrderBy(r => r.Number).Select(r => new TemplateRoleDto(
-                r.Color, t.Fields.Where(f => f.RoleNumber == r.Number).OrderBy(f => f.Number).Select(f => f.Number).ToList(), r.Number, r.Name)).ToList()),
+                r.Color, t.Fields.Where(f => f.RoleNumber == r.Number).OrderBy(f => f.Number).Select(f => f.Number).ToList(), r.Number, r.Name, r.Order)).ToList()),
         ApiJson.Epoch(t.ModifiedAt), t.Name);
 }
 
@@ -148,4 +182,5 @@ public sealed record TemplateFieldDto(string AdditionalInfo, int Id, bool Requir
 
 public sealed record MergeFieldDto(int Id, string Label, bool Required, string Type);
 
-public sealed record TemplateRoleDto(string Color, List<int> Fields, int Id, string Name);
+/// <summary>Seed: the role object, plus our <c>order</c>: the role's order group (equal groups act at once, lower first).</summary>
+public sealed record TemplateRoleDto(string Color, List<int> Fields, int Id, string Name, int Order);

@@ -43,7 +43,9 @@ public static class TemplateEditor
     {
         if (CheckRoleName(d, null, name) is { } e) return e;
         if (d.Roles.Count() >= MaxRoles) return $"A template can have at most {MaxRoles} roles.";
-        d.Layout.Signers.Insert(d.Roles.Count(), new DraftSigner { FirstName = DisplayNames.Clean(name) });
+        // In groups, a new role joins the last group (not group 0, before everyone).
+        var group = d.Roles.Select(r => r.Options.Order).DefaultIfEmpty(1).Max();
+        d.Layout.Signers.Insert(d.Roles.Count(), new DraftSigner { FirstName = DisplayNames.Clean(name), Options = new SignerOptions { Order = Math.Max(1, group) } });
         return null;
     }
 
@@ -71,6 +73,36 @@ public static class TemplateEditor
         var j = i + delta;
         if (i < 0 || j < 0 || j >= roles.Count) return;
         DraftEditor.MoveSigner(d.Layout, key, delta);
+    }
+
+    /// <summary>One after another, all at once, or in groups (each role's group is its <see cref="SignerOptions.Order"/>).</summary>
+    public static SigningOrder OrderOf(TemplateDraft d) =>
+        !d.IsOrdered ? SigningOrder.AllAtOnce : d.Layout.Options.OrderGroups ? SigningOrder.InGroups : SigningOrder.OneAfterAnother;
+
+    /// <summary>
+    /// Sets the signing order, as the prepare page does (<see cref="RequestOptionsEditor.SetOrder"/>): choosing groups
+    /// numbers the roles 1, 2, … (one group each) until the sender changes them.
+    /// </summary>
+    public static void SetOrder(TemplateDraft d, SigningOrder order)
+    {
+        var wasGroups = d.Layout.Options.OrderGroups;
+        d.IsOrdered = d.Layout.IsOrdered = order != SigningOrder.AllAtOnce;
+        d.Layout.Options.OrderGroups = order == SigningOrder.InGroups;
+        if (d.Layout.Options.OrderGroups && !wasGroups)
+        {
+            var n = 1;
+            foreach (var r in d.Roles) r.Options.Order = n++;
+        }
+    }
+
+    /// <summary>A role's order group (0 to <see cref="RequestOptionRules.MaxOrder"/>): equal groups act at once, lower groups first.</summary>
+    public static string? SetGroup(TemplateDraft d, Guid key, int group)
+    {
+        var role = d.Roles.SingleOrDefault(r => r.Key == key);
+        if (role is null) return "That role no longer exists.";
+        if (group is < 0 or > RequestOptionRules.MaxOrder) return $"A group is a number from 0 to {RequestOptionRules.MaxOrder}.";
+        role.Options.Order = group;
+        return null;
     }
 
     /// <summary>Adds a merge field (text unless <paramref name="type"/> is date or checkbox) with a fresh label.</summary>
@@ -134,6 +166,8 @@ public static class TemplateEditor
             if (CheckRoleName(d, r.Key, r.FirstName) is { } e) problems.Add(e);
             if (CheckKind(d, r, r.Options.Role) is { } k) problems.Add(k);
         }
+        if (d.Layout.Options.OrderGroups && d.Roles.FirstOrDefault(r => r.Options.Order is < 0 or > RequestOptionRules.MaxOrder) is { } bad)
+            problems.Add($"Role \"{bad.FirstName}\": a group is a number from 0 to {RequestOptionRules.MaxOrder}.");
         if (d.Roles.Any() && d.Roles.All(r => r.Options.Role == RecipientRole.FinalCopyReader))
             problems.Add("At least one role must sign or approve.");
         foreach (var f in d.MergeFields)

@@ -40,6 +40,12 @@ public class TemplateRole
     public string Color { get; set; } = "";
     /// <summary>What the person in this role does (signer, approver, final-copy reader).</summary>
     public RecipientRole Kind { get; set; } = RecipientRole.Signer;
+    /// <summary>
+    /// The role's order group (≥ 0, a recipient's <c>order</c>): equal groups act at once, groups in ascending order
+    /// (<see cref="Domain.RequestWorkflow.GroupOf"/>). <see cref="Number"/> when the template is one after another, all
+    /// equal (1) when it is all at once; anything else is "in groups" (<see cref="TemplateOrder"/>).
+    /// </summary>
+    public int Order { get; set; } = 1;
 }
 
 /// <summary>A field for a role, in PDF user space (as <see cref="Field"/>). <see cref="Number"/> is the seed's field id within the template.</summary>

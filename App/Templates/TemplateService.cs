@@ -126,11 +126,17 @@ public sealed class TemplateService(
         {
             var t = NewTemplate(ownerId, doc);
             t.Name = draft.Name;
-            t.IsOrdered = draft.IsOrdered;
             t.Message = Requests.SenderMessage.Clean(draft.Message);
             var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
             var kinds = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Role);
-            foreach (var (k, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1), Kind = kinds[k] });
+            var groups = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Order);
+            var order = RequestOptionsEditor.OrderOf(draft);
+            t.IsOrdered = order != SigningOrder.AllAtOnce;
+            foreach (var (k, n) in roles)
+                t.Roles.Add(new TemplateRole
+                {
+                    Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1), Kind = kinds[k], Order = TemplateOrder.GroupFor(order, n, groups[k]),
+                });
             if (t.Roles.Count == 0) t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
             var number = 1;
             foreach (var f in draft.Fields.Where(f => roles.ContainsKey(f.SignerKey)))
@@ -148,12 +154,13 @@ public sealed class TemplateService(
         var d = new TemplateDraft
         {
             TemplateId = t.Id, Name = t.Name, IsOrdered = t.IsOrdered, Message = t.Message, PasswordProtected = t.PasswordProtected,
-            Layout = new RequestDraft { DocumentName = t.DocumentName, Pages = t.Pages, Name = t.Name },
+            Layout = new RequestDraft { DocumentName = t.DocumentName, Pages = t.Pages, Name = t.Name, IsOrdered = t.IsOrdered },
         };
+        d.Layout.Options.OrderGroups = TemplateOrder.Of(t) == SigningOrder.InGroups;
         var keys = new Dictionary<int, Guid>();
         foreach (var r in t.Roles.OrderBy(r => r.Number))
         {
-            var s = new DraftSigner { Id = r.Number, FirstName = r.Name, Options = new SignerOptions { Role = r.Kind } };
+            var s = new DraftSigner { Id = r.Number, FirstName = r.Name, Options = new SignerOptions { Role = r.Kind, Order = r.Order } };
             keys[r.Number] = s.Key;
             d.Layout.Signers.Add(s);
         }
@@ -187,8 +194,9 @@ public sealed class TemplateService(
             var problems = TemplateEditor.Problems(d);
             if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
             if (Requests.SenderMessage.Problem(d.Message) is { } refused) throw AppException.BadRequest(refused);
+            var order = TemplateEditor.OrderOf(d);
             t.Name = DisplayNames.Clean(d.Name);
-            t.IsOrdered = d.IsOrdered;
+            t.IsOrdered = order != SigningOrder.AllAtOnce;
             t.Message = Requests.SenderMessage.Clean(d.Message);
             t.ModifiedAt = clock.GetUtcNow();
             db.RemoveRange(t.Roles);
@@ -199,7 +207,11 @@ public sealed class TemplateService(
             t.Roles.Clear();
             t.Fields.Clear();
             t.MergeFields.Clear();
-            t.Roles.AddRange(roles.Select(x => new TemplateRole { Number = x.n, Name = DisplayNames.Clean(x.r.FirstName), Color = SeedColor(x.n - 1), Kind = x.r.Options.Role }));
+            t.Roles.AddRange(roles.Select(x => new TemplateRole
+            {
+                Number = x.n, Name = DisplayNames.Clean(x.r.FirstName), Color = SeedColor(x.n - 1), Kind = x.r.Options.Role,
+                Order = TemplateOrder.GroupFor(order, x.n, x.r.Options.Order),
+            }));
             var roleOf = roles.ToDictionary(x => x.r.Key, x => x.n);
             var number = 1;
             t.Fields.AddRange(d.RoleFields.Select(f => ToEntity(f, number++, roleOf[f.SignerKey])));
@@ -220,6 +232,23 @@ public sealed class TemplateService(
         {
             var t = await LoadOwnedAsync(db, ownerId, id, tracking: true, ct);
             t.Name = n;
+            t.ModifiedAt = clock.GetUtcNow();
+        }, ct);
+        return await GetAsync(ownerId, id, ct);
+    }
+
+    /// <summary>
+    /// Sets every role's order group (the API's <c>roles</c> [{id, order}]): the template then signs in these groups
+    /// (one after another when each role's group is its id).
+    /// </summary>
+    public async Task<Template> SetRoleOrdersAsync(string ownerId, int id, IReadOnlyList<(int RoleId, int Order)> orders, CancellationToken ct = default)
+    {
+        await dbFactory.WriteAsync(async db =>
+        {
+            var t = await LoadOwnedAsync(db, ownerId, id, tracking: true, ct);
+            if (TemplateOrder.CheckOrders(t, orders) is { } problem) throw AppException.BadRequest(problem);
+            foreach (var r in t.Roles) r.Order = orders.Single(o => o.RoleId == r.Number).Order;
+            t.IsOrdered = true;
             t.ModifiedAt = clock.GetUtcNow();
         }, ct);
         return await GetAsync(ownerId, id, ct);
@@ -291,9 +320,13 @@ public sealed class TemplateService(
     {
         if (DraftEditor.SetName(d, use.Name) is { } e1) return e1;
         if (DraftEditor.SetMessage(d, use.Message ?? t.Message) is { } e2) return e2;
-        d.IsOrdered = use.IsOrdered ?? t.IsOrdered;
         d.EmbeddedSigning = use.EmbeddedSigning;
         if (use.Options is { } requestOptions) d.Options = requestOptions.Copy();
+        var order = TemplateOrder.ForUse(t, use);
+        // In groups: each person's own order when the use gave them (the API's recipients, the use page), else the role's.
+        var peopleGiveGroups = use.Options?.OrderGroups == true;
+        d.IsOrdered = order != SigningOrder.AllAtOnce;
+        d.Options.OrderGroups = order == SigningOrder.InGroups;
         d.Signers.Clear();
         d.Fields.Clear();
         var keys = new Dictionary<int, Guid>();
@@ -304,6 +337,7 @@ public sealed class TemplateService(
             keys[role.Number] = d.Signers[^1].Key;
             var options = p.Options is { } given ? given.Copy() : new SignerOptions();
             if (!p.RoleGiven) options.Role = role.Kind;
+            if (order == SigningOrder.InGroups && !peopleGiveGroups) options.Order = role.Order;
             d.Signers[^1].Options = options;
         }
         if (DraftEditor.SetCc(d, use.Cc) is { } e4) return $"cc: {e4}";

@@ -19,8 +19,10 @@ public sealed class TemplateUse
     public string Name { get; set; } = "";
     /// <summary>Null: the template's default message.</summary>
     public string? Message { get; set; }
-    /// <summary>Null: the template's setting.</summary>
+    /// <summary>The API's <c>is_ordered</c>; null: the template's setting (see <see cref="TemplateOrder.ForUse"/>).</summary>
     public bool? IsOrdered { get; set; }
+    /// <summary>The use page's choice of signing order (in groups: each person's <see cref="Requests.SignerOptions.Order"/>); null: as <see cref="IsOrdered"/> says.</summary>
+    public Requests.SigningOrder? Order { get; set; }
     public bool EmbeddedSigning { get; set; }
     public List<string> Cc { get; set; } = [];
     public List<RolePerson> People { get; set; } = [];

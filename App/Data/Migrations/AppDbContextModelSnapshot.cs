@@ -1083,6 +1083,9 @@ namespace ESignWeb.Data.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("TemplateId")
                         .HasColumnType("INTEGER");
 
