@@ -88,6 +88,8 @@ public class RolesJourneyTests
 
         // The approver sees the whole document with Approve and Decline, and approves.
         var apu = await SigningJourneyTests.OpenLinkFromMailAsync(browser, smtp, "apu@example.com");
+        await Assertions.Expect(apu.Locator("#consent h1")).ToContainTextAsync("asks you to review and approve"); // RoleWords, never "to sign"
+        await Assertions.Expect(apu).ToHaveTitleAsync("Approve · ESignWeb");
         await SigningJourneyTests.ConsentAsync(apu);
         await Assertions.Expect(apu.Locator("#approval-bar")).ToBeVisibleAsync();
         await Assertions.Expect(apu.Locator("#finish-button")).ToHaveCountAsync(0);

@@ -153,7 +153,7 @@ public static class TemplateEndpoints
         {
             TemplateId = templateId, Name = name, Message = options.Message, IsOrdered = PendingInput.Bool(body, "is_ordered"),
             EmbeddedSigning = PendingInput.Bool(body, "embedded_signing") ?? false, Cc = cc, People = people, MergeValues = merges,
-            FilePassword = PendingInput.Str(body, "file_password"), Options = options.Request,
+            FilePassword = PendingInput.Str(body, "file_password"), Options = options.Request, Prefills = [.. TagPrefills.Parse(body)],
         };
     }
 }

@@ -37,29 +37,33 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
     /// <param name="message">The sender's message: cleaned HTML (<see cref="Requests.SenderMessage"/>), shown as HTML in the
     /// HTML part and as text in the text part.</param>
     /// <param name="subject">The request's <c>email_subject</c> for the invitation; null or blank: ours. A reminder keeps ours.</param>
+    /// <param name="role">What the recipient is asked to do (<see cref="Signing.RoleWords"/>): a signer to sign, an approver
+    /// to review and approve; a final-copy reader is never invited.</param>
     public MailContent SignerInvite(string toEmail, string toName, string senderName, string senderEmail,
         string documentName, string? message, string link, bool reminder = false, string? language = null,
-        IReadOnlyList<string>? groupMates = null, string? subject = null)
+        IReadOnlyList<string>? groupMates = null, string? subject = null, Domain.RecipientRole role = Domain.RecipientRole.Signer)
     {
+        var words = Signing.RoleWords.For(role);
+        if (!words.IsInvited) throw new ArgumentException("A final-copy reader is never invited: they only receive the signed copy.", nameof(role));
         using var _ = SignerLanguages.Use(language);
         var product = esign.Value.ProductName;
-        subject = reminder ? M["ReminderSubject", senderName, documentName]
-            : OneLine(subject) ?? M["InviteSubject", senderName, documentName];
+        subject = reminder ? M[words.ReminderSubject!, senderName, documentName]
+            : OneLine(subject) ?? M[words.InviteSubject!, senderName, documentName];
         var messageHtml = Requests.SenderMessage.Clean(message);
         message = Requests.SenderMessage.ToText(messageHtml);
-        string intro = M["InviteIntro", senderName, senderEmail, documentName];
+        string intro = M[words.InviteIntro!, senderName, senderEmail, documentName];
         // Order groups: who else is asked at this step (they sign at the same time, in any order).
         if (groupMates is { Count: > 0 }) intro += " " + M["InviteGroupMates", string.Join(", ", groupMates)];
         string personal = M["PersonalLink"];
         var text = $"{M["Hello", toName]}\n\n{intro}\n\n" +
                    (string.IsNullOrWhiteSpace(message) ? "" : $"{M["MessageFrom", senderName]}\n{message}\n\n") +
-                   $"{M["ReviewHere"]}\n{link}\n\n" +
+                   $"{M[words.ReviewHere!]}\n{link}\n\n" +
                    $"{personal}\n\n— {product}\n";
         var html = Layout(subject,
             $"<p>{E(M["Hello", toName])}</p><p>{E(intro)}</p>" +
             (string.IsNullOrWhiteSpace(message) ? "" :
                 $"<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding:.2em 1em;color:#333;white-space:pre-wrap\">{messageHtml}</blockquote>") +
-            Button(link, M["ReviewButton"]) +
+            Button(link, M[words.ReviewButton!]) +
             $"<p style=\"color:#666;font-size:13px\">{E(M["PasteLink"])} {E(link)}<br>{E(personal)}</p>", language);
         return new MailContent(toEmail, toName, subject, html, text, senderEmail, senderName, SignerLanguages.OrDefault(language));
     }
@@ -106,13 +110,16 @@ public sealed class MailComposer(IOptions<SmtpOptions> smtp, IOptions<ESignOptio
     }
 
     /// <param name="language">A signer's language; the sender and CCs get English (null).</param>
+    /// <param name="role">The recipient's role; null for the sender and CCs. A final-copy reader's mail says it is their copy.</param>
     public MailContent Completed(string toEmail, string? toName, string documentName, IEnumerable<string> signers, string? link, bool attached,
-        string? language = null)
+        string? language = null, Domain.RecipientRole? role = null)
     {
+        var words = Signing.RoleWords.For(role ?? Domain.RecipientRole.Signer);
         using var _ = SignerLanguages.Use(language);
-        string subject = M["CompletedSubject", documentName];
+        string subject = M[words.CompletedSubject, documentName];
         string hello = string.IsNullOrWhiteSpace(toName) ? M["HelloNoName"] : M["Hello", toName];
-        string body = M["CompletedBody", documentName, string.Join(", ", signers)] + (attached ? " " + M["CompletedAttached"] : "");
+        string body = M["CompletedBody", documentName, string.Join(", ", signers)] + (attached ? " " + M["CompletedAttached"] : "")
+                      + (words.CompletedNote is { } note ? " " + M[note] : "");
         var text = $"{hello}\n\n{body}" + (link is null ? "" : $"\n\n{M["DownloadHere", link]}") + "\n";
         var html = Layout(subject, $"<p>{E(hello)}</p><p>{E(body)}</p>" +
                                    (link is null ? "" : Button(link, M["DownloadButton"])), language);

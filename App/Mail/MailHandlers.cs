@@ -27,6 +27,8 @@ public sealed class SignerInviteHandler(
         var request = r.Request!;
         if (request.Status != RequestStatus.Incomplete)
             return $"skipped: request is {WireNames.Of(request.Status)}";
+        // A final-copy reader is never invited nor reminded: receiving the signed copy is all they do.
+        if (!Signing.RoleWords.For(r.Role).IsInvited) return "skipped: a final-copy reader is not invited";
         if (!RequestWorkflow.IsMailed(request, r))
             return r.IsInPerson ? "skipped: signs in person (not mailed)" : "skipped: embedded signing (signers are not mailed)";
         var owner = await MailLoads.OwnerAsync(db, request.OwnerId, ct);
@@ -38,7 +40,7 @@ public sealed class SignerInviteHandler(
                 .OrderBy(x => x.Id).Select(x => (x.FirstName + " " + x.LastName).Trim()).ToListAsync(ct)
             : [];
         var content = composer.SignerInvite(r.Email, r.FullName, owner.DisplayName, owner.Email ?? "",
-            request.Name, request.Message, link, p.Reminder, r.Language, mates, request.EmailSubject);
+            request.Name, request.Message, link, p.Reminder, r.Language, mates, request.EmailSubject, r.Role);
         var delivered = await transport.SendAsync(composer.ToMime(content), ct);
         try
         {
@@ -168,8 +170,9 @@ public sealed class CompletedNoticeHandler(
             attachments.Add((signed.Name, await blobs.ReadAllBytesAsync(signed.BlobKey, ct)));
             attachments.Add((Path.GetFileNameWithoutExtension(signed.Name) + " - audit trail.pdf", await blobs.ReadAllBytesAsync(signed.AuditTrailBlobKey, ct)));
         }
+        // Who signed or approved: the actors (a final-copy reader signed nothing).
         var content = composer.Completed(p.Email, recipient?.FullName, request.Name,
-            request.Recipients.OrderBy(x => x.OrderId).Select(x => x.FullName), link, attachments.Count > 0, recipient?.Language);
+            RequestWorkflow.Actors(request).Select(x => x.FullName), link, attachments.Count > 0, recipient?.Language, recipient?.Role);
         return await transport.SendAsync(composer.ToMime(content, attachments), ct);
     }
 

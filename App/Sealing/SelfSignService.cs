@@ -57,10 +57,15 @@ public sealed class SelfSignService(
             e, options.Value.ProductName);
 
         byte[] sealedPdf;
+        var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(doc.BlobKey))
-            sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}");
+            sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}",
+                doc.TextTags, covered); // the document's text tags are erased, as in a request's seal
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
-        Add(AuditEventType.Completed, new Actor(null), now, new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId });
+        Add(AuditEventType.Completed, new Actor(null), now, covered.Count == 0
+            ? new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId }
+            : new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId,
+                text_tags_covered = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList() });
         var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
 
         var signed = await dbFactory.WriteAsync(async write =>
@@ -79,6 +84,16 @@ public sealed class SelfSignService(
         outboxSignal.Notify();
         return signed;
     }
+
+    /// <summary>
+    /// The fields the self-sign page starts with: one per text tag of signer 1 (the sender is the only signer, as in a
+    /// request with one signer, <see cref="Requests.TextTags"/>), at the tag's box. Every tag's text is erased at seal.
+    /// </summary>
+    public static List<SelfField> TagFields(Document doc) =>
+        doc.TextTags.Where(t => t.Signer == 1 && t.Page >= 1 && t.Page <= doc.Pages.Count)
+            .Take(SigningService.MaxFreeFields)
+            .Select(t => new SelfField(t.Type, t.Page, doc.Pages[t.Page - 1].Clamp(t.Field)))
+            .ToList();
 
     /// <summary>
     /// Why a self-signed date cannot be sealed, or null: the same rule as a signer's date field that names no format

@@ -48,8 +48,12 @@ public sealed record SigningSession(
     bool IsApprover = false,
     SignatureColor? Ink = null,
     bool TextSignatures = true,
-    RedirectTargets? Redirects = null)
+    RedirectTargets? Redirects = null,
+    RecipientRole Role = RecipientRole.Signer)
 {
+    /// <summary>The page's words for what this recipient is asked to do (sign, or review and approve).</summary>
+    public RoleWords Words => RoleWords.For(Role);
+
     /// <summary>The pen's CSS colour for this request's signatures (<see cref="Signing.Ink"/>).</summary>
     public string InkCss => Signing.Ink.Css(Ink);
 

@@ -73,7 +73,7 @@ public sealed class SigningService(
             request.Fields.OrderBy(f => f.PageNumber).ThenByDescending(f => f.Y).ThenBy(f => f.X)
                 .Select(f => ToView(f, recipient.Id)).ToList(),
             FreeFill: mine.All(f => f.AddedBySigner), SignedFileId: request.SignedFileId,
-            IsApprover: recipient.Role == RecipientRole.Approver,
+            IsApprover: recipient.Role == RecipientRole.Approver, Role: recipient.Role,
             Ink: request.SignatureColor, TextSignatures: request.TextSignaturesEnabled, Redirects: RedirectTargets.For(request, recipient));
     }
 
@@ -92,7 +92,7 @@ public sealed class SigningService(
                 if (f.Value is not null) f.FilledAt = now;
             }
             await AuditLog.AppendAsync(db, r.Id, AuditEventType.Consented, actor with { Email = who.Email }, now,
-                new { consent_version = Consent.Version, consent_text = L["ConsentText"].Value, consent_language = CurrentLanguage }, ct);
+                new { consent_version = Consent.Version, consent_text = L[RoleWords.For(who.Role).ConsentText].Value, consent_language = CurrentLanguage }, ct);
         }, ct);
 
     /// <summary>The language the signer picked on the signing page: their later mails use it. An unknown link changes nothing.</summary>
@@ -423,6 +423,7 @@ public sealed class SigningService(
         }
         // Signers who are not mailed (embedded, in person) are offered the signed copy on the page instead.
         var mailed = RequestWorkflow.IsMailed(r, who);
+        var words = RoleWords.For(who.Role);
         // Past its expiry time the page already says expired, though the expiry job may not have run yet.
         switch (RequestWorkflow.IsDueToExpire(r, clock.GetUtcNow()) ? RequestStatus.Expired : r.Status)
         {
@@ -433,7 +434,7 @@ public sealed class SigningService(
             case RequestStatus.RecipientDeclined:
                 var decliner = r.Recipients.FirstOrDefault(x => x.Status == RecipientStatus.Declined);
                 message = decliner?.Id == who.Id
-                    ? L["StatusDeclinedByYou"]
+                    ? L[words.DeclinedByYou]
                     : L["StatusDeclinedByOther", decliner?.FullName ?? ""];
                 return SigningState.Declined;
             case RequestStatus.Complete:
@@ -457,10 +458,10 @@ public sealed class SigningService(
             var everyone = RequestWorkflow.Actors(r).All(x => x.Status == RecipientStatus.Finalized);
             message = (everyone, !mailed) switch
             {
-                (true, false) => L["StatusSignedAllMailed"],
-                (true, true) => L["StatusSignedAllEmbedded"],
-                (false, false) => L["StatusSignedWaitingMailed"],
-                (false, true) => L["StatusSignedWaitingEmbedded"],
+                (true, false) => L[words.DoneAllMailed],
+                (true, true) => L[words.DoneAllEmbedded],
+                (false, false) => L[words.DoneWaitingMailed],
+                (false, true) => L[words.DoneWaitingEmbedded],
             };
             return SigningState.AlreadySigned;
         }

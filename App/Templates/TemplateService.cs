@@ -55,6 +55,7 @@ public sealed class TemplateService(
                       ?? throw AppException.NotFound("The document");
             var t = NewTemplate(ownerId, doc);
             t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
+            TemplateTags.Apply(t, doc.TextTags); // the PDF's text tags become the roles' fields
             db.Templates.Add(t);
             await db.SaveChangesAsync(ct);
             return t.Id;
@@ -103,6 +104,7 @@ public sealed class TemplateService(
                     PasswordProtected = info.Encrypted, IsOrdered = true, CreatedAt = now, ModifiedAt = now,
                 };
                 t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
+                TemplateTags.Apply(t, info.TextTags ?? []); // the PDF's text tags become the roles' fields
                 db.Templates.Add(t);
                 await db.SaveChangesAsync(ct);
                 return t.Id;
@@ -140,7 +142,7 @@ public sealed class TemplateService(
             if (t.Roles.Count == 0) t.Roles.Add(new TemplateRole { Number = 1, Name = "Signer", Color = SeedColor(0) });
             var number = 1;
             foreach (var f in draft.Fields.Where(f => roles.ContainsKey(f.SignerKey)))
-                t.Fields.Add(ToEntity(f, number++, roles[f.SignerKey]));
+                t.Fields.Add(ToEntity(f, number++, roles[f.SignerKey], doc.TextTags.FirstOrDefault(x => x.Id is not null && x.Id == f.DocumentTagId)));
             db.Templates.Add(t);
             await db.SaveChangesAsync(ct);
             return t.Id;
@@ -171,6 +173,7 @@ public sealed class TemplateService(
                 Id = f.Number, SignerKey = keys[f.RoleNumber], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
                 X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
                 DateFormat = f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null,
+                DocumentTagId = TemplateTags.TagOf(f.AdditionalInfo)?.Id,
             });
         foreach (var m in t.MergeFields.OrderBy(m => m.Number))
             d.Layout.Fields.Add(new DraftField
@@ -199,6 +202,8 @@ public sealed class TemplateService(
             t.IsOrdered = order != SigningOrder.AllAtOnce;
             t.Message = Requests.SenderMessage.Clean(d.Message);
             t.ModifiedAt = clock.GetUtcNow();
+            // A field made from a text tag keeps its tag (the editor's fields carry their number as Id; new ones have none).
+            var tagOf = t.Fields.ToDictionary(f => f.Number, f => TemplateTags.TagOf(f.AdditionalInfo));
             db.RemoveRange(t.Roles);
             db.RemoveRange(t.Fields);
             db.RemoveRange(t.MergeFields);
@@ -214,7 +219,7 @@ public sealed class TemplateService(
             }));
             var roleOf = roles.ToDictionary(x => x.r.Key, x => x.n);
             var number = 1;
-            t.Fields.AddRange(d.RoleFields.Select(f => ToEntity(f, number++, roleOf[f.SignerKey])));
+            t.Fields.AddRange(d.RoleFields.Select(f => ToEntity(f, number++, roleOf[f.SignerKey], f.Id > 0 ? tagOf.GetValueOrDefault(f.Id) : null)));
             t.MergeFields.AddRange(d.MergeFields.Select(f => new MergeField
             {
                 Number = number++, Label = f.Label!.Trim(), Required = f.Required, Type = f.Type, PageNumber = f.PageNumber,
@@ -287,6 +292,7 @@ public sealed class TemplateService(
             {
                 OwnerId = ownerId, Name = t.DocumentName, BlobKey = key, Sha256 = key, SizeBytes = blobs.Length(key),
                 PageCount = t.PageCount, Pages = [.. t.Pages], CreatedAt = now, ModifiedAt = now,
+                TextTags = TemplateTags.TagsOf(t), // their text is erased when the request is sealed
                 DeletedAt = now, // the request's own copy: not part of the library
             };
             db.Documents.Add(doc);
@@ -329,6 +335,7 @@ public sealed class TemplateService(
         d.Options.OrderGroups = order == SigningOrder.InGroups;
         d.Signers.Clear();
         d.Fields.Clear();
+        d.TextTags = []; // the template's own fields stand for its tags (made from them at creation, as edited since)
         var keys = new Dictionary<int, Guid>();
         foreach (var role in t.Roles.OrderBy(r => r.Number))
         {
@@ -347,8 +354,9 @@ public sealed class TemplateService(
                 SignerKey = keys[f.RoleNumber], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
                 X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
                 DateFormat = f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null,
+                DocumentTagId = TemplateTags.TagOf(f.AdditionalInfo)?.Id,
             });
-        return null;
+        return Requests.TextTags.Prefill(d, use.Prefills); // prefill_tags: values for the fields made from text tags
     }
 
     /// <summary>The blob key of the request's PDF: the template's own when there is nothing to stamp or decrypt.</summary>
@@ -428,13 +436,11 @@ public sealed class TemplateService(
         };
     }
 
-    private static TemplateField ToEntity(DraftField f, int number, int role) => new()
+    private static TemplateField ToEntity(DraftField f, int number, int role, TextTag? tag) => new()
     {
         Number = number, RoleNumber = role, Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
         X = f.X, Y = f.Y, Width = f.Width, Height = f.Height,
-        AdditionalInfo = f.Type == FieldType.Date && f.DateFormat is { } format // none: the signer's locale
-            ? System.Text.Json.JsonSerializer.Serialize(new { format })
-            : "{}",
+        AdditionalInfo = TemplateTags.Info(f.Type == FieldType.Date ? f.DateFormat : null, tag), // no format: the signer's locale
     };
 
     /// <summary>A role's colour in the seed's text form (<c>[r, g, b, 0.35]</c>), the same colour the editor shows.</summary>

@@ -29,6 +29,8 @@ public sealed class TemplateUse
     public List<MergeValue> MergeValues { get; set; } = [];
     /// <summary>The request's options (reminders, expiry, redirects, colour, … — the use page's panel or the API's Box names); null: the defaults.</summary>
     public Requests.RequestOptions? Options { get; set; }
+    /// <summary>Box <c>prefill_tags</c>: values for the fields made from the template PDF's text tags (<see cref="TemplateTags"/>).</summary>
+    public List<Requests.TagPrefill> Prefills { get; set; } = [];
     /// <summary>Password of a password-protected template PDF (seed: <c>file_password</c>); never stored.</summary>
     public string? FilePassword { get; set; }
 }
