@@ -127,7 +127,7 @@ public sealed class TemplateService(
             var t = NewTemplate(ownerId, doc);
             t.Name = draft.Name;
             t.IsOrdered = draft.IsOrdered;
-            t.Message = Requests.SenderMessage.Clean(draft.Message);
+            t.Message = Requests.SenderMessage.AsTyped(draft.Message);
             var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
             var kinds = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Role);
             foreach (var (k, n) in roles) t.Roles.Add(new TemplateRole { Number = n, Name = $"Signer {n}", Color = SeedColor(n - 1), Kind = kinds[k] });
@@ -189,7 +189,7 @@ public sealed class TemplateService(
             if (Requests.SenderMessage.Problem(d.Message) is { } refused) throw AppException.BadRequest(refused);
             t.Name = DisplayNames.Clean(d.Name);
             t.IsOrdered = d.IsOrdered;
-            t.Message = Requests.SenderMessage.Clean(d.Message);
+            t.Message = Requests.SenderMessage.AsTyped(d.Message);
             t.ModifiedAt = clock.GetUtcNow();
             db.RemoveRange(t.Roles);
             db.RemoveRange(t.Fields);
