@@ -265,9 +265,29 @@ public class SignerEditorTests : ComponentTestBase
         var d = NewDraft();
         var cut = RenderEditor(d);
 
-        cut.Find("textarea#request-message").Change("  Please sign by Friday.  ");
+        cut.Find("textarea#request-message").Input("  Please sign by Friday.  ");
+        Assert.Null(d.Message); // typing only previews; the draft takes the text when the box is left
+        Assert.Equal(0, _changed);
+        cut.Find("textarea#request-message").Blur();
 
         Assert.Equal("Please sign by Friday.", d.Message);
         Assert.Equal(1, _changed);
+    }
+
+    [Fact]
+    public void The_preview_under_the_message_box_follows_typing_and_explains_a_refused_tag()
+    {
+        var d = NewDraft();
+        var cut = RenderEditor(d);
+
+        cut.Find("textarea#request-message").Input("A & B <b>x</b> https://x.test");
+        var shown = cut.Find("#request-message-preview [data-testid=sender-message]");
+        Assert.Equal("A &amp; B <b>x</b> <a href=\"https://x.test\">https://x.test</a>", shown.InnerHtml);
+        cut.Find("textarea#request-message").Blur();
+        Assert.Equal("A & B <b>x</b> https://x.test", d.Message); // the draft keeps exactly what was typed
+
+        cut.Find("textarea#request-message").Input("Hi <script>alert(1)</script>");
+        Assert.Contains("<script>", cut.Find("#request-message-preview-problem").TextContent);
+        Assert.Empty(cut.FindAll("#request-message-preview [data-testid=sender-message]"));
     }
 }

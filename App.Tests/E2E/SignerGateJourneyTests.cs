@@ -84,6 +84,83 @@ public partial class SignerGateJourneyTests(ITestOutputHelper output)
             types.Where(t => t is "password_failed" or "password_verified" or "phone_code_sent" or "phone_verified" or "viewed" or "consented" or "signed"));
     }
 
+    [Fact]
+    public async Task The_sender_sets_a_new_password_from_the_request_page_and_a_locked_link_opens_with_it()
+    {
+        const string sender = "sid.sender@example.com";
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["ESign__RequireConfirmedAccount"] = "false" });
+        await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        var page = browser.Page;
+        await Steps.RegisterAsync(page, sender, "Sid", "Sender");
+        await Assertions.Expect(page.GetByText("Signature requests")).ToBeVisibleAsync();
+
+        var keyOutput = await app.RunCommandAsync("apikey", "create", "--email", sender, "--name", "reset");
+        var key = keyOutput.Split('\n').Select(l => l.Trim()).Last(l => l.StartsWith("esk_", StringComparison.Ordinal));
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var fileId = (await JsonOf(await api.PostAsync("/v1/files/original/", new MultipartFormDataContent
+        {
+            { new StringContent("Locked.pdf"), "name" },
+            { new ByteArrayContent(TestPdf.Pages(1)) { Headers = { ContentType = new("application/pdf") } }, "file", "Locked.pdf" },
+        }))).GetProperty("id").GetInt32();
+        var requestId = (await JsonOf(await api.PostAsJsonAsync("/v1/files/pending/fields/", new
+        {
+            original_file_id = fileId, name = "Locked contract", is_ordered = true,
+            recipients = new[] { new { email = Signer, first_name = "Greta", last_name = "Gated", password = "tulip 42" } },
+            fields_payload = new[] { new { email = Signer, type = "signature", required = true, page_number = 1, x = 72, y = 80, width = 180, height = 48, additional_info = new { } } },
+        }))).GetProperty("pending_file_id").GetInt32();
+        var outbox = Path.Combine(app.DataDir, "outbox");
+        var link = await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(outbox)
+            ? Directory.GetFiles(outbox, "*.eml").Select(f => SignLink().Match(BodyOf(f))).FirstOrDefault(m => m.Success)?.Value
+            : null), 60);
+
+        // The signer locks the link with five wrong passwords.
+        var signerContext = await browser.NewContextAsync();
+        var signer = await signerContext.NewPageAsync();
+        await signer.GotoAsync(link);
+        await Steps.WaitInteractiveAsync(signer);
+        for (var i = 1; i <= 5; i++)
+        {
+            await Assertions.Expect(signer.Locator("#signer-gate")).ToHaveAttributeAsync("data-step", "Password");
+            await signer.Locator("#gate-password").FillAsync("wrong " + i);
+            await signer.Locator("#gate-password-submit").ClickAsync();
+            if (i < 5) await Assertions.Expect(signer.Locator("#gate-error")).ToContainTextAsync($"Attempts left: {5 - i}");
+        }
+        await Assertions.Expect(signer.Locator("#signer-gate")).ToHaveAttributeAsync("data-step", "Locked");
+
+        // The request page says so; the sender sets a new password (typed twice; a mismatch is refused in the dialog).
+        await page.GotoAsync($"/requests/{requestId}");
+        await Steps.WaitInteractiveAsync(page);
+        var row = page.Locator($".recipient-line[data-email='{Signer}']");
+        await Assertions.Expect(row.Locator(".password-locked")).ToHaveTextAsync("Locked (too many wrong passwords)");
+        await row.Locator("button[id^='set-password-']").ClickAsync();
+        await page.Locator("#new-signer-password").FillAsync("daisy 77");
+        await page.Locator("#new-signer-password-again").FillAsync("daisy 78");
+        await page.Locator("#new-signer-password-save").ClickAsync();
+        await Assertions.Expect(page.Locator("#new-signer-password-error")).ToContainTextAsync("not the same");
+        await page.Locator("#new-signer-password-again").FillAsync("daisy 77");
+        await page.Locator("#new-signer-password-save").ClickAsync();
+        await Assertions.Expect(row.Locator(".password-locked")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-event=signer_password_set]")).ToHaveCountAsync(1);
+
+        // The old password fails, the new one opens the document.
+        await signer.GotoAsync(link);
+        await Steps.WaitInteractiveAsync(signer);
+        await Assertions.Expect(signer.Locator("#signer-gate")).ToHaveAttributeAsync("data-step", "Password");
+        await signer.Locator("#gate-password").FillAsync("tulip 42");
+        await signer.Locator("#gate-password-submit").ClickAsync();
+        await Assertions.Expect(signer.Locator("#gate-error")).ToContainTextAsync("Attempts left: 4");
+        await signer.Locator("#gate-password").FillAsync("daisy 77");
+        await signer.Locator("#gate-password-submit").ClickAsync();
+        await SigningJourneyTests.ConsentAsync(signer);
+        await Assertions.Expect(signer.Locator(".pdf-page canvas").First).ToBeVisibleAsync();
+
+        var types = AuditTypes(app);
+        output.WriteLine(string.Join(", ", types));
+        Assert.Equal(["password_failed", "password_failed", "password_failed", "password_failed", "password_failed", "signer_password_set", "password_failed", "password_verified"],
+            types.Where(t => t.StartsWith("password_", StringComparison.Ordinal) || t == "signer_password_set"));
+    }
+
     /// <summary>The types of every audit event, in order (one request in this app).</summary>
     private static List<string> AuditTypes(AppProcess app)
     {

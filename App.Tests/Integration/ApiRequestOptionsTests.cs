@@ -168,6 +168,24 @@ public class ApiRequestOptionsTests : IClassFixture<ESignAppFactory>
     }
 
     [Fact]
+    public async Task The_message_is_stored_as_sent_and_echoed_cleaned()
+    {
+        const string sent = "A & B <b>x</b> https://x.test";
+        var (owner, client, fileId) = await SenderAsync();
+        var body = Body(fileId);
+        body["email_message"] = sent;
+        body["fields_payload"] = new[]
+        {
+            new { email = "jack@company.com", type = "signature", required = true, page_number = 1, x = 72, y = 72, width = 160, height = 48, additional_info = new { } },
+        };
+        var id = (await JsonAsync(await client.PostAsJsonAsync("/v1/files/pending/fields/", body))).GetProperty("pending_file_id").GetInt32();
+        var p = await JsonAsync(await client.GetAsync($"/v1/files/pending/{id}/"));
+        Assert.Equal("A &amp; B <b>x</b> <a href=\"https://x.test\">https://x.test</a>", p.GetProperty("email_message").GetString());
+        await using var db = await Db.CreateDbContextAsync();
+        Assert.Equal(sent, await db.Requests.Where(r => r.Id == id && r.OwnerId == owner).Select(r => r.Message).SingleAsync());
+    }
+
+    [Fact]
     public async Task Options_in_a_form_body_arrive_as_text_and_mean_the_same()
     {
         var (owner, client, fileId) = await SenderAsync();

@@ -96,14 +96,17 @@ public class SignerGateTests(GateApp world) : IClassFixture<GateApp>
 
         // The sender sets a new password: the lock is gone, the new password opens the document.
         var (owner, recipientId) = await OwnerAndRecipientAsync(id);
-        await Assert.ThrowsAsync<AppException>(() => App.Get<SignerPasswordReset>().SetAsync("someone-else", id, recipientId, "new secret"));
-        await App.Get<SignerPasswordReset>().SetAsync(owner, id, recipientId, "new secret");
+        await Assert.ThrowsAsync<AppException>(() => App.Get<SignerPasswordReset>().SetAsync("someone-else", id, recipientId, "new secret", Actor));
+        await App.Get<SignerPasswordReset>().SetAsync(owner, id, recipientId, "new secret", Actor);
         state = await Gates.CheckAsync(token, null, null);
         Assert.Equal(GateStep.Password, state.Step);
         state = await Gates.VerifyPasswordAsync(token, "new secret", state.Grant, null, Actor);
         Assert.Equal(GateStep.Open, state.Step);
         Assert.True(await Gates.IsOpenAsync(token, state.Grant));
         Assert.Contains(await EventsAsync(id), e => e.Type == AuditEventType.PasswordVerified);
+        var set = Assert.Single(await EventsAsync(id), e => e.Type == AuditEventType.SignerPasswordSet);
+        Assert.True(JsonDocument.Parse(set.Data).RootElement.GetProperty("unlocked").GetBoolean());
+        Assert.DoesNotContain("new secret", set.Data); // the password itself is never recorded
     }
 
     [Fact]

@@ -42,13 +42,42 @@ public class SignerLookFlowTests : IClassFixture<ESignAppFactory>
         };
         await s.SendAsync(false, email);
 
+        // Stored as typed (the message box shows the sender's own text again); cleaned in the mail.
         var stored = (await s.LoadAsync()).Message;
-        Assert.Equal("Hello <b>Una</b>,\nsee <a href=\"https://example.com/q3\">https://example.com/q3</a> now", stored);
+        Assert.Equal("Hello <b>Una</b>,\nsee https://example.com/q3 <span style=\"color:red\">now</span>", stored);
         var mail = await Poll.UntilAsync(() => Task.FromResult(MailTo(email)), 60);
         Assert.Equal("Q3 contract: please sign", mail.Subject);
-        Assert.Contains(stored!, mail.HtmlBody);
+        Assert.Contains("Hello <b>Una</b>,\nsee <a href=\"https://example.com/q3\">https://example.com/q3</a> now", mail.HtmlBody);
         Assert.Contains("Hello Una,\nsee https://example.com/q3 now", mail.TextBody.Replace("\r\n", "\n"));
         Assert.DoesNotContain("<b>", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task The_message_box_gets_back_what_was_typed_and_the_mail_gets_it_cleaned()
+    {
+        const string typed = "A & B <b>x</b> https://x.test";
+        var email = $"rio-{Guid.NewGuid():N}@example.com";
+        // Save the draft and reload it (what the prepare page's message box shows): exactly the sender's text, no &amp;,
+        // no link they never typed.
+        var owner = await _app.CreateUserAsync($"box-{Guid.NewGuid():N}@example.com");
+        var doc = await _app.Get<DocumentService>().ImportAsync(owner, "Contract.pdf", new MemoryStream(TestPdf.Pages(1)), false);
+        var requests = _app.Get<RequestService>();
+        var id = await requests.CreateDraftAsync(owner, doc.Id, Someone);
+        var draft = await requests.LoadDraftAsync(owner, id);
+        Assert.Null(DraftEditor.SetMessage(draft, typed));
+        await requests.SaveDraftAsync(owner, draft);
+        Assert.Equal(typed, (await requests.LoadDraftAsync(owner, id)).Message);
+
+        var s = new SigningScenario(_app) { Configure = d => Assert.Null(DraftEditor.SetMessage(d, typed)) };
+        await s.SendAsync(false, email);
+        const string cleaned = "A &amp; B <b>x</b> <a href=\"https://x.test\">https://x.test</a>";
+        var mail = await Poll.UntilAsync(() => Task.FromResult(MailTo(email)), 60);
+        Assert.Contains(cleaned, mail.HtmlBody);
+        Assert.Contains("A & B x https://x.test", mail.TextBody);
+        // The signer's page and the request page render the same cleaned HTML from the typed text.
+        var session = await s.Signing.OpenAsync(await s.TokenOfAsync(email), Someone);
+        Assert.Equal(cleaned, SenderMessage.Clean(session.SenderMessage));
+        Assert.Equal(typed, (await s.Requests.GetDetailAsync(s.Owner, s.RequestId)).Message);
     }
 
     [Fact]

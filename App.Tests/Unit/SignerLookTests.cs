@@ -116,6 +116,22 @@ public class SignerLookTests
     }
 
     [Fact]
+    public void A_message_is_stored_as_typed_and_cleaned_when_shown()
+    {
+        const string typed = "  A & B <b>x</b> https://x.test\n";
+        Assert.Null(SenderMessage.Problem(typed));
+        Assert.Equal("A & B <b>x</b> https://x.test", SenderMessage.AsTyped(typed));
+        Assert.Equal("A &amp; B <b>x</b> <a href=\"https://x.test\">https://x.test</a>", SenderMessage.Clean(SenderMessage.AsTyped(typed)));
+        Assert.Null(SenderMessage.AsTyped(" \n "));
+    }
+
+    [Theory] // rows saved before messages were stored as typed hold cleaned HTML: shown exactly as before
+    [InlineData("A &amp; B <b>x</b> <a href=\"https://x.test\">https://x.test</a>")]
+    [InlineData("Hello <b>Una</b>,\nsee <a href=\"https://example.com/q3\">https://example.com/q3</a> now")]
+    [InlineData("See <a href=\"https://example.com/terms?a=1&amp;b=2\">https://example.com/terms?a=1&amp;b=2</a>.")]
+    public void An_already_cleaned_message_cleans_to_itself(string stored) => Assert.Equal(stored, SenderMessage.Clean(stored));
+
+    [Fact]
     public void A_blank_message_is_none() => Assert.Null(SenderMessage.Clean("  \n "));
 
     [Theory]

@@ -49,7 +49,8 @@ public sealed record PendingFileDto(
             RequestWorkflow.InOrder(r).Select(x => RecipientDto.Of(x, full)).ToList(),
             WireNames.Of(r.Status))
         {
-            EmailSubject = r.EmailSubject, EmailMessage = r.Message, AreRemindersEnabled = r.RemindersEnabled,
+            // email_message: stored as typed, echoed cleaned (Box: "the field is cleaned through sanitization").
+            EmailSubject = r.EmailSubject, EmailMessage = Requests.SenderMessage.Clean(r.Message), AreRemindersEnabled = r.RemindersEnabled,
             AreTextSignaturesEnabled = r.TextSignaturesEnabled, SignatureColor = WireNames.Of(r.SignatureColor ?? Domain.SignatureColor.Black),
             DaysValid = r.DaysValid, RedirectUrl = r.RedirectUrl, DeclinedRedirectUrl = r.DeclinedRedirectUrl, ExternalId = r.ExternalId,
             IsDocumentPreparationNeeded = r.PreparationNeeded, IsPhoneVerificationRequiredToView = r.PhoneVerificationRequired,

@@ -162,7 +162,7 @@ public static class TemplateEndpoints
 public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, string Message, TemplateMetadataDto Metadata, long ModifiedTime, string Name)
 {
     public static TemplateDto Of(Template t) => new(
-        ApiJson.Epoch(t.CreatedAt), t.Id, t.IsOrdered, t.Message ?? "",
+        ApiJson.Epoch(t.CreatedAt), t.Id, t.IsOrdered, Requests.SenderMessage.Clean(t.Message) ?? "", // cleaned, as Box echoes it
         new TemplateMetadataDto(
             t.Fields.OrderBy(f => f.Number).Select(f => new TemplateFieldDto(
                 f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) ?? "" : "", f.Number, f.Required, f.RoleNumber, WireNames.Of(f.Type))).ToList(),

@@ -27,6 +27,8 @@ public enum AuditEventType
     PhoneCodeSent,
     PhoneCodeFailed,
     PhoneVerified,
+    /// <summary>The sender set a new password for a signer's link (or removed it); a locked link opens again.</summary>
+    SignerPasswordSet,
 }
 
 /// <summary>The one place an audit event type is named: as stored (and hashed) and as a person reads it.</summary>
@@ -58,6 +60,7 @@ public static class AuditEventTypes
         AuditEventType.PhoneCodeSent => "phone_code_sent",
         AuditEventType.PhoneCodeFailed => "phone_code_failed",
         AuditEventType.PhoneVerified => "phone_verified",
+        AuditEventType.SignerPasswordSet => "signer_password_set",
     };
 
     /// <summary>The words for an event on the request page's history and in the audit trail PDF.</summary>
@@ -81,6 +84,7 @@ public static class AuditEventTypes
         AuditEventType.PhoneCodeSent => "SMS code sent",
         AuditEventType.PhoneCodeFailed => "Wrong SMS code given",
         AuditEventType.PhoneVerified => "Phone verified by SMS code",
+        AuditEventType.SignerPasswordSet => "New signer password set by the sender",
     };
 
     private static readonly Dictionary<string, AuditEventType> ByStoredName = All.ToDictionary(t => t.StoredName(), StringComparer.Ordinal);

@@ -168,7 +168,7 @@ public sealed class RequestService(
             r.Name = DisplayNames.Clean(draft.Name);
             r.IsOrdered = draft.IsOrdered || draft.Options.OrderGroups;
             r.EmbeddedSigning = draft.EmbeddedSigning;
-            r.Message = SenderMessage.Clean(draft.Message); // what is stored is what is sent
+            r.Message = SenderMessage.AsTyped(draft.Message); // as typed; cleaned where it is shown
             r.Cc = [.. draft.Cc];
             RequestOptionMapping.Store(draft.Options, r);
             await Folders.FolderService.EnsureOwnedAsync(db, ownerId, r.FolderId, ct); // a destination is one of the owner's folders

@@ -5,8 +5,9 @@ using Ganss.Xss;
 namespace ESignWeb.Requests;
 
 /// <summary>
-/// The sender's message to the signers (<c>email_message</c>): a little HTML, cleaned once when it is saved, so what
-/// is stored is what the invitation mail and the signer's page show. Kept: the seed's tags (a, abbr, acronym, b,
+/// The sender's message to the signers (<c>email_message</c>): a little HTML. It is stored as the sender typed it
+/// (<see cref="AsTyped"/>), so the message box shows their own text again after a reload, and cleaned each time it is
+/// shown (<see cref="Clean"/>: invitation and CC mail, signer's page, request page, preview, API echo). Kept: the seed's tags (a, abbr, acronym, b,
 /// blockquote, code, em, i, ul, li, ol, strong) and <c>href</c> on <c>a</c> with an http, https or mailto URL; plain
 /// http(s) URLs in the text become links. Everything else is cleaned away silently (other tags keep their text) —
 /// except active content, which is refused with a precise message (<see cref="Problem"/>): script, style and other
@@ -48,12 +49,34 @@ public static class SenderMessage
         return null;
     }
 
-    /// <summary>The message as it is stored and sent: cleaned HTML (null when blank). Call <see cref="Problem"/> first.</summary>
+    /// <summary>
+    /// The message as it is stored: the sender's text, trimmed (null when blank). Call <see cref="Problem"/> first: a
+    /// message with active content is refused, never stored. Rows saved before this rule hold cleaned HTML, which
+    /// <see cref="Clean"/> leaves as it is (cleaning is idempotent).
+    /// </summary>
+    public static string? AsTyped(string? message) => string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+
+    /// <summary>The message as it is shown and sent: cleaned HTML (null when blank). Call <see cref="Problem"/> first.</summary>
     public static string? Clean(string? message)
     {
         if (string.IsNullOrWhiteSpace(message)) return null;
         var html = Sanitizer().Sanitize(message.Trim());
         return string.IsNullOrWhiteSpace(html) ? null : html;
+    }
+
+    /// <summary>
+    /// What the prepare and template pages show under the message box while the sender types: the cleaned HTML the
+    /// signers will get, or why the message is refused, and the tags that are cleaned away (their text stays).
+    /// </summary>
+    public static MessagePreview Preview(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return new MessagePreview(null, null, []);
+        if (Problem(message) is { } problem) return new MessagePreview(null, problem, []);
+        var document = new HtmlParser().ParseDocument("<!DOCTYPE html><html><body></body></html>");
+        var dropped = new HtmlParser().ParseFragment(message, document.Body!).SelectMany(Descendants)
+            .Select(e => e.LocalName).Where(t => !AllowedTags.Contains(t, StringComparer.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return new MessagePreview(Clean(message), null, dropped);
     }
 
     /// <summary>The cleaned message as plain text (the mail's text part): links as "text (URL)", list items on their own lines.</summary>
@@ -167,3 +190,7 @@ public static class SenderMessage
         return http < 0 ? https : https < 0 ? http : Math.Min(http, https);
     }
 }
+
+/// <summary>The live preview of a message (<see cref="SenderMessage.Preview"/>): <see cref="Html"/> as signers get it, or
+/// the <see cref="Problem"/> that refuses it; <see cref="Dropped"/> names the tags cleaned away.</summary>
+public sealed record MessagePreview(string? Html, string? Problem, IReadOnlyList<string> Dropped);

@@ -43,6 +43,9 @@ public sealed class SignerVerification(
 {
     public const int MaxPasswordFailures = 5;
     public const int MaxCodeFailures = 5;
+
+    /// <summary>The link has a password and too many wrong ones were given: only a new password from the sender opens it.</summary>
+    public static bool IsPasswordLocked(Recipient who) => who.PasswordHash is not null && who.PasswordFailures >= MaxPasswordFailures;
     /// <summary>How long a grant lasts (the signer's page uses it for as long as it is open).</summary>
     public static readonly TimeSpan GrantLifetime = TimeSpan.FromHours(8);
 
@@ -231,7 +234,7 @@ public sealed class SignerVerification(
         }
         if (who.PasswordHash is not null && !passed.HasFlag(Passed.Password))
         {
-            return who.PasswordFailures >= MaxPasswordFailures
+            return IsPasswordLocked(who)
                 ? new GateState(GateStep.Locked, Grant(who, passed, now), who.Email)
                 : new GateState(GateStep.Password, Grant(who, passed, now), who.Email, AttemptsLeft: MaxPasswordFailures - who.PasswordFailures);
         }

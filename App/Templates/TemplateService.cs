@@ -128,7 +128,7 @@ public sealed class TemplateService(
         {
             var t = NewTemplate(ownerId, doc);
             t.Name = draft.Name;
-            t.Message = Requests.SenderMessage.Clean(draft.Message);
+            t.Message = Requests.SenderMessage.AsTyped(draft.Message);
             var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
             var kinds = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Role);
             var groups = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Order);
@@ -200,7 +200,7 @@ public sealed class TemplateService(
             var order = TemplateEditor.OrderOf(d);
             t.Name = DisplayNames.Clean(d.Name);
             t.IsOrdered = order != SigningOrder.AllAtOnce;
-            t.Message = Requests.SenderMessage.Clean(d.Message);
+            t.Message = Requests.SenderMessage.AsTyped(d.Message);
             t.ModifiedAt = clock.GetUtcNow();
             // A field made from a text tag keeps its tag (the editor's fields carry their number as Id; new ones have none).
             var tagOf = t.Fields.ToDictionary(f => f.Number, f => TemplateTags.TagOf(f.AdditionalInfo));

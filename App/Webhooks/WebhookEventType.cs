@@ -58,5 +58,6 @@ public static class WebhookEventTypes
         AuditEventType.InPerson => null,
         AuditEventType.PasswordFailed or AuditEventType.PasswordVerified or AuditEventType.PhoneCodeSent
             or AuditEventType.PhoneCodeFailed or AuditEventType.PhoneVerified => null,
+        AuditEventType.SignerPasswordSet => null,
     };
 }
