@@ -16,7 +16,7 @@ public static class ApiEndpoints
 
     public static void MapESignApi(this WebApplication app)
     {
-        var v1 = ApiGroup(app, "/v1", "SignEasy v1");
+        var v1 = app.MapApiGroup("/v1", ApiFamilies.SignEasy, "SignEasy v1");
 
         v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
 
@@ -32,23 +32,7 @@ public static class ApiEndpoints
         v1.MapTemplates();
         Webhooks.CallbackUrlEndpoints.MapCallbackUrls(v1);
 
-        ApiGroup(app, "/v2", "SignEasy v2").MapEmbeddedSending();
-    }
-
-    /// <summary>An API version's group: API-key auth, per-key rate limits, refusals in the seed's error shape.</summary>
-    private static RouteGroupBuilder ApiGroup(WebApplication app, string prefix, string tag) =>
-        app.MapGroup(prefix)
-            .RequireAuthorization(Policy)
-            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
-            .AddEndpointFilter(RefusalsAsErrors)
-            .DisableAntiforgery()
-            .WithTags(tag);
-
-    /// <summary>A service refusal (<see cref="AppException"/>) becomes the seed's error shape; nothing else is caught.</summary>
-    private static async ValueTask<object?> RefusalsAsErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try { return await next(context); }
-        catch (AppException ex) { return ApiJson.From(ex); }
+        app.MapApiGroup("/v2", ApiFamilies.SignEasy, "SignEasy v2").MapEmbeddedSending();
     }
 
     private static string Owner(ClaimsPrincipal user) => user.UserId();

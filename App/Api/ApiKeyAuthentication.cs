@@ -8,7 +8,7 @@ namespace ESignWeb.Api;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>, or Basic with the key as user name and an empty password (as Dropbox Sign
-/// accepts). Missing or bad credentials answer 401 in the seed's error shape.
+/// accepts). Missing or bad credentials answer 401 in the API family's error shape.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
@@ -57,11 +57,13 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await ApiJson.WriteAsync(Context, ApiErrorCode.InvalidToken, "");
+        await FamilyOf(Context).WriteErrorAsync(Context, ApiErrorCode.InvalidToken, "");
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        await ApiJson.WriteAsync(Context, ApiErrorCode.UnauthorizedResource, "");
+        await FamilyOf(Context).WriteErrorAsync(Context, ApiErrorCode.UnauthorizedResource, "");
     }
+
+    private static ApiFamily FamilyOf(HttpContext http) => ApiFamilies.Of(http.Request.Path) ?? ApiFamilies.SignEasy;
 }

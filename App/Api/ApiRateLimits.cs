@@ -55,7 +55,7 @@ public sealed class ApiRateLimits : IDisposable
         if (!granted)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString();
-            return ApiJson.Error(ApiErrorCode.RateLimitExceeded, $"More than {_limit} requests a minute with this key; try again after the window resets.");
+            return (ApiFamilies.Of(http.Request.Path) ?? ApiFamilies.SignEasy).Error(http, ApiErrorCode.RateLimitExceeded, $"More than {_limit} requests a minute with this key; try again after the window resets.");
         }
         return await next(context);
     }

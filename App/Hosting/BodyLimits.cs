@@ -134,9 +134,9 @@ public static class BodyLimits
     private static async Task RefuseAsync(HttpContext ctx, ApiErrorCode code, string message)
     {
         ctx.Response.Clear();
-        if (ctx.Request.Path.StartsWithSegments("/v1") || ctx.Request.Path.StartsWithSegments("/v2"))
+        if (ApiFamilies.Of(ctx.Request.Path) is { } family)
         {
-            await ApiJson.WriteAsync(ctx, code, message);
+            await family.WriteErrorAsync(ctx, code, message);
             return;
         }
         ctx.Response.StatusCode = code.Status();

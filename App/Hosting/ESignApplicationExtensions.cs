@@ -27,11 +27,11 @@ public static class ESignApplicationExtensions
         }
         app.UseESignThrottling();       // per client IP, before anything looks a token up
         app.UseESignSecurityHeaders();  // CSP, framing, HSTS and Secure cookies (after the error handler: its re-run keeps them)
-        // API paths answer with and without a trailing slash (SignEasy clients send both).
+        // SignEasy paths answer with and without a trailing slash (its clients send both).
         app.Use(async (ctx, next) =>
         {
             var path = ctx.Request.Path.Value;
-            if (path is { Length: > 4 } && path.EndsWith('/') && (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal)))
+            if (path is { Length: > 4 } && path.EndsWith('/') && Api.ApiFamilies.Of(ctx.Request.Path) is { TrailingSlashOptional: true })
                 ctx.Request.Path = path.TrimEnd('/');
             await next();
         });
@@ -41,7 +41,7 @@ public static class ESignApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         // Status-code pages are for people; the API answers in JSON.
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/v1") && !ctx.Request.Path.StartsWithSegments("/v2"),
+        app.UseWhen(ctx => Api.ApiFamilies.Of(ctx.Request.Path) is null,
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
 
@@ -63,6 +63,7 @@ public static class ESignApplicationExtensions
         MapSigningEndpoints(app);
         Localization.SignerLocalization.MapSignerLanguageEndpoint(app);
         Api.ApiEndpoints.MapESignApi(app);
+        Api.Box.BoxEndpoints.MapBoxApi(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>

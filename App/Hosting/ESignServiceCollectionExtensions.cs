@@ -170,7 +170,7 @@ public static class ESignServiceCollectionExtensions
         services.AddOpenApi("v1", o =>
         {
             // Only the REST API belongs in the document (not the app's own page endpoints).
-            o.ShouldInclude = d => d.RelativePath is { } p && (p.StartsWith("v1/", StringComparison.Ordinal) || p.StartsWith("v2/", StringComparison.Ordinal));
+            o.ShouldInclude = d => d.RelativePath is { } p && Api.ApiFamilies.Of(new PathString("/" + p)) is not null;
             o.AddDocumentTransformer((doc, _, _) =>
             {
                 doc.Info.Title = "ESignWeb API (SignEasy v1 compatible)";
