@@ -304,6 +304,27 @@ public class BoxFilesApiTests : IClassFixture<ESignAppFactory>
     }
 
     [Fact]
+    public async Task A_gzip_compressed_file_part_is_imported_as_its_PDF_and_a_broken_gzip_is_refused()
+    {
+        var (_, client) = await ClientAsync();
+        var pdf = TestPdf.Pages(1);
+        using var packed = new MemoryStream();
+        await using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            await gz.WriteAsync(pdf);
+        var r = await client.PostAsync("/api/2.0/files/content", BoxUpload(Attributes("Packed.pdf", "0"), packed.ToArray()));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var file = (await JsonAsync(r)).GetProperty("entries")[0];
+        var bytes = await client.GetByteArrayAsync($"/2.0/files/{file.GetProperty("id").GetString()}/content");
+        Assert.StartsWith("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal(Sha1(bytes), file.GetProperty("sha1").GetString());
+
+        byte[] broken = [0x1F, 0x8B, 0x08, 0x00, 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01, 0x02];
+        await AssertBoxErrorAsync(await client.PostAsync("/api/2.0/files/content", BoxUpload(Attributes("Broken.pdf", "0"), broken)),
+            HttpStatusCode.BadRequest, "bad_request");
+        Assert.Equal(1, (await JsonAsync(await client.GetAsync("/2.0/folders/0"))).GetProperty("item_collection").GetProperty("total_count").GetInt32());
+    }
+
+    [Fact]
     public void Mini_file_objects_carry_the_version_in_etag_sequence_and_version_id()
     {
         var one = ESignWeb.Api.Box.BoxFileDto.Mini(ESignWeb.Api.Box.BoxFileKind.SignCopy, 12, "a.pdf", "ab", 1);
