@@ -83,6 +83,18 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             var e = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal("unauthorized_resource", e.GetProperty("error_code").GetString());
         }
+        // The Box family: the same objects by their Box ids answer Box's 404 not_found.
+        var boxCalls = new (HttpMethod Method, string Path)[]
+        {
+            (HttpMethod.Get, $"/2.0/sign_requests/{open.RequestId}"),
+            (HttpMethod.Get, $"/2.0/sign_requests/{done.RequestId}"),
+            (HttpMethod.Post, $"/2.0/sign_requests/{open.RequestId}/cancel"),
+            (HttpMethod.Post, $"/2.0/sign_requests/{open.RequestId}/resend"),
+        };
+        foreach (var (method, path) in boxCalls)
+            await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path)), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync("/2.0/sign_requests")).RootElement.GetProperty("entries").GetArrayLength());
+
         // The audit trail endpoint answers in its own seed shape.
         var trail = await attacker.GetAsync($"/v1/audit-trail/{signedId}");
         Assert.Equal(HttpStatusCode.Unauthorized, trail.StatusCode);
