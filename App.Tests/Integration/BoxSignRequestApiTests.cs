@@ -509,7 +509,9 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         {
             var content = await s.Client.GetAsync($"/2.0/files/{file.GetProperty("id").GetString()}/content");
             Assert.Equal(HttpStatusCode.OK, content.StatusCode);
-            Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await content.Content.ReadAsByteArrayAsync())[..4]));
+            var bytes = await content.Content.ReadAsByteArrayAsync();
+            Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(bytes[..4]));
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(bytes)), file.GetProperty("sha1").GetString());
         }
         Assert.All(o.GetProperty("signers").EnumerateArray().Skip(1), x => Assert.Equal("signed", x.GetProperty("signer_decision").GetProperty("type").GetString()));
         var bobDate = o.GetProperty("signers")[2].GetProperty("inputs").EnumerateArray().Single(i => i.GetProperty("type").GetString() == "date");

@@ -43,9 +43,14 @@ public sealed record BoxSignFiles(IReadOnlyList<BoxFileMini> Files, bool IsReady
 /// <param name="FolderName">The name of the request's folder (null: the root).</param>
 /// <param name="Prefills">The create's <c>prefill_tags</c> (recorded in its "created" audit event).</param>
 /// <param name="EmbedUrls">Per recipient id, a fresh embedded signing URL (only the single-object answers make them).</param>
+/// <param name="Sha1s">Box's <c>sha1</c> of the files by blob key (<see cref="BoxFiles.FactsAsync"/>); a missing one is null.</param>
 public sealed record BoxSignRequestFacts(
     string OwnerEmail, Document? Document, SignedFile? Signed, string? FolderName, IReadOnlyList<BoxPrefillTag> Prefills,
-    RequestFailure Failure, string? PrepareUrl, IReadOnlyDictionary<int, string>? EmbedUrls = null);
+    RequestFailure Failure, string? PrepareUrl, IReadOnlyDictionary<int, string>? EmbedUrls = null,
+    IReadOnlyDictionary<string, string>? Sha1s = null)
+{
+    public string? Sha1(string? blobKey) => blobKey is not null && Sha1s is not null && Sha1s.TryGetValue(blobKey, out var h) ? h : null;
+}
 
 public static class BoxSignRequestDto
 {
@@ -66,9 +71,9 @@ public static class BoxSignRequestDto
             Type, BoxIds.SignRequest(r.Id), r.RemindersEnabled, r.TextSignaturesEnabled, BoxJson.Time(r.AutoExpireAt), r.DaysValid,
             r.DeclinedRedirectUrl, SenderMessage.Clean(r.Message), r.EmailSubject, r.ExternalId, r.PreparationNeeded,
             r.PhoneVerificationRequired, NameOf(r), BoxFileDto.FolderMini(r.FolderId, f.FolderName ?? ""), f.Prefills, f.PrepareUrl, r.RedirectUrl,
-            SignFiles(r, f.Signed), WireNames.Of(r.SignatureColor ?? SignatureColor.Black), signers,
-            f.Signed is { } log ? BoxFileDto.Mini(BoxFileKind.AuditTrail, log.Id, BoxFiles.AuditTrailName(log.Name), null) : null,
-            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Mini(BoxFileKind.Document, doc.Id, doc.Name, null)] : [],
+            SignFiles(r, f), WireNames.Of(r.SignatureColor ?? SignatureColor.Black), signers,
+            f.Signed is { } log ? BoxFileDto.Mini(BoxFileKind.AuditTrail, log.Id, BoxFiles.AuditTrailName(log.Name), f.Sha1(log.AuditTrailBlobKey)) : null,
+            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Mini(BoxFileKind.Document, doc.Id, doc.Name, f.Sha1(doc.BlobKey))] : [],
             status);
     }
 
@@ -76,12 +81,12 @@ public static class BoxSignRequestDto
     /// While the request is open: the copy being signed (the document's bytes: values are stamped only by the seal),
     /// ready unless everyone has finished and the seal is still to come; once complete: the sealed PDF.
     /// </summary>
-    private static BoxSignFiles SignFiles(SignatureRequest r, SignedFile? signed)
+    private static BoxSignFiles SignFiles(SignatureRequest r, BoxSignRequestFacts f)
     {
-        if (r.Status == RequestStatus.Complete && signed is not null)
-            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignedFile, signed.Id, signed.Name, null)], true);
+        if (r.Status == RequestStatus.Complete && f.Signed is { } signed)
+            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignedFile, signed.Id, signed.Name, f.Sha1(signed.BlobKey))], true);
         var sealing = r.Status == RequestStatus.Incomplete && r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized);
-        return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), null)], !sealing);
+        return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), f.Sha1(f.Document?.BlobKey))], !sealing);
     }
 
     private static BoxSigner Signer(SignatureRequest r, Recipient x, IReadOnlyDictionary<int, string>? embedUrls)
