@@ -364,6 +364,24 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
     }
 
     [Fact]
+    public async Task Preparation_needed_keeps_a_created_request_with_its_prepare_url_and_mails_nobody()
+    {
+        var s = await SenderAsync();
+        var body = Body(s, "ann@company.com");
+        body["is_document_preparation_needed"] = true;
+        var created = await CreateAsync(s, body);
+        var id = int.Parse(created.GetProperty("id").GetString()!);
+        Assert.Equal("created", created.GetProperty("status").GetString());
+        Assert.True(created.GetProperty("is_document_preparation_needed").GetBoolean());
+        Assert.EndsWith($"/requests/{id}/prepare", created.GetProperty("prepare_url").GetString());
+        Assert.Equal(0, await InvitesToAsync(id, "ann@company.com", reminder: false));
+        var listed = await JsonAsync(await s.Client.GetAsync("/2.0/sign_requests"));
+        Assert.Equal(created.GetProperty("id").GetString(), listed.GetProperty("entries")[0].GetProperty("id").GetString());
+        // Not out for signature: nothing to resend or cancel yet.
+        await BoxApiBaseTests.AssertBoxErrorAsync(await s.Client.PostAsync($"/2.0/sign_requests/{id}/resend", null), HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Fact]
     public async Task Bad_values_are_Box_400s_with_precise_messages_and_create_nothing()
     {
         var s = await SenderAsync();
