@@ -83,6 +83,27 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             var e = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal("unauthorized_resource", e.GetProperty("error_code").GetString());
         }
+        // The Box family: the victim's files of every kind and folder are Box's 404 not_found, as missing ones.
+        var victimFolder = (await _app.Get<ESignWeb.Folders.FolderService>().CreateAsync(open.Owner, null, "Victim")).Id.ToString();
+        var boxFiles = new[]
+        {
+            ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.Document, originalId),
+            ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.SignedFile, signedId),
+            ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.AuditTrail, signedId),
+            ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.SignCopy, open.RequestId),
+        };
+        var boxCalls = boxFiles.SelectMany(id => new (HttpMethod, string, HttpContent?)[] { (HttpMethod.Get, $"/2.0/files/{id}", null), (HttpMethod.Get, $"/2.0/files/{id}/content", null) })
+            .Concat([
+                (HttpMethod.Get, $"/2.0/folders/{victimFolder}", null),
+                (HttpMethod.Get, $"/2.0/folders/{victimFolder}/items", null),
+                (HttpMethod.Post, "/2.0/folders", JsonContent.Create(new { name = "Planted", parent = new { id = victimFolder } })),
+                (HttpMethod.Post, "/api/2.0/files/content", BoxFilesApiTests.BoxUpload(BoxFilesApiTests.Attributes("Planted.pdf", victimFolder), ESignWeb.Tests.Fixtures.TestPdf.Pages(1))),
+            ]);
+        foreach (var (method, path, body) in boxCalls)
+            await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path) { Content = body }), HttpStatusCode.NotFound, "not_found");
+        var victimFolderNow = await _app.Get<ESignWeb.Folders.FolderService>().ListAsync(open.Owner, int.Parse(victimFolder));
+        Assert.True(victimFolderNow.IsEmpty);
+
         // The audit trail endpoint answers in its own seed shape.
         var trail = await attacker.GetAsync($"/v1/audit-trail/{signedId}");
         Assert.Equal(HttpStatusCode.Unauthorized, trail.StatusCode);

@@ -110,7 +110,7 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<Stream> MaybeGunzipAsync(Stream raw, CancellationToken ct)
+    internal static async Task<Stream> MaybeGunzipAsync(Stream raw, CancellationToken ct)
     {
         var head = new byte[2];
         var n = await raw.ReadAtLeastAsync(head, 2, throwOnEndOfStream: false, ct);

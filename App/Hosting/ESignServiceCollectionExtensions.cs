@@ -147,6 +147,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
         services.AddSingleton<RecipientTokens>();
         services.AddSingleton<DocumentService>();
+        services.AddSingleton<Api.Box.BoxFiles>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();

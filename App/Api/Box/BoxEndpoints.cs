@@ -17,7 +17,7 @@ public static class BoxEndpoints
         var api = app.MapApiGroup("/2.0", ApiFamilies.Box, "Box 2.0");
         var upload = app.MapApiGroup("/api/2.0", ApiFamilies.Box, "Box 2.0 uploads");
         api.MapGet("/users/me", MeAsync).WithSummary("The current user (Box user object).");
-        _ = upload; // files/content is mapped here by the files area
+        api.MapBoxFiles(upload); // files (and folders): BoxFileEndpoints
         // Anything else under the family's paths is Box's 404, not the app's page.
         api.MapFallback(NotFound).ExcludeFromDescription();
         upload.MapFallback(NotFound).ExcludeFromDescription();

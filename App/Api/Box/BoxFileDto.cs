@@ -14,7 +14,39 @@ public sealed record BoxFileMini(string Type, string Id, string? Etag, BoxFileVe
 /// <summary>Box's mini folder object <c>{type:"folder", id, etag, sequence_id, name}</c>.</summary>
 public sealed record BoxFolderMini(string Type, string Id, string? Etag, string? SequenceId, string? Name);
 
-/// <summary>The Box file and folder objects, in one place (mini here; full objects next to them).</summary>
+/// <summary>Box's mini user object (<c>created_by</c>, <c>owned_by</c>, …).</summary>
+public sealed record BoxUserMini(string Type, string Id, string Name, string Login);
+
+/// <summary>Box's <c>path_collection</c>: the folders from the root ("All Files") down to the item's parent.</summary>
+public sealed record BoxPathCollection(int TotalCount, IReadOnlyList<BoxFolderMini> Entries);
+
+/// <summary>Box's sort order of a folder's items.</summary>
+public sealed record BoxItemsOrder(string By, string Direction);
+
+/// <summary>Box's <c>Items</c>: a page of a folder's items (mini folders and mini files), offset paging.</summary>
+public sealed record BoxItems(int TotalCount, int Limit, int Offset, IReadOnlyList<BoxItemsOrder> Order, IReadOnlyList<object> Entries);
+
+/// <summary>
+/// Box's file object (the fields of <c>FileFull</c> that ESignWeb has; shared links, locks, collaborations, comments
+/// and representations are not supported: null, or absent where Box omits them by default).
+/// </summary>
+public sealed record BoxFileFull(
+    string Type, string Id, string? Etag, string? SequenceId, string? Sha1, string Name, string Description, long Size,
+    BoxPathCollection PathCollection, string CreatedAt, string ModifiedAt, string? TrashedAt, string? PurgedAt,
+    string? ContentCreatedAt, string? ContentModifiedAt, BoxUserMini CreatedBy, BoxUserMini ModifiedBy, BoxUserMini OwnedBy,
+    object? SharedLink, BoxFolderMini Parent, string ItemStatus, BoxFileVersionMini FileVersion, string Extension, string VersionNumber);
+
+/// <summary>Box's <c>Files</c>: what an upload answers.</summary>
+public sealed record BoxFileList(int TotalCount, IReadOnlyList<BoxFileFull> Entries);
+
+/// <summary>Box's folder object (<c>FolderFull</c>'s fields that ESignWeb has; sharing, collaboration, upload email: null).</summary>
+public sealed record BoxFolderFull(
+    string Type, string Id, string? Etag, string? SequenceId, string Name, string? CreatedAt, string? ModifiedAt, string Description,
+    long Size, BoxPathCollection PathCollection, BoxUserMini CreatedBy, BoxUserMini ModifiedBy, string? TrashedAt, string? PurgedAt,
+    string? ContentCreatedAt, string? ContentModifiedAt, BoxUserMini OwnedBy, object? SharedLink, object? FolderUploadEmail,
+    BoxFolderMini? Parent, string ItemStatus, BoxItems ItemCollection);
+
+/// <summary>The Box file and folder objects, in one place.</summary>
 public static class BoxFileDto
 {
     /// <summary>
@@ -39,4 +71,30 @@ public static class BoxFileDto
         rowId is null ? new("folder", BoxIds.RootFolder, null, null, "All Files") : new("folder", BoxIds.Folder(rowId), "0", "0", name);
 
     private static string Sequence(int version) => Math.Max(0, version - 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The owner as Box's mini user.</summary>
+    public static BoxUserMini User(Data.ApplicationUser u) => new("user", BoxJson.Id(u.ApiNumber ?? 0), u.DisplayName, u.Email ?? "");
+
+    /// <summary>The path from the root to <paramref name="crumbs"/>' last folder (the root alone when empty).</summary>
+    public static BoxPathCollection Path(IReadOnlyList<Folders.FolderCrumb> crumbs)
+    {
+        var entries = new List<BoxFolderMini> { FolderMini(null, "") };
+        entries.AddRange(crumbs.Select(c => FolderMini(c.Id, c.Name)));
+        return new BoxPathCollection(entries.Count, entries);
+    }
+
+    /// <summary>
+    /// The file object of <paramref name="file"/>, in the folder whose path from the root is <paramref name="folderPath"/>
+    /// (empty: the root). Our files never change after they are stored, so <c>content_*_at</c> are the stored times.
+    /// </summary>
+    public static BoxFileFull Full(BoxFileRow file, BoxBlobFacts facts, IReadOnlyList<Folders.FolderCrumb> folderPath, Data.ApplicationUser owner)
+    {
+        var mini = Mini(file.Kind, file.RowId, file.Name, facts.Sha1);
+        var user = User(owner);
+        var parent = folderPath.Count == 0 ? FolderMini(null, "") : FolderMini(folderPath[^1].Id, folderPath[^1].Name);
+        var ext = System.IO.Path.GetExtension(file.Name).TrimStart('.').ToLowerInvariant();
+        return new BoxFileFull("file", mini.Id, mini.Etag, mini.SequenceId, facts.Sha1, file.Name, "", facts.Size, Path(folderPath),
+            BoxJson.Time(file.CreatedAt), BoxJson.Time(file.ModifiedAt), null, null, BoxJson.Time(file.CreatedAt), BoxJson.Time(file.CreatedAt),
+            user, user, user, null, parent, "active", mini.FileVersion!, ext, "1");
+    }
 }
