@@ -103,6 +103,17 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path) { Content = body }), HttpStatusCode.NotFound, "not_found");
         var victimFolderNow = await _app.Get<ESignWeb.Folders.FolderService>().ListAsync(open.Owner, int.Parse(victimFolder));
         Assert.True(victimFolderNow.IsEmpty);
+        // The Box family: the same objects by their Box ids answer Box's 404 not_found.
+        var boxSignCalls = new (HttpMethod Method, string Path)[]
+        {
+            (HttpMethod.Get, $"/2.0/sign_requests/{open.RequestId}"),
+            (HttpMethod.Get, $"/2.0/sign_requests/{done.RequestId}"),
+            (HttpMethod.Post, $"/2.0/sign_requests/{open.RequestId}/cancel"),
+            (HttpMethod.Post, $"/2.0/sign_requests/{open.RequestId}/resend"),
+        };
+        foreach (var (method, path) in boxSignCalls)
+            await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path)), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync("/2.0/sign_requests")).RootElement.GetProperty("entries").GetArrayLength());
 
         // The audit trail endpoint answers in its own seed shape.
         var trail = await attacker.GetAsync($"/v1/audit-trail/{signedId}");

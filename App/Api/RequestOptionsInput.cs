@@ -40,7 +40,8 @@ public sealed record RequestOptionsInput(RequestOptions Request, IReadOnlyList<S
     /// unknown role or colour.
     /// </summary>
     /// <param name="redirectUrlIsOption">False where <c>redirect_url</c> already means something else (embedded sending: where the frame goes).</param>
-    public static RequestOptionsInput Parse(JsonObject body, JsonArray? recipients = null, bool redirectUrlIsOption = true)
+    /// <param name="listName">What the recipients' array is called in messages (<c>recipients</c>; Box: <c>signers</c>).</param>
+    public static RequestOptionsInput Parse(JsonObject body, JsonArray? recipients = null, bool redirectUrlIsOption = true, string listName = "recipients")
     {
         var o = new RequestOptions
         {
@@ -65,7 +66,7 @@ public sealed record RequestOptionsInput(RequestOptions Request, IReadOnlyList<S
         {
             i++;
             if (n is not JsonObject r) { signers.Add(new SignerOptionsInput(new SignerOptions(), false, false)); continue; }
-            var at = $"recipients[{i}].";
+            var at = $"{listName}[{i}].";
             var so = new SignerOptions
             {
                 RedirectUrl = Text(r, "redirect_url", at),
@@ -89,7 +90,7 @@ public sealed record RequestOptionsInput(RequestOptions Request, IReadOnlyList<S
         {
             var missing = signers.FindIndex(s => !s.HasOrder);
             if (missing >= 0)
-                throw new FormatException($"recipients[{missing + 1}].order is missing: when one recipient has an order, every recipient needs one.");
+                throw new FormatException($"{listName}[{missing + 1}].order is missing: when one recipient has an order, every recipient needs one.");
             o.OrderGroups = true;
         }
         return new RequestOptionsInput(o, signers, MessageOf(body));

@@ -371,22 +371,47 @@ public sealed class RequestService(
     /// Reminds the signer whose turn it is (sequential) or every signer who has not finished (parallel), at most
     /// once an hour per request. Returns who was reminded.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RemindAsync(string ownerId, int requestId, Actor actor, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> RemindAsync(string ownerId, int requestId, Actor actor, CancellationToken ct = default) =>
+        RemindAsync(ownerId, requestId, actor, resend: false, ct);
+
+    /// <summary>Box's resend: at most this many reminder mails per request in <see cref="ResendWindow"/>.</summary>
+    public const int ResendsPerWindow = 5;
+    public static readonly TimeSpan ResendWindow = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Box's <c>resend</c>: mails the invitation again to whoever is waiting, like <see cref="RemindAsync(string, int, Actor, CancellationToken)"/>,
+    /// but usable right away and again: at most <see cref="ResendsPerWindow"/> reminders (of any origin) per request
+    /// within <see cref="ResendWindow"/>, else <see cref="ApiErrorCode.ReminderTooSoon"/>.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ResendAsync(string ownerId, int requestId, Actor actor, CancellationToken ct = default) =>
+        RemindAsync(ownerId, requestId, actor, resend: true, ct);
+
+    private async Task<IReadOnlyList<string>> RemindAsync(string ownerId, int requestId, Actor actor, bool resend, CancellationToken ct)
     {
         var reminded = await dbFactory.WriteAsync(async db =>
         {
             var r = await LoadOwnedAsync(db, ownerId, requestId, ct);
             if (r.Status != RequestStatus.Incomplete)
-                throw AppException.BadRequest($"Only a request out for signature can be reminded (this one is {WireNames.Of(r.Status)}).");
+                throw AppException.BadRequest($"Only a request out for signature can be {(resend ? "resent" : "reminded")} (this one is {WireNames.Of(r.Status)}).");
             var now = clock.GetUtcNow();
-            if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
+            if (resend)
+            {
+                // Few rows per request; compared here (SQLite cannot order DateTimeOffset columns).
+                var recent = (await db.AuditEvents.Where(e => e.RequestId == r.Id && e.Type == AuditEventType.Reminded).Select(e => e.At).ToListAsync(ct))
+                    .Where(at => now - at < ResendWindow).Order().ToList();
+                if (recent.Count >= ResendsPerWindow)
+                    throw new AppException(ApiErrorCode.ReminderTooSoon,
+                        $"This request was resent {recent.Count} times in the last hour (at most {ResendsPerWindow}); the next resend can go at {(recent[^ResendsPerWindow] + ResendWindow).UtcDateTime:HH:mm} UTC.");
+            }
+            else if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
                 throw new AppException(ApiErrorCode.ReminderTooSoon,
                     $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.");
             var targets = RequestWorkflow.RemindTargets(r);
             if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");
             r.LastRemindedAt = now;
             r.ModifiedAt = now;
-            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Reminded, actor, now, new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
+            await AuditLog.AppendAsync(db, r.Id, AuditEventType.Reminded, actor, now,
+                resend ? new { to = string.Join(", ", targets.Select(x => x.Email)), via = "resend" } : (object)new { to = string.Join(", ", targets.Select(x => x.Email)) }, ct);
             await WebhookEvents.RaiseAsync(db, r, AuditEventType.Reminded, actor, now, ct);
             foreach (var who in targets.Where(x => RequestWorkflow.IsMailed(r, x)))
                 OutboxWriter.Enqueue(db, OutboxKinds.SignerInvite, new SignerInvite(who.Id, Reminder: true), $"Reminder → {who.Email}", ownerId, now);

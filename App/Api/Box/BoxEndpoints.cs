@@ -18,6 +18,7 @@ public static class BoxEndpoints
         var upload = app.MapApiGroup("/api/2.0", ApiFamilies.Box, "Box 2.0 uploads");
         api.MapGet("/users/me", MeAsync).WithSummary("The current user (Box user object).");
         api.MapBoxFiles(upload); // files (and folders): BoxFileEndpoints
+        api.MapBoxSignRequests();
         // Anything else under the family's paths is Box's 404, not the app's page.
         api.MapFallback(NotFound).ExcludeFromDescription();
         upload.MapFallback(NotFound).ExcludeFromDescription();
