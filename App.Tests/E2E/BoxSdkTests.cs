@@ -27,7 +27,7 @@ public class BoxSdkTests(ITestOutputHelper output)
         "users.getUserMe", "folders.createFolder", "folders.getFolderById", "uploads.uploadFile",
         "uploads.uploadFile (same name: 409 item_name_in_use)", "files.getFileById", "downloads.downloadFile",
         "signRequests.createSignRequest", "signRequests.createSignRequest (fields)", "signRequests.getSignRequestById",
-        "signRequests.getSignRequests (marker paging, limit 3)", "signRequests.resendSignRequest",
+        "downloads.downloadFile (sign_files)", "signRequests.getSignRequests (marker paging, limit 3)", "signRequests.resendSignRequest",
         "other user: signRequests.getSignRequestById (404)", "other user: signRequests.cancelSignRequest (404)",
         "signRequests.cancelSignRequest", "other user: files.getFileById (404)", "signRequests.getSignRequestById (missing: 404)",
     ];

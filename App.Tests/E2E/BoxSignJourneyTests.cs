@@ -55,6 +55,15 @@ public class BoxSignJourneyTests(ITestOutputHelper output)
             form.Add(pdf, "file", "journey.pdf");
             var uploaded = await JsonAsync(api.PostAsync("/api/2.0/files/content", form), HttpStatusCode.Created);
             var fileId = uploaded["entries"]![0]!["id"]!.GetValue<string>();
+            // A cancelled request first, so that the request's id and its signed file's id differ (each kind of Box
+            // file id must point at its own row: sign_files at the signed file, signing_log at its audit trail).
+            var decoy = await JsonAsync(api.PostAsync("/2.0/sign_requests", Json(new
+            {
+                source_files = new[] { new { id = fileId, type = "file" } },
+                parent_folder = new { id = folderId, type = "folder" },
+                signers = new[] { new { email = "dan.decoy@example.com", role = "signer" } },
+            })), HttpStatusCode.Created);
+            await JsonAsync(api.PostAsync($"/2.0/sign_requests/{decoy["id"]}/cancel", null), HttpStatusCode.OK);
             var created = await JsonAsync(api.PostAsync("/2.0/sign_requests", Json(new
             {
                 source_files = new[] { new { id = fileId, type = "file" } },

@@ -114,15 +114,16 @@ if (folder) {
 }
 
 const pdf = readFileSync(pdfPath);
+const fileName = `contract ${run}.pdf`;
 const file = await step('uploads.uploadFile', async () => {
   const files = await client.uploads.uploadFile({
-    attributes: { name: 'contract.pdf', parent: { id: folder?.id ?? '0' } },
+    attributes: { name: fileName, parent: { id: folder?.id ?? '0' } },
     file: createReadStream(pdfPath),
   });
   check(files.totalCount === 1 && files.entries?.length === 1, `total_count 1 and one entry (got ${files.totalCount})`);
   const f = files.entries[0];
   check(f.type === 'file' && typeof f.id === 'string', 'a file object with a string id');
-  check(f.name === 'contract.pdf', `the name (got ${f.name})`);
+  check(f.name === fileName, `the name (got ${f.name})`);
   if (f.size !== undefined) check(f.size === pdf.length, `size ${pdf.length} (got ${f.size})`);
   ids.file = f.id;
   return { value: f, report: { id: f.id, size: f.size ?? null } };
@@ -130,14 +131,14 @@ const file = await step('uploads.uploadFile', async () => {
 
 await step('uploads.uploadFile (same name: 409 item_name_in_use)', () =>
   expectApiError(() => client.uploads.uploadFile({
-    attributes: { name: 'contract.pdf', parent: { id: folder?.id ?? '0' } },
+    attributes: { name: fileName, parent: { id: folder?.id ?? '0' } },
     file: createReadStream(pdfPath),
   }), 409, 'item_name_in_use'));
 
 if (file) {
   await step('files.getFileById', async () => {
     const f = await client.files.getFileById(file.id);
-    check(f.id === file.id && f.type === 'file' && f.name === 'contract.pdf', 'the same file');
+    check(f.id === file.id && f.type === 'file' && f.name === fileName, 'the same file');
     if (folder) check(f.parent?.id === folder.id, `parent ${folder.id} (got ${f.parent?.id})`);
     return { report: { id: f.id, parentId: f.parent?.id ?? null } };
   });
@@ -165,7 +166,7 @@ const created = await step('signRequests.createSignRequest', async () => {
     signers: [
       { email: signerA, role: 'signer', order: 1 },
       { email: signerB, role: 'signer', order: 1 },
-      { email: reader, role: 'final_copy_reader' },
+      { email: reader, role: 'final_copy_reader', order: 1 },
     ],
     ...options,
   });
@@ -205,6 +206,17 @@ function checkRequest(sr) {
 if (created) {
   await step('signRequests.createSignRequest (fields)', () => checkRequest(created));
   await step('signRequests.getSignRequestById', async () => checkRequest(await client.signRequests.getSignRequestById(created.id)));
+  // While the request is open, sign_files is the copy being signed (the sealed PDF and the audit trail: BoxSignJourneyTests).
+  await step('downloads.downloadFile (sign_files)', async () => {
+    const sizes = [];
+    for (const f of created.signFiles?.files ?? []) {
+      const bytes = await readAll(await client.downloads.downloadFile(f.id));
+      check(bytes.subarray(0, 5).toString('latin1') === '%PDF-', `file ${f.id} is a PDF`);
+      sizes.push(bytes.length);
+    }
+    check(sizes.length >= 1, 'sign_files has a file');
+    return { report: { sizes } };
+  });
 }
 
 // Enough requests for three pages of `limit` 3 (the one above + 6).
