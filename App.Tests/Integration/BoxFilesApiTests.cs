@@ -202,6 +202,13 @@ public class BoxFilesApiTests : IClassFixture<ESignAppFactory>
     public async Task Every_kind_of_file_reads_as_a_Box_file_and_only_its_owner_sees_it()
     {
         var scenario = await new SigningScenario(_app).SendAsync(false, "boxkinds@example.com");
+        // While out for signature the file being signed is the document's bytes, version 1.
+        var open = await scenario.LoadAsync();
+        var openOwner = (await _app.ApiClientAsync(scenario.Owner, "open")).Client;
+        var openCopy = await JsonAsync(await openOwner.GetAsync($"/2.0/files/{ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.SignCopy, open.Id)}"));
+        var document = await JsonAsync(await openOwner.GetAsync($"/2.0/files/{ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.Document, open.DocumentId)}"));
+        Assert.Equal(document.GetProperty("sha1").GetString(), openCopy.GetProperty("sha1").GetString());
+        Assert.Equal(("1", "0"), (openCopy.GetProperty("version_number").GetString(), openCopy.GetProperty("etag").GetString()));
         await scenario.SignAsync("boxkinds@example.com");
         var done = await scenario.WaitForStatusAsync(RequestStatus.Complete);
         var owner = (await _app.ApiClientAsync(scenario.Owner)).Client;
@@ -225,7 +232,12 @@ public class BoxFilesApiTests : IClassFixture<ESignAppFactory>
             Assert.Equal(Sha1(bytes), file.GetProperty("sha1").GetString());
             sha1s.Add(Sha1(bytes));
         }
-        Assert.Equal(3, sha1s.Count); // the sign copy is the document's bytes; sealed PDF and audit trail differ
+        Assert.Equal(3, sha1s.Count); // document, sealed PDF (= the completed request's sign copy), audit trail
+        var copy = await JsonAsync(await owner.GetAsync($"/2.0/files/{ids[3]}"));
+        var sealedFile = await JsonAsync(await owner.GetAsync($"/2.0/files/{ids[1]}"));
+        Assert.Equal(sealedFile.GetProperty("sha1").GetString(), copy.GetProperty("sha1").GetString());
+        Assert.Equal("2", copy.GetProperty("version_number").GetString());
+        Assert.Equal("1", copy.GetProperty("sequence_id").GetString());
         Assert.EndsWith("audit trail.pdf", (await JsonAsync(await owner.GetAsync($"/2.0/files/{ids[2]}"))).GetProperty("name").GetString());
 
         var (_, stranger) = await ClientAsync();
@@ -289,6 +301,27 @@ public class BoxFilesApiTests : IClassFixture<ESignAppFactory>
             HttpStatusCode.NotFound, "not_found");
         await AssertBoxErrorAsync(await client.GetAsync("/2.0/folders/abc"), HttpStatusCode.NotFound, "not_found");
         Assert.Equal(0, (await JsonAsync(await stranger.GetAsync("/2.0/folders/0"))).GetProperty("item_collection").GetProperty("total_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_gzip_compressed_file_part_is_imported_as_its_PDF_and_a_broken_gzip_is_refused()
+    {
+        var (_, client) = await ClientAsync();
+        var pdf = TestPdf.Pages(1);
+        using var packed = new MemoryStream();
+        await using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            await gz.WriteAsync(pdf);
+        var r = await client.PostAsync("/api/2.0/files/content", BoxUpload(Attributes("Packed.pdf", "0"), packed.ToArray()));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var file = (await JsonAsync(r)).GetProperty("entries")[0];
+        var bytes = await client.GetByteArrayAsync($"/2.0/files/{file.GetProperty("id").GetString()}/content");
+        Assert.StartsWith("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal(Sha1(bytes), file.GetProperty("sha1").GetString());
+
+        byte[] broken = [0x1F, 0x8B, 0x08, 0x00, 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01, 0x02];
+        await AssertBoxErrorAsync(await client.PostAsync("/api/2.0/files/content", BoxUpload(Attributes("Broken.pdf", "0"), broken)),
+            HttpStatusCode.BadRequest, "bad_request");
+        Assert.Equal(1, (await JsonAsync(await client.GetAsync("/2.0/folders/0"))).GetProperty("item_collection").GetProperty("total_count").GetInt32());
     }
 
     [Fact]

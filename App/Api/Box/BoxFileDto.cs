@@ -85,16 +85,16 @@ public static class BoxFileDto
 
     /// <summary>
     /// The file object of <paramref name="file"/>, in the folder whose path from the root is <paramref name="folderPath"/>
-    /// (empty: the root). Our files never change after they are stored, so <c>content_*_at</c> are the stored times.
+    /// (empty: the root). A file's bytes change only when a request's copy being signed becomes the sealed PDF (<see cref="BoxFileRow.Version"/>).
     /// </summary>
     public static BoxFileFull Full(BoxFileRow file, BoxBlobFacts facts, IReadOnlyList<Folders.FolderCrumb> folderPath, Data.ApplicationUser owner)
     {
-        var mini = Mini(file.Kind, file.RowId, file.Name, facts.Sha1);
+        var mini = Mini(file.Kind, file.RowId, file.Name, facts.Sha1, file.Version);
         var user = User(owner);
         var parent = folderPath.Count == 0 ? FolderMini(null, "") : FolderMini(folderPath[^1].Id, folderPath[^1].Name);
         var ext = System.IO.Path.GetExtension(file.Name).TrimStart('.').ToLowerInvariant();
         return new BoxFileFull("file", mini.Id, mini.Etag, mini.SequenceId, facts.Sha1, file.Name, "", facts.Size, Path(folderPath),
-            BoxJson.Time(file.CreatedAt), BoxJson.Time(file.ModifiedAt), null, null, BoxJson.Time(file.CreatedAt), BoxJson.Time(file.CreatedAt),
-            user, user, user, null, parent, "active", mini.FileVersion!, ext, "1");
+            BoxJson.Time(file.CreatedAt), BoxJson.Time(file.ModifiedAt), null, null, BoxJson.Time(file.CreatedAt), BoxJson.Time(file.ModifiedAt),
+            user, user, user, null, parent, "active", mini.FileVersion!, ext, file.Version.ToString(CultureInfo.InvariantCulture));
     }
 }

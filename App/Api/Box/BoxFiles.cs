@@ -9,8 +9,9 @@ namespace ESignWeb.Api.Box;
 
 /// <summary>One of our files as Box sees it: what a Box file id names, read from its table with its owner.</summary>
 /// <param name="FolderId">The folder it is in (null: the root).</param>
+/// <param name="Version">1; 2 for a request's copy being signed once the seal replaced it with the sealed PDF.</param>
 public sealed record BoxFileRow(BoxFileKind Kind, int RowId, string Name, string BlobKey, int? FolderId,
-    DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, int Version = 1);
 
 /// <summary>SHA-1 and size of a blob's bytes.</summary>
 public readonly record struct BoxBlobFacts(string Sha1, long Size);
@@ -20,8 +21,8 @@ public readonly record struct BoxBlobFacts(string Sha1, long Size);
 /// file and a missing one are alike <c>not_found</c> — its bytes, and Box's <c>sha1</c>.
 /// <para>Row ids per kind: <see cref="BoxFileKind.Document"/> a document, <see cref="BoxFileKind.SignedFile"/> and
 /// <see cref="BoxFileKind.AuditTrail"/> a signed file (its sealed PDF, its audit trail — the trail also after the signed
-/// file was deleted, as <c>/v1/audit-trail</c>), <see cref="BoxFileKind.SignCopy"/> a request (its document as
-/// being signed; values are stamped only by the seal, so these are the document's bytes).</para>
+/// file was deleted, as <c>/v1/audit-trail</c>), <see cref="BoxFileKind.SignCopy"/> a request (the file being signed:
+/// its document's bytes — values are stamped only by the seal — and, once sealed, the sealed PDF as version 2).</para>
 /// <para>SHA-1 is computed on demand and cached in memory by blob key: blob keys are the SHA-256 of the bytes
 /// (content-addressed), so a cached value can never go stale, and no column or migration is needed for documents,
 /// sealed PDFs, audit trails and sign copies alike. The price is one read of a file's bytes per process lifetime.</para>
@@ -53,9 +54,12 @@ public sealed class BoxFiles(IDbContextFactory<AppDbContext> dbFactory, IBlobSto
                 .Select(f => new BoxFileRow(BoxFileKind.AuditTrail, f.Id, f.Name, f.AuditTrailBlobKey, f.DeletedAt == null ? f.FolderId : null,
                     f.CreatedAt, f.CreatedAt))
                 .SingleOrDefaultAsync(ct),
+            // Box replaces the file being signed with the signed one (a new version) when the request completes.
             BoxFileKind.SignCopy => await db.Requests.AsNoTracking()
                 .Where(r => r.Id == id.RowId && r.OwnerId == ownerId)
-                .Select(r => new BoxFileRow(BoxFileKind.SignCopy, r.Id, r.Document!.Name, r.Document.BlobKey, r.FolderId, r.CreatedAt, r.CreatedAt))
+                .Select(r => new BoxFileRow(BoxFileKind.SignCopy, r.Id, r.Document!.Name,
+                    db.SignedFiles.Where(f => f.Id == r.SignedFileId).Select(f => f.BlobKey).FirstOrDefault() ?? r.Document.BlobKey,
+                    r.FolderId, r.CreatedAt, r.CompletedAt ?? r.CreatedAt, r.SignedFileId == null ? 1 : 2))
                 .SingleOrDefaultAsync(ct),
             _ => null,
         };
@@ -89,7 +93,7 @@ public sealed class BoxFiles(IDbContextFactory<AppDbContext> dbFactory, IBlobSto
 
     /// <summary>The mini file object of a row (with its SHA-1).</summary>
     public async Task<BoxFileMini> MiniAsync(BoxFileRow file, CancellationToken ct) =>
-        BoxFileDto.Mini(file.Kind, file.RowId, file.Name, (await FactsAsync(file.BlobKey, ct)).Sha1);
+        BoxFileDto.Mini(file.Kind, file.RowId, file.Name, (await FactsAsync(file.BlobKey, ct)).Sha1, file.Version);
 
     private static AppException NotFound() => AppException.NotFound("The file");
 }
