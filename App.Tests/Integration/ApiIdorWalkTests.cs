@@ -103,7 +103,7 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path) { Content = body }), HttpStatusCode.NotFound, "not_found");
         var victimFolderNow = await _app.Get<ESignWeb.Folders.FolderService>().ListAsync(open.Owner, int.Parse(victimFolder));
         Assert.True(victimFolderNow.IsEmpty);
-        // The Box family: the same objects by their Box ids answer Box's 404 not_found.
+        // The Box family: the sign requests by their Box ids answer Box's 404 not_found.
         var boxSignCalls = new (HttpMethod Method, string Path)[]
         {
             (HttpMethod.Get, $"/2.0/sign_requests/{open.RequestId}"),

@@ -280,7 +280,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         CompareWithSeed(seed.RootElement, got, "", problems);
         Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + got.GetRawText());
         // The parts the comparison skips when null are filled here.
-        foreach (var key in new[] { "parent_folder", "sign_files", "signing_log" }) Assert.Equal(JsonValueKind.Object, got.GetProperty(key).ValueKind);
+        foreach (var key in new[] { "parent_folder", "sign_files" }) Assert.Equal(JsonValueKind.Object, got.GetProperty(key).ValueKind);
         var ann = got.GetProperty("signers")[1];
         Assert.Equal("signed", ann.GetProperty("signer_decision").GetProperty("type").GetString());
         Assert.True(DateTimeOffset.TryParse(ann.GetProperty("signer_decision").GetProperty("finalized_at").GetString(), out _));
@@ -361,6 +361,24 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         Assert.Equal(0, await InvitesToAsync(id, "ann@company.com", reminder: false));
         var again = await JsonAsync(await s.Client.GetAsync($"/2.0/sign_requests/{id}"));
         Assert.StartsWith("http", again.GetProperty("signers")[2].GetProperty("embed_url").GetString());
+    }
+
+    [Fact]
+    public async Task Preparation_needed_keeps_a_created_request_with_its_prepare_url_and_mails_nobody()
+    {
+        var s = await SenderAsync();
+        var body = Body(s, "ann@company.com");
+        body["is_document_preparation_needed"] = true;
+        var created = await CreateAsync(s, body);
+        var id = int.Parse(created.GetProperty("id").GetString()!);
+        Assert.Equal("created", created.GetProperty("status").GetString());
+        Assert.True(created.GetProperty("is_document_preparation_needed").GetBoolean());
+        Assert.EndsWith($"/requests/{id}/prepare", created.GetProperty("prepare_url").GetString());
+        Assert.Equal(0, await InvitesToAsync(id, "ann@company.com", reminder: false));
+        var listed = await JsonAsync(await s.Client.GetAsync("/2.0/sign_requests"));
+        Assert.Equal(created.GetProperty("id").GetString(), listed.GetProperty("entries")[0].GetProperty("id").GetString());
+        // Not out for signature: nothing to resend or cancel yet.
+        await BoxApiBaseTests.AssertBoxErrorAsync(await s.Client.PostAsync($"/2.0/sign_requests/{id}/resend", null), HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
@@ -496,7 +514,23 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         var files = o.GetProperty("sign_files");
         Assert.True(files.GetProperty("is_ready_for_download").GetBoolean());
         Assert.Equal(BoxIds.File(BoxFileKind.SignedFile, done.SignedFileId!.Value), files.GetProperty("files")[0].GetProperty("id").GetString());
-        Assert.Equal(BoxIds.File(BoxFileKind.AuditTrail, id), o.GetProperty("signing_log").GetProperty("id").GetString());
+        Assert.Equal(BoxIds.File(BoxFileKind.AuditTrail, done.SignedFileId!.Value), o.GetProperty("signing_log").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, middle.GetProperty("signing_log").ValueKind); // no trail file before the seal
+        using (var seed = JsonDocument.Parse(SeedExample))
+        {
+            var problems = new List<string>();
+            CompareWithSeed(seed.RootElement, o, "", problems); // the complete object, signing_log included
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+        // The ids resolve on the files endpoints: the sealed PDF and its audit trail download as PDFs.
+        foreach (var file in new[] { files.GetProperty("files")[0], o.GetProperty("signing_log") })
+        {
+            var content = await s.Client.GetAsync($"/2.0/files/{file.GetProperty("id").GetString()}/content");
+            Assert.Equal(HttpStatusCode.OK, content.StatusCode);
+            var bytes = await content.Content.ReadAsByteArrayAsync();
+            Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(bytes[..4]));
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(bytes)), file.GetProperty("sha1").GetString());
+        }
         Assert.All(o.GetProperty("signers").EnumerateArray().Skip(1), x => Assert.Equal("signed", x.GetProperty("signer_decision").GetProperty("type").GetString()));
         var bobDate = o.GetProperty("signers")[2].GetProperty("inputs").EnumerateArray().Single(i => i.GetProperty("type").GetString() == "date");
         Assert.Equal(("start", "2026-11-22"), (bobDate.GetProperty("document_tag_id").GetString(), bobDate.GetProperty("date_value").GetString()));

@@ -39,13 +39,18 @@ public sealed record BoxSignFiles(IReadOnlyList<BoxFileMini> Files, bool IsReady
 /// <summary>Everything besides the request row that the object shows, loaded by the caller (one query per kind for a page).</summary>
 /// <param name="OwnerEmail">The sender (Box lists them first, as <c>final_copy_reader</c>).</param>
 /// <param name="Document">The source document; null or deleted: <c>source_files</c> is empty.</param>
-/// <param name="Signed">The sealed PDF once the request is complete.</param>
+/// <param name="Signed">The sealed PDF once the request is complete (also the row of its audit trail, <c>signing_log</c>).</param>
 /// <param name="FolderName">The name of the request's folder (null: the root).</param>
 /// <param name="Prefills">The create's <c>prefill_tags</c> (recorded in its "created" audit event).</param>
 /// <param name="EmbedUrls">Per recipient id, a fresh embedded signing URL (only the single-object answers make them).</param>
+/// <param name="Sha1s">Box's <c>sha1</c> of the files by blob key (<see cref="BoxFiles.FactsAsync"/>); a missing one is null.</param>
 public sealed record BoxSignRequestFacts(
     string OwnerEmail, Document? Document, SignedFile? Signed, string? FolderName, IReadOnlyList<BoxPrefillTag> Prefills,
-    RequestFailure Failure, string? PrepareUrl, IReadOnlyDictionary<int, string>? EmbedUrls = null);
+    RequestFailure Failure, string? PrepareUrl, IReadOnlyDictionary<int, string>? EmbedUrls = null,
+    IReadOnlyDictionary<string, string>? Sha1s = null)
+{
+    public string? Sha1(string? blobKey) => blobKey is not null && Sha1s is not null && Sha1s.TryGetValue(blobKey, out var h) ? h : null;
+}
 
 public static class BoxSignRequestDto
 {
@@ -66,23 +71,22 @@ public static class BoxSignRequestDto
             Type, BoxIds.SignRequest(r.Id), r.RemindersEnabled, r.TextSignaturesEnabled, BoxJson.Time(r.AutoExpireAt), r.DaysValid,
             r.DeclinedRedirectUrl, SenderMessage.Clean(r.Message), r.EmailSubject, r.ExternalId, r.PreparationNeeded,
             r.PhoneVerificationRequired, NameOf(r), BoxFileDto.FolderMini(r.FolderId, f.FolderName ?? ""), f.Prefills, f.PrepareUrl, r.RedirectUrl,
-            SignFiles(r, f.Signed), WireNames.Of(r.SignatureColor ?? SignatureColor.Black), signers,
-            BoxFileDto.Mini(BoxFileKind.AuditTrail, r.Id, r.Name + " signing log.pdf", null),
-            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Mini(BoxFileKind.Document, doc.Id, doc.Name, null)] : [],
+            SignFiles(r, f), WireNames.Of(r.SignatureColor ?? SignatureColor.Black), signers,
+            f.Signed is { } log ? BoxFileDto.Mini(BoxFileKind.AuditTrail, log.Id, BoxFiles.AuditTrailName(log.Name), f.Sha1(log.AuditTrailBlobKey)) : null,
+            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Mini(BoxFileKind.Document, doc.Id, doc.Name, f.Sha1(doc.BlobKey))] : [],
             status);
     }
 
     /// <summary>
-    /// While the request is open: the copy being signed (a new version as each signer finishes), ready unless everyone
-    /// has finished and the seal is still to come; once complete: the sealed PDF.
+    /// While the request is open: the copy being signed (the document's bytes: values are stamped only by the seal),
+    /// ready unless everyone has finished and the seal is still to come; once complete: the sealed PDF.
     /// </summary>
-    private static BoxSignFiles SignFiles(SignatureRequest r, SignedFile? signed)
+    private static BoxSignFiles SignFiles(SignatureRequest r, BoxSignRequestFacts f)
     {
-        if (r.Status == RequestStatus.Complete && signed is not null)
-            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignedFile, signed.Id, signed.Name, null)], true);
-        var finished = r.Recipients.Count(x => x.Acts && x.Status == RecipientStatus.Finalized);
+        if (r.Status == RequestStatus.Complete && f.Signed is { } signed)
+            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignedFile, signed.Id, signed.Name, f.Sha1(signed.BlobKey))], true);
         var sealing = r.Status == RequestStatus.Incomplete && r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized);
-        return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), null, finished + 1)], !sealing);
+        return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), f.Sha1(f.Document?.BlobKey))], !sealing);
     }
 
     private static BoxSigner Signer(SignatureRequest r, Recipient x, IReadOnlyDictionary<int, string>? embedUrls)

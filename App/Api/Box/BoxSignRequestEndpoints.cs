@@ -37,7 +37,7 @@ public static class BoxSignRequestEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, RequestService requests, PublicLinks links, EmbeddedLinks embedded,
-        IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+        BoxFiles files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var owner = http.User.UserId();
         JsonObject body;
@@ -54,19 +54,19 @@ public static class BoxSignRequestEndpoints
         await RequestOptionsInput.CheckFolderAsync(input.Options.Request, dbFactory, owner, ct);
         var id = await requests.CreateAndSendAsync(owner, input.DocumentId, input.Prepare, ApiKeyAuthenticationHandler.ActorOf(http), ct,
             createdDetails: input.CreatedDetails());
-        return BoxJson.Ok(await OneAsync(http, id, dbFactory, links, embedded, ct), StatusCodes.Status201Created);
+        return BoxJson.Ok(await OneAsync(http, id, dbFactory, links, embedded, files, ct), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, PublicLinks links, EmbeddedLinks embedded,
+    private static async Task<IResult> GetAsync(string id, HttpContext http, PublicLinks links, EmbeddedLinks embedded, BoxFiles files,
         IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct) =>
-        BoxJson.Ok(await OneAsync(http, ParseId(id), dbFactory, links, embedded, ct));
+        BoxJson.Ok(await OneAsync(http, ParseId(id), dbFactory, links, embedded, files, ct));
 
     private static async Task<IResult> CancelAsync(string id, HttpContext http, RequestService requests, PublicLinks links, EmbeddedLinks embedded,
-        IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+        BoxFiles files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var rowId = ParseId(id);
         await requests.VoidAsync(http.User.UserId(), rowId, null, ApiKeyAuthenticationHandler.ActorOf(http), ct);
-        return BoxJson.Ok(await OneAsync(http, rowId, dbFactory, links, embedded, ct));
+        return BoxJson.Ok(await OneAsync(http, rowId, dbFactory, links, embedded, files, ct));
     }
 
     private static async Task<IResult> ResendAsync(string id, HttpContext http, RequestService requests, CancellationToken ct)
@@ -75,7 +75,7 @@ public static class BoxSignRequestEndpoints
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string? marker, string? limit, PublicLinks links,
+    private static async Task<IResult> ListAsync(HttpContext http, string? marker, string? limit, PublicLinks links, BoxFiles files,
         IDataProtectionProvider protection, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var take = DefaultLimit;
@@ -115,7 +115,7 @@ public static class BoxSignRequestEndpoints
             if (await mine.AnyAsync(r => r.Id < last, ct)) next = markers.Write(older: true, last);
             if (await mine.AnyAsync(r => r.Id > first, ct)) prev = markers.Write(older: false, first);
         }
-        var entries = await ObjectsAsync(db, owner, page, links, null, ct);
+        var entries = await ObjectsAsync(db, owner, page, links, files, null, ct);
         return BoxJson.Ok(new BoxSignRequestPage(take, next, prev, entries));
     }
 
@@ -134,7 +134,7 @@ public static class BoxSignRequestEndpoints
 
     /// <summary>One of the caller's requests as the object, with fresh <c>embed_url</c>s for its embedded signers who are still to sign.</summary>
     private static async Task<BoxSignRequest> OneAsync(HttpContext http, int id, IDbContextFactory<AppDbContext> dbFactory, PublicLinks links,
-        EmbeddedLinks embedded, CancellationToken ct)
+        EmbeddedLinks embedded, BoxFiles files, CancellationToken ct)
     {
         var owner = http.User.UserId();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -149,12 +149,12 @@ public static class BoxSignRequestEndpoints
                                                       && x.Status is RecipientStatus.NotViewed or RecipientStatus.Viewed))
                 urls[x.Id] = baseUrl + await embedded.CreateSigningLinkAsync(owner, r.Id, x.Email, null, ct);
         }
-        return (await ObjectsAsync(db, owner, [r], links, urls, ct))[0];
+        return (await ObjectsAsync(db, owner, [r], links, files, urls, ct))[0];
     }
 
     /// <summary>The objects of <paramref name="page"/> (the caller's requests): one query per kind of related row.</summary>
     private static async Task<List<BoxSignRequest>> ObjectsAsync(AppDbContext db, string owner, List<SignatureRequest> page, PublicLinks links,
-        IReadOnlyDictionary<int, string>? embedUrls, CancellationToken ct)
+        BoxFiles files, IReadOnlyDictionary<int, string>? embedUrls, CancellationToken ct)
     {
         if (page.Count == 0) return [];
         var ids = page.Select(r => r.Id).ToList();
@@ -180,11 +180,16 @@ public static class BoxSignRequestEndpoints
             .Select(e => new { e.RequestId, e.Data }).ToListAsync(ct);
         var prefills = created.GroupBy(e => e.RequestId).ToDictionary(g => g.Key, g => PrefillsOf(g.First().Data));
         var failures = await RequestFailures.LoadAsync(db, page, ct);
+        // Box's sha1 of every file shown (computed once per blob and process by BoxFiles).
+        var sha1s = new Dictionary<string, string>();
+        foreach (var key in docs.Values.Select(d => d.BlobKey).Concat(signed.Values.SelectMany(f => new[] { f.BlobKey, f.AuditTrailBlobKey }))
+                     .Where(k => !string.IsNullOrEmpty(k)).Distinct())
+            sha1s[key] = (await files.FactsAsync(key, ct)).Sha1;
         return page.Select(r => BoxSignRequestDto.Of(r, new BoxSignRequestFacts(
             email, docs.GetValueOrDefault(r.DocumentId), signed.GetValueOrDefault(r.Id),
             r.FolderId is { } f ? folders.GetValueOrDefault(f) : null, prefills.GetValueOrDefault(r.Id) ?? [],
             failures.GetValueOrDefault(r.Id),
-            r.Status == RequestStatus.Draft && r.PreparationNeeded ? links.PreparePage(r.Id) : null, embedUrls))).ToList();
+            r.Status == RequestStatus.Draft && r.PreparationNeeded ? links.PreparePage(r.Id) : null, embedUrls, sha1s))).ToList();
     }
 
     /// <summary>The create's <c>prefill_tags</c>, as its "created" audit event recorded them (none for other creates).</summary>
