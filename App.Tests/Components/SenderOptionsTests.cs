@@ -290,4 +290,17 @@ public class SenderOptionsTests : ComponentTestBase
 
         Assert.Equal([1, 2, 2], d.Signers.Select(s => s.Options.Order));
     }
+
+    [Fact]
+    public void The_options_button_names_whose_options_they_are_even_before_an_email_is_typed()
+    {
+        var d = new RequestDraft();
+        d.Signers.Add(new DraftSigner { Email = "" });
+        d.Options.OrderGroups = true;
+        var unnamed = Render<SignerOptionsEditor>(ps => ps.Add(p => p.Draft, d).Add(p => p.Signer, d.Signers[0]));
+        Assert.Equal("Options of this signer", unnamed.Find(".signer-options-toggle").GetAttribute("aria-label"));
+        var role = Render<SignerOptionsEditor>(ps => ps.Add(p => p.Draft, d).Add(p => p.Signer, d.Signers[0]).Add(p => p.Who, "Client"));
+        Assert.Equal("Options of Client", role.Find(".signer-options-toggle").GetAttribute("aria-label"));
+        Assert.Equal("Group of Client", role.Find(".signer-group input").GetAttribute("aria-label"));
+    }
 }
