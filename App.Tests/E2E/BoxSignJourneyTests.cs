@@ -56,7 +56,7 @@ public class BoxSignJourneyTests(ITestOutputHelper output)
             var uploaded = await JsonAsync(api.PostAsync("/api/2.0/files/content", form), HttpStatusCode.Created);
             var fileId = uploaded["entries"]![0]!["id"]!.GetValue<string>();
             // A cancelled request first, so that the request's id and its signed file's id differ (each kind of Box
-            // file id must point at its own row: sign_files at the signed file, signing_log at its audit trail).
+            // file id must point at its own row: sign_files at the request's file being signed, signing_log at the signed file's audit trail).
             var decoy = await JsonAsync(api.PostAsync("/2.0/sign_requests", Json(new
             {
                 source_files = new[] { new { id = fileId, type = "file" } },

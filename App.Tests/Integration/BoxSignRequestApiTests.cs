@@ -513,7 +513,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         Assert.Equal("signed", o.GetProperty("status").GetString());
         var files = o.GetProperty("sign_files");
         Assert.True(files.GetProperty("is_ready_for_download").GetBoolean());
-        Assert.Equal(BoxIds.File(BoxFileKind.SignedFile, done.SignedFileId!.Value), files.GetProperty("files")[0].GetProperty("id").GetString());
+        Assert.Equal(BoxIds.File(BoxFileKind.SignCopy, id), files.GetProperty("files")[0].GetProperty("id").GetString()); // the same file, version 2
         Assert.Equal(BoxIds.File(BoxFileKind.AuditTrail, done.SignedFileId!.Value), o.GetProperty("signing_log").GetProperty("id").GetString());
         Assert.Equal(JsonValueKind.Null, middle.GetProperty("signing_log").ValueKind); // no trail file before the seal
         using (var seed = JsonDocument.Parse(SeedExample))

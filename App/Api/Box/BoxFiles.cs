@@ -57,7 +57,7 @@ public sealed class BoxFiles(IDbContextFactory<AppDbContext> dbFactory, IBlobSto
             // Box replaces the file being signed with the signed one (a new version) when the request completes.
             BoxFileKind.SignCopy => await db.Requests.AsNoTracking()
                 .Where(r => r.Id == id.RowId && r.OwnerId == ownerId)
-                .Select(r => new BoxFileRow(BoxFileKind.SignCopy, r.Id, r.Document!.Name,
+                .Select(r => new BoxFileRow(BoxFileKind.SignCopy, r.Id, BoxSignRequestDto.NameOf(r.Name),
                     db.SignedFiles.Where(f => f.Id == r.SignedFileId).Select(f => f.BlobKey).FirstOrDefault() ?? r.Document.BlobKey,
                     r.FolderId, r.CreatedAt, r.CompletedAt ?? r.CreatedAt, r.SignedFileId == null ? 1 : 2))
                 .SingleOrDefaultAsync(ct),

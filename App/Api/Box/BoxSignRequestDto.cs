@@ -57,7 +57,10 @@ public static class BoxSignRequestDto
     public const string Type = "sign-request";
 
     /// <summary>Box answers the request's name with the document's extension (a PDF here).</summary>
-    public static string NameOf(SignatureRequest r) => r.Name + ".pdf";
+    public static string NameOf(SignatureRequest r) => NameOf(r.Name);
+
+    /// <summary>The name of a request's file being signed (sign_files, and <c>GET /2.0/files/{id}</c> of it).</summary>
+    public static string NameOf(string requestName) => requestName + ".pdf";
 
     public static BoxSignRequest Of(SignatureRequest r, BoxSignRequestFacts f)
     {
@@ -78,13 +81,14 @@ public static class BoxSignRequestDto
     }
 
     /// <summary>
-    /// While the request is open: the copy being signed (the document's bytes: values are stamped only by the seal),
-    /// ready unless everyone has finished and the seal is still to come; once complete: the sealed PDF.
+    /// One file, the same id throughout (as Box): while the request is open, the copy being signed (version 1, the
+    /// document's bytes: values are stamped only by the seal), ready unless everyone has finished and the seal is still
+    /// to come; once complete, version 2 of that file is the sealed PDF (<see cref="BoxFiles"/> serves it so).
     /// </summary>
     private static BoxSignFiles SignFiles(SignatureRequest r, BoxSignRequestFacts f)
     {
         if (r.Status == RequestStatus.Complete && f.Signed is { } signed)
-            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignedFile, signed.Id, signed.Name, f.Sha1(signed.BlobKey))], true);
+            return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), f.Sha1(signed.BlobKey), version: 2)], true);
         var sealing = r.Status == RequestStatus.Incomplete && r.Recipients.Where(x => x.Acts).All(x => x.Status == RecipientStatus.Finalized);
         return new BoxSignFiles([BoxFileDto.Mini(BoxFileKind.SignCopy, r.Id, NameOf(r), f.Sha1(f.Document?.BlobKey))], !sealing);
     }
