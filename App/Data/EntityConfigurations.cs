@@ -16,8 +16,11 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
         e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
         e.Property(x => x.TextTags).HasConversion(JsonColumn.Converter<TextTag>(), JsonColumn.Comparer<TextTag>());
-        // Names are unique per owner among live documents (seed: filename_exists / rename_if_exists).
-        e.HasIndex(x => new { x.OwnerId, x.Name }).IsUnique().HasFilter("DeletedAt IS NULL");
+        // Names are unique per folder (the root included) among an owner's live documents, as in Box and any file
+        // system (seed: filename_exists / rename_if_exists). The unique index itself is raw SQL in migration
+        // DocumentNamesPerFolder — (OwnerId, COALESCE(FolderId, 0), Name) WHERE DeletedAt IS NULL — since NULLs are
+        // distinct in a plain unique index and the root is FolderId NULL; this one is its lookup twin for the model.
+        e.HasIndex(x => new { x.OwnerId, x.FolderId, x.Name });
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
         // Only an empty folder can be deleted: a folder with documents in it refuses (Restrict).
         e.HasOne<Folder>().WithMany().HasForeignKey(x => x.FolderId).OnDelete(DeleteBehavior.Restrict);

@@ -33,8 +33,8 @@ public sealed class DocumentService(
         var name = FileNames.Clean(fileName);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (!renameIfExists && await NameTakenAsync(db, ownerId, name, null, ct))
-                throw FileNameExists(name);
+            if (!renameIfExists && await NameTakenAsync(db, ownerId, folderId, name, null, ct))
+                throw FileNameExists(name, folderId);
             await Folders.FolderService.EnsureOwnedAsync(db, ownerId, folderId, ct);
         }
 
@@ -58,9 +58,7 @@ public sealed class DocumentService(
                 var finalName = name;
                 if (renameIfExists)
                 {
-                    var taken = await db.Documents.Where(d => d.OwnerId == ownerId && d.DeletedAt == null)
-                        .Select(d => d.Name).ToListAsync(ct);
-                    finalName = FileNames.NextAvailable(name, taken);
+                    finalName = FileNames.NextAvailable(name, await NamesInAsync(db, ownerId, folderId, ct));
                 }
                 var now = clock.GetUtcNow();
                 var doc = new Document
@@ -78,8 +76,8 @@ public sealed class DocumentService(
                 }
                 catch (DbUpdateException) when (attempt < 3)
                 {
-                    // Another upload took the name between our check and insert (unique index).
-                    if (!renameIfExists) throw FileNameExists(name);
+                    // Another upload took the name in this folder between our check and insert (unique index).
+                    if (!renameIfExists) throw FileNameExists(name, folderId);
                 }
             }
         }
@@ -111,7 +109,7 @@ public sealed class DocumentService(
         var doc = await db.Documents.SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == ownerId && d.DeletedAt == null, ct)
                   ?? throw AppException.NotFound("The document");
         if (string.Equals(doc.Name, name, StringComparison.Ordinal)) return doc;
-        if (await NameTakenAsync(db, ownerId, name, id, ct)) throw FileNameExists(name);
+        if (await NameTakenAsync(db, ownerId, doc.FolderId, name, id, ct)) throw FileNameExists(name, doc.FolderId);
         doc.Name = name;
         doc.ModifiedAt = clock.GetUtcNow();
         try
@@ -120,7 +118,7 @@ public sealed class DocumentService(
         }
         catch (DbUpdateException)
         {
-            throw FileNameExists(name);
+            throw FileNameExists(name, doc.FolderId);
         }
         return doc;
     }
@@ -154,11 +152,30 @@ public sealed class DocumentService(
         return (blobs.OpenRead(doc.BlobKey), doc.Name);
     }
 
-    public static AppException FileNameExists(string name) =>
-        new(ApiErrorCode.FilenameExists, $"A document named \"{name}\" already exists. Rename it, or let ESignWeb pick a new name such as \"{FileNames.NextAvailable(name, [name])}\".");
+    /// <summary>The name is taken in the folder (<paramref name="folderId"/>; null: the root, all SignEasy knows).</summary>
+    public static AppException FileNameExists(string name, int? folderId = null) =>
+        new(ApiErrorCode.FilenameExists, $"A document named \"{name}\" already exists{(folderId is null ? "" : " in this folder")}. Rename it, or let ESignWeb pick a new name such as \"{FileNames.NextAvailable(name, [name])}\".");
 
-    private static Task<bool> NameTakenAsync(AppDbContext db, string ownerId, string name, int? exceptId, CancellationToken ct) =>
-        db.Documents.AnyAsync(d => d.OwnerId == ownerId && d.DeletedAt == null && d.Name == name && (exceptId == null || d.Id != exceptId), ct);
+    /// <summary>
+    /// Names are unique per folder among an owner's live documents (the root, <paramref name="folderId"/> null, is a
+    /// folder too; the index <c>UX_Documents_OwnerId_Folder_Name</c> holds the rule). The Name column compares
+    /// case-insensitively (NOCASE).
+    /// </summary>
+    public static Task<bool> NameTakenAsync(AppDbContext db, string ownerId, int? folderId, string name, int? exceptId, CancellationToken ct) =>
+        InFolder(db, ownerId, folderId).AnyAsync(d => d.Name == name && (exceptId == null || d.Id != exceptId), ct);
+
+    /// <summary>The names of the owner's live documents in <paramref name="folderId"/> (null: the root).</summary>
+    public static Task<List<string>> NamesInAsync(AppDbContext db, string ownerId, int? folderId, CancellationToken ct) =>
+        InFolder(db, ownerId, folderId).Select(d => d.Name).ToListAsync(ct);
+
+    /// <summary>The id of the owner's live document named <paramref name="name"/> in <paramref name="folderId"/>, if any.</summary>
+    public static Task<int?> IdOfNameAsync(AppDbContext db, string ownerId, int? folderId, string name, CancellationToken ct) =>
+        InFolder(db, ownerId, folderId).Where(d => d.Name == name).Select(d => (int?)d.Id).FirstOrDefaultAsync(ct);
+
+    private static IQueryable<Document> InFolder(AppDbContext db, string ownerId, int? folderId) =>
+        folderId is { } f
+            ? db.Documents.Where(d => d.OwnerId == ownerId && d.DeletedAt == null && d.FolderId == f)
+            : db.Documents.Where(d => d.OwnerId == ownerId && d.DeletedAt == null && d.FolderId == null);
 
     private static async Task CopyWithLimitAsync(Stream source, string target, long limit, CancellationToken ct)
     {

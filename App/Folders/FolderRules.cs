@@ -37,6 +37,12 @@ public static class FolderRules
     public static AppException NameInUse(string name) =>
         new(ApiErrorCode.ItemNameInUse, $"There is already a folder named \"{name}\" here. Choose another name.");
 
+    /// <summary>A document cannot be filed where a live document already has its name (<paramref name="folderName"/> null: the root).</summary>
+    public static AppException DocumentNameInUse(string name, string? folderName) =>
+        new(ApiErrorCode.ItemNameInUse, folderName is null
+            ? $"There is already a document named \"{name}\" at the root. Rename one of them first, then move it."
+            : $"There is already a document named \"{name}\" in \"{folderName}\". Rename one of them first, then move it.");
+
     /// <summary>Whether <paramref name="name"/> is taken among <paramref name="siblings"/> (case-insensitively).</summary>
     public static bool NameTaken(IEnumerable<string> siblings, string name) =>
         siblings.Any(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase));

@@ -1,5 +1,6 @@
 using ESignWeb.Api;
 using ESignWeb.Data;
+using ESignWeb.Documents;
 using ESignWeb.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -109,6 +110,7 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
                       ?? throw AppException.NotFound("The document");
             await EnsureOwnedAsync(db, ownerId, targetId, ct);
             if (doc.FolderId == targetId) return;
+            await EnsureDocumentNameFreeAsync(db, ownerId, targetId, doc.Name, ct);
             doc.FolderId = targetId;
             doc.ModifiedAt = clock.GetUtcNow();
         }, ct);
@@ -160,6 +162,17 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
     public Task UnfileAllAsync(string ownerId, CancellationToken ct = default) =>
         dbFactory.WriteAsync(async db =>
         {
+            // Names are unique per folder: a filed document whose name the root already has gets the next free one.
+            var rootNames = await DocumentService.NamesInAsync(db, ownerId, null, ct);
+            var filed = await db.Documents.Where(d => d.OwnerId == ownerId && d.DeletedAt == null && d.FolderId != null)
+                .OrderBy(d => d.Id).ToListAsync(ct);
+            foreach (var doc in filed)
+            {
+                doc.Name = FileNames.NextAvailable(doc.Name, rootNames);
+                rootNames.Add(doc.Name);
+                doc.FolderId = null;
+            }
+            await db.SaveChangesAsync(ct);
             await db.Documents.Where(d => d.OwnerId == ownerId && d.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(d => d.FolderId, (int?)null), ct);
             await db.SignedFiles.Where(f => f.OwnerId == ownerId && f.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(f => f.FolderId, (int?)null), ct);
             await db.Requests.Where(r => r.OwnerId == ownerId && r.FolderId != null).ExecuteUpdateAsync(s => s.SetProperty(r => r.FolderId, (int?)null), ct);
@@ -206,6 +219,15 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// Sibling names are compared here, in the write transaction, case-insensitively (also beyond ASCII): the unique
     /// index cannot do it at the root, where ParentId is NULL and SQLite treats NULLs as distinct.
     /// </summary>
+    /// <summary>Refuses (<see cref="ApiErrorCode.ItemNameInUse"/>) filing a document in a folder that already has a
+    /// live document of that name (names are unique per folder, <see cref="DocumentService.NameTakenAsync"/>).</summary>
+    private static async Task EnsureDocumentNameFreeAsync(AppDbContext db, string ownerId, int? folderId, string name, CancellationToken ct)
+    {
+        if (!await DocumentService.NameTakenAsync(db, ownerId, folderId, name, null, ct)) return;
+        var where = folderId is { } id ? (await FindAsync(db, ownerId, id, ct, tracking: false)).Name : null;
+        throw FolderRules.DocumentNameInUse(name, where);
+    }
+
     private static async Task EnsureNameFreeAsync(AppDbContext db, string ownerId, int? parentId, string name, int? exceptId, CancellationToken ct)
     {
         var siblings = await db.Folders.AsNoTracking()

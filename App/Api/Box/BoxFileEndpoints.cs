@@ -65,7 +65,7 @@ public static class BoxFileEndpoints
         }
         catch (AppException ex) when (ex.Code == ApiErrorCode.FilenameExists)
         {
-            return await ConflictAsync(request.HttpContext, ex, owner, FileNames.Clean(name), files, dbFactory, ct);
+            return await ConflictAsync(request.HttpContext, ex, owner, folderId, FileNames.Clean(name), files, dbFactory, ct);
         }
         var file = await files.GetAsync(owner, BoxIds.File(BoxFileKind.Document, doc.Id), ct);
         var full = await FullAsync(file, owner, files, folders, dbFactory, ct);
@@ -109,14 +109,13 @@ public static class BoxFileEndpoints
         return await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
     }
 
-    /// <summary>Box's 409 for a name in use, with <c>context_info.conflicts</c>: the file that has the name.</summary>
-    private static async Task<IResult> ConflictAsync(HttpContext http, AppException ex, string ownerId, string name, BoxFiles files,
-        IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    /// <summary>Box's 409 for a name in use, with <c>context_info.conflicts</c>: the file that has the name in that folder.</summary>
+    private static async Task<IResult> ConflictAsync(HttpContext http, AppException ex, string ownerId, int? folderId, string name,
+        BoxFiles files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         int? existing;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            existing = await db.Documents.AsNoTracking().Where(d => d.OwnerId == ownerId && d.DeletedAt == null && d.Name == name)
-                .Select(d => (int?)d.Id).FirstOrDefaultAsync(ct);
+            existing = await DocumentService.IdOfNameAsync(db, ownerId, folderId, name, ct);
         if (existing is null) return BoxJson.Error(http, ex.Code, ex.Message);
         var conflict = await files.MiniAsync(await files.GetAsync(ownerId, BoxIds.File(BoxFileKind.Document, existing.Value), ct), ct);
         return Conflict(http, ex, conflict);

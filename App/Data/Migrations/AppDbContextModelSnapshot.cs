@@ -257,9 +257,7 @@ namespace ESignWeb.Data.Migrations
 
                     b.HasIndex("FolderId");
 
-                    b.HasIndex("OwnerId", "Name")
-                        .IsUnique()
-                        .HasFilter("DeletedAt IS NULL");
+                    b.HasIndex("OwnerId", "FolderId", "Name");
 
                     b.ToTable("Documents");
                 });
