@@ -1,3 +1,4 @@
+using ESignWeb.Tests.Fixtures;
 using ESignWeb.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +20,7 @@ public class TemplateRoleOrderMigrationTests(ESignAppFactory app) : IClassFixtur
         try
         {
             // The app's services: Identity's options shape the model (its schema version), as in the app.
-            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={path};Pooling=False")
-                .UseApplicationServiceProvider(app.Services).Options;
+            var options = MigrationDb.Options(path, app.Services);
             await using (var db = new AppDbContext(options))
                 await db.GetService<IMigrator>().MigrateAsync("20261127194950_TextTags");
 
