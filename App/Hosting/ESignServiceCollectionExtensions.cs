@@ -174,7 +174,7 @@ public static class ESignServiceCollectionExtensions
             o.ShouldInclude = d => d.RelativePath is { } p && Api.ApiFamilies.Of(new PathString("/" + p)) is not null;
             o.AddDocumentTransformer((doc, _, _) =>
             {
-                doc.Info.Title = "ESignWeb API (SignEasy v1 compatible)";
+                doc.Info.Title = "ESignWeb API (SignEasy v1/v2 and Box 2.0 compatible)";
                 doc.Info.Description = "Authenticate with Authorization: Bearer <API key> (Settings page or `apikey create`). See docs/api.md.";
                 return Task.CompletedTask;
             });
