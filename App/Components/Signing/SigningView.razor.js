@@ -9,11 +9,14 @@ export function widthOf(selector) {
 
 /**
  * Brings a field to the middle of the screen, gives it keyboard focus (Enter or Space opens it) and pulses its ring
- * a few times so the eye finds it (not when the person asked for reduced motion).
+ * a few times so the eye finds it (not when the person asked for reduced motion). With `unlessFocused` (the guide
+ * right after the page loads) nothing moves when the person has already focused something themselves.
  */
-export function focusField(id) {
+export function focusField(id, unlessFocused) {
     const el = document.querySelector(`.sign-field[data-field-id="${id}"]`);
     if (!el) return false;
+    const own = document.activeElement;
+    if (unlessFocused && own && own !== document.body && own !== document.documentElement) return false;
     const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     el.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center', inline: 'nearest' });
     el.focus({ preventScroll: true });
