@@ -19,10 +19,10 @@ public abstract class ApiFamily
     /// <summary>Whether <c>/x/</c> is answered as <c>/x</c> (SignEasy clients send both).</summary>
     public virtual bool TrailingSlashOptional => false;
 
-    /// <summary>The family's error body and status for a refusal with its specific reason.</summary>
-    public abstract IResult Error(HttpContext http, ApiErrorCode code, string reason);
+    /// <summary>The family's error body and status for a refusal with its specific reason (and the input it is about, when the family's shape names one).</summary>
+    public abstract IResult Error(HttpContext http, ApiErrorCode code, string reason, string? field = null);
 
-    public IResult From(HttpContext http, AppException ex) => Error(http, ex.Code, ex.Message);
+    public IResult From(HttpContext http, AppException ex) => Error(http, ex.Code, ex.Message, ex.Field);
 
     /// <summary>Writes a refusal outside an endpoint (authentication, body limits).</summary>
     public Task WriteErrorAsync(HttpContext http, ApiErrorCode code, string reason) => Error(http, code, reason).ExecuteAsync(http);
@@ -35,8 +35,10 @@ public static class ApiFamilies
 {
     public static readonly ApiFamily SignEasy = new SignEasyFamily();
     public static readonly ApiFamily Box = new Box.BoxFamily();
+    public static readonly ApiFamily DropboxSign = new DropboxSign.DropboxSignFamily();
+    public static readonly ApiFamily JSign = new JSign.JSignFamily();
 
-    public static IReadOnlyList<ApiFamily> All { get; } = [SignEasy, Box];
+    public static IReadOnlyList<ApiFamily> All { get; } = [SignEasy, Box, DropboxSign, JSign];
 
     /// <summary>The family that owns the path; null for the app's own pages and endpoints.</summary>
     public static ApiFamily? Of(PathString path) => All.FirstOrDefault(f => f.Owns(path));
@@ -59,6 +61,6 @@ public static class ApiFamilies
         public override string Name => "SignEasy";
         public override IReadOnlyList<PathString> Prefixes { get; } = [new("/v1"), new("/v2")];
         public override bool TrailingSlashOptional => true;
-        public override IResult Error(HttpContext http, ApiErrorCode code, string reason) => ApiJson.Error(code, reason);
+        public override IResult Error(HttpContext http, ApiErrorCode code, string reason, string? field = null) => ApiJson.Error(code, reason);
     }
 }

@@ -19,6 +19,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<EmbeddedLink> EmbeddedLinks => Set<EmbeddedLink>();
     public DbSet<Templates.Template> Templates => Set<Templates.Template>();
+    public DbSet<RequestCategory> RequestCategories => Set<RequestCategory>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

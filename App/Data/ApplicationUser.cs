@@ -22,5 +22,8 @@ public class ApplicationUser : IdentityUser
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>When the user last signed in to the app (reports: <c>user_activity</c>'s last sign-in); null: never since the column came.</summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
+
     public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } n ? n : Email ?? UserName ?? "";
 }

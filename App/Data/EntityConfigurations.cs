@@ -62,7 +62,22 @@ internal sealed class SignatureRequestConfiguration : IEntityTypeConfiguration<S
         e.HasOne(x => x.Document).WithMany().HasForeignKey(x => x.DocumentId).OnDelete(DeleteBehavior.Restrict);
         e.HasMany(x => x.Recipients).WithOne(x => x.Request).HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
         e.HasMany(x => x.Fields).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(x => x.Categories).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        e.HasIndex(x => x.PublicId).IsUnique();
+        // Lists filter by owner and creation time (dashboard, jSign envelope list, reports): one index serves them.
+        e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
+    }
+}
+
+internal sealed class RequestCategoryConfiguration : IEntityTypeConfiguration<RequestCategory>
+{
+    public void Configure(EntityTypeBuilder<RequestCategory> e)
+    {
+        e.ToTable("RequestCategories");
+        e.Property(x => x.Name).IsRequired().HasMaxLength(Domain.Categories.MaxLength).UseCollation("NOCASE");
+        e.HasIndex(x => new { x.RequestId, x.Name }).IsUnique();
+        e.HasIndex(x => x.Name);
     }
 }
 
@@ -218,6 +233,7 @@ internal sealed class TemplateConfiguration : IEntityTypeConfiguration<Template>
         e.Property(x => x.BlobKey).IsRequired().HasMaxLength(64);
         e.Property(x => x.Sha256).IsRequired().HasMaxLength(64);
         e.Property(x => x.Pages).HasConversion(JsonColumn.Converter<PageGeometry>(), JsonColumn.Comparer<PageGeometry>());
+        e.Property(x => x.Categories).HasConversion(JsonColumn.Converter<string>(), JsonColumn.Comparer<string>());
         e.HasIndex(x => x.OwnerId);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
         e.HasMany(x => x.Roles).WithOne().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);

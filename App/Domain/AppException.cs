@@ -6,9 +6,15 @@ namespace ESignWeb.Domain;
 /// A refusal the user (or API client) can act on: one of the closed <see cref="ApiErrorCode"/>s and a specific
 /// message. Services throw it before changing anything.
 /// </summary>
-public class AppException(ApiErrorCode code, string message) : Exception(message)
+public class AppException(ApiErrorCode code, string message, string? field = null) : Exception(message)
 {
     public ApiErrorCode Code { get; } = code;
+
+    /// <summary>The input the refusal is about, by its wire name (e.g. <c>start_date</c>; Dropbox Sign's <c>error_path</c>); null when none.</summary>
+    public string? Field { get; } = field;
+
+    /// <summary>A bad value of one named input.</summary>
+    public static AppException BadField(string field, string message) => new(ApiErrorCode.BadRequest, message, field);
 
     public static AppException NotFound(string what) =>
         new(ApiErrorCode.UnauthorizedResource, $"{what} was not found, or you do not have access to it.");

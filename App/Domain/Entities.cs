@@ -96,8 +96,27 @@ public class SignatureRequest
     public DateTimeOffset? DownloadedAt { get; set; }
     /// <summary>Optimistic concurrency token: bumped on every state change.</summary>
     public int Version { get; set; }
+    /// <summary>
+    /// The request's public GUID (jSign <c>envelope_id</c>): random, assigned when the row is made; rows older than the
+    /// column got one in migration <c>ReportsAndCategories</c>.
+    /// </summary>
+    public Guid PublicId { get; set; } = Guid.NewGuid();
+    /// <summary>The template it was made from (reports: "templates used"); null for a request made from a document. Not
+    /// a foreign key: deleting the template keeps the record of its use.</summary>
+    public int? TemplateId { get; set; }
     public List<Recipient> Recipients { get; set; } = [];
     public List<Field> Fields { get; set; } = [];
+    /// <summary>Labels such as "NDA" or "Agreement" (jSign <c>categories</c>), normalised by <see cref="Categories"/>.</summary>
+    public List<RequestCategory> Categories { get; set; } = [];
+}
+
+/// <summary>One category of a request (a row each, so lists filter by category with an index, one query per page).</summary>
+public class RequestCategory
+{
+    public int Id { get; set; }
+    public int RequestId { get; set; }
+    /// <summary>As the sender wrote it (trimmed); compared without regard to case.</summary>
+    public string Name { get; set; } = "";
 }
 
 public class Recipient

@@ -27,6 +27,8 @@ public class Template
     public List<TemplateRole> Roles { get; set; } = [];
     public List<TemplateField> Fields { get; set; } = [];
     public List<MergeField> MergeFields { get; set; } = [];
+    /// <summary>Categories every request made from it starts with (jSign <c>categories</c>; the sender may change them at use).</summary>
+    public List<string> Categories { get; set; } = [];
 }
 
 /// <summary>A role ("client", "manager"): filled with a person when the template is used. <see cref="Number"/> is the seed's role id (from 1, the signing order).</summary>

@@ -45,7 +45,7 @@ public sealed class BoxFamily : ApiFamily
 {
     public override string Name => "Box";
     public override IReadOnlyList<PathString> Prefixes { get; } = [new("/2.0"), new("/api/2.0")];
-    public override IResult Error(HttpContext http, ApiErrorCode code, string reason) => BoxJson.Error(http, code, reason);
+    public override IResult Error(HttpContext http, ApiErrorCode code, string reason, string? field = null) => BoxJson.Error(http, code, reason);
 }
 
 /// <summary>
