@@ -52,7 +52,8 @@ public class BoxStatusErrorTests
     {
         await using var app = new ESignAppFactory
         {
-            Settings = new() { ["ESign:Testing:FailSealsBeforeCommit"] = "1000" },
+            // The test polls the API while the seal retries (up to a minute on a loaded machine): far above 100 a minute.
+            Settings = new() { ["ESign:Testing:FailSealsBeforeCommit"] = "1000", ["Api:RateLimitPerMinute"] = "100000" },
             TestServices = s => s.AddSingleton<IMailTransport, BouncingTransport>(),
         };
         _ = app.Server;

@@ -91,7 +91,10 @@ public static class ESignServiceCollectionExtensions
         services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
                 $"Data Source={sp.GetRequiredService<DataPaths>().Database};Pooling=True",
                 sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-            .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>())));
+            .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>()))
+            // SQLite rebuilds a table to change a column, between PRAGMA foreign_keys = 0 and = 1, which cannot run
+            // inside the migration's transaction; EF says so as a warning at every fresh start. Known and intended: Debug.
+            .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
 
         // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
         services.AddCascadingAuthenticationState();
