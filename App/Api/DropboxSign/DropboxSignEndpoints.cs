@@ -10,6 +10,7 @@ public static class DropboxSignEndpoints
     public static void MapDropboxSignApi(this WebApplication app)
     {
         var api = app.MapApiGroup("/v3", ApiFamilies.DropboxSign, "Dropbox Sign v3");
+        api.MapDropboxSignReports();
         // Anything else under /v3 is Dropbox Sign's 404, not the app's page.
         api.MapFallback(NotFound).ExcludeFromDescription();
     }
