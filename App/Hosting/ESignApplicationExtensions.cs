@@ -65,6 +65,8 @@ public static class ESignApplicationExtensions
         Api.ApiEndpoints.MapESignApi(app);
         Api.Box.BoxEndpoints.MapBoxApi(app);
         Api.JSign.JSignEndpoints.MapJSignApi(app);
+        Api.DropboxSign.DropboxSignEndpoints.MapDropboxSignApi(app);
+        Reports.ReportDownloads.MapReportDownloads(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>
