@@ -43,8 +43,9 @@ public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, Dat
 
     private static IQueryable<OutboxMessage> Visible(AppDbContext db, string userId, bool admin)
     {
-        // Webhooks: their own page; scheduled jobs (reminders, expiry) are not mail — the mail they make is listed.
-        var mail = db.Outbox.AsNoTracking().Where(m => m.Kind != OutboxKinds.Webhook && m.Kind != OutboxKinds.AutoReminder && m.Kind != OutboxKinds.AutoExpiry);
+        // Webhooks: their own page; scheduled jobs (reminders, expiry, a report's file deletion) are not mail — the mail they make is listed.
+        var mail = db.Outbox.AsNoTracking().Where(m => m.Kind != OutboxKinds.Webhook && m.Kind != OutboxKinds.AutoReminder && m.Kind != OutboxKinds.AutoExpiry &&
+                                                       m.Kind != OutboxKinds.ReportExpiry);
         return admin
             ? mail.Where(m => m.OwnerId == userId || m.Kind == OutboxKinds.PlainMail)
             : mail.Where(m => m.OwnerId == userId && m.Kind != OutboxKinds.PlainMail);
