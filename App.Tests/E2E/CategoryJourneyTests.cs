@@ -120,6 +120,8 @@ public class CategoryJourneyTests(ITestOutputHelper output)
         }
         catch
         {
+            foreach (var id in new[] { "request-categories", "template-categories", "use-categories" })
+                if (await page.Locator($"#{id}").CountAsync() > 0) output.WriteLine($"#{id}: " + await page.Locator($"#{id}").InnerHTMLAsync());
             output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
             output.WriteLine("App log:\n" + app.Log);
             await browser.Shots.TakeAsync("categories-failure");
