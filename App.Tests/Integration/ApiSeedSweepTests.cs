@@ -812,6 +812,7 @@ internal static class SeedShape
         "email_subject", "email_message", "are_reminders_enabled", "are_text_signatures_enabled", "signature_color", "days_valid",
         "redirect_url", "declined_redirect_url", "external_id", "is_document_preparation_needed", "is_phone_verification_required_to_view",
         "parent_folder", "auto_expire_at", "box_status", "prepare_url",
+        "categories", // issue 13: the sender's labels
     ];
 
     private static readonly HashSet<string> RecipientExtensions =
@@ -823,10 +824,14 @@ internal static class SeedShape
     /// <summary>A template's role object (docs/api.md, "Templates"): its order group.</summary>
     private static readonly HashSet<string> TemplateRoleExtensions = ["order"];
 
+    /// <summary>The template object (docs/api.md, "Templates"): the categories its requests start with.</summary>
+    private static readonly HashSet<string> TemplateExtensions = ["categories"];
+
     private static HashSet<string> Extensions(JsonElement seedObject) =>
         seedObject.TryGetProperty("owner_email", out _) ? PendingFileExtensions
         : seedObject.TryGetProperty("recipient_id", out _) ? RecipientExtensions
         : seedObject.TryGetProperty("color", out _) && seedObject.TryGetProperty("fields", out _) ? TemplateRoleExtensions
+        : seedObject.TryGetProperty("metadata", out _) && seedObject.TryGetProperty("is_ordered", out _) ? TemplateExtensions
         : [];
 
     private static string Kind(JsonValueKind k) => k is JsonValueKind.True or JsonValueKind.False ? "Boolean" : k.ToString();

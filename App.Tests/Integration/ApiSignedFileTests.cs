@@ -42,7 +42,7 @@ public class ApiSignedFileTests : IClassFixture<ESignAppFactory>
             file.EnumerateObject().Select(p => p.Name).Order());
         var pending = file.GetProperty("pending_file");
         // The seed's keys, then the Box Sign options (docs/api.md, "Request options (Box Sign names)").
-        Assert.Equal(["are_reminders_enabled", "are_text_signatures_enabled", "auto_expire_at", "box_status", "created_time", "days_valid",
+        Assert.Equal(["are_reminders_enabled", "are_text_signatures_enabled", "auto_expire_at", "box_status", "categories", "created_time", "days_valid",
             "declined_redirect_url", "email_message", "email_subject", "external_id", "has_markers", "id", "is_document_preparation_needed",
             "is_ordered", "is_phone_verification_required_to_view", "last_modified_time", "logo", "name", "next", "owner_company",
             "owner_email", "owner_first_name", "owner_last_name", "parent_folder", "prepare_url", "recipients", "redirect_url",

@@ -33,6 +33,8 @@ public sealed record PendingFileDto(
     public string BoxStatus { get; init; } = "";
     /// <summary>The prepare page of a draft created with <c>is_document_preparation_needed</c>; null otherwise.</summary>
     public string? PrepareUrl { get; init; }
+    /// <summary>The sender's labels (jSign <c>categories</c>), in their order; [] when none.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
 
     /// <param name="viewerId">Who asks: the owner sees every option; a recipient sees others' phone numbers masked.</param>
     /// <param name="links">Makes <c>prepare_url</c>; null: none is made.</param>
@@ -59,6 +61,7 @@ public sealed record PendingFileDto(
             BoxStatus = Box.BoxStatus.Of(new Box.BoxStatusFacts(r.Status, r.Recipients.Any(x => x.ViewedAt is not null),
                 r.DownloadedAt is not null, SealFailed: failed.SealGaveUp, SendFailed: failed.InviteDead)),
             PrepareUrl = links is not null && r.Status == RequestStatus.Draft && r.PreparationNeeded ? links.PreparePage(r.Id) : null,
+            Categories = Requests.CategoryRows.Of(r),
         };
     }
 }

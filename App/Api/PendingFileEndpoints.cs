@@ -133,6 +133,8 @@ public sealed record PendingInput(
 {
     /// <summary>prefill_tags (Box): values for the fields made from the document's text tags.</summary>
     public IReadOnlyList<TagPrefill> Prefills { get; init; } = [];
+    /// <summary><c>categories</c> (<see cref="ApiCategories"/>); null: none given.</summary>
+    public IReadOnlyList<string>? Categories { get; init; }
     /// <summary>Fields come from the document's text tags (no fields_payload was given).</summary>
     public bool UseTextTags { get; init; }
     /// <summary>Text tags for signers the request does not have (set by <see cref="Prepare"/>).</summary>
@@ -197,7 +199,10 @@ public sealed record PendingInput(
             }
         }
         return new PendingInput(originalFileId, name, Bool(body, "is_ordered") ?? true, options.Message, cc, recipients, fields,
-            Bool(body, "embedded_signing") ?? false, options) { Prefills = TagPrefills.Parse(body), UseTextTags = !withFields };
+            Bool(body, "embedded_signing") ?? false, options)
+        {
+            Prefills = TagPrefills.Parse(body), UseTextTags = !withFields, Categories = ApiCategories.Parse(body),
+        };
     }
 
     /// <summary>Fills a draft with exactly these values; returns the first problem (seed rules), or null.</summary>
@@ -220,6 +225,7 @@ public sealed record PendingInput(
         }
         Options.ApplyTo(d);
         if (DraftEditor.SetCc(d, Cc) is { } e4) return $"cc: {e4}";
+        if (Categories is not null && DraftEditor.SetCategories(d, Categories) is { } e6) return $"categories: {e6}";
         foreach (var f in Fields)
         {
             var signer = d.Signers.FirstOrDefault(s => EmailAddress.Normalize(s.Email) == EmailAddress.Normalize(f.Email));

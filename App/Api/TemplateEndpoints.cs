@@ -45,17 +45,24 @@ public static class TemplateEndpoints
             catch (JsonException) { /* plain text that happens to be quoted */ }
         }
         List<(int RoleId, int Order)>? orders;
+        IReadOnlyList<string>? categories;
         try
         {
             request.Body.Position = 0;
-            orders = ParseRoleOrders(request.HasFormContentType || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
-                ? await PendingFileEndpoints.ReadBodyAsync(request, ct) : new JsonObject());
+            var body = request.HasFormContentType || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
+                ? await PendingFileEndpoints.ReadBodyAsync(request, ct) : new JsonObject();
+            orders = ParseRoleOrders(body);
+            categories = ApiCategories.Parse(body);
         }
-        catch (JsonException) { orders = null; } // a body that is not JSON: as before, no roles
+        catch (JsonException) { (orders, categories) = (null, null); } // a body that is not JSON: as before, no roles
         catch (FormatException ex) { return ApiJson.Error(ApiErrorCode.BadRequest, ex.Message); }
-        if (orders is not null && name is null) return ApiJson.Ok(TemplateDto.Of(await templates.SetRoleOrdersAsync(user.UserId(), id, orders, ct)));
-        var renamed = await templates.RenameAsync(user.UserId(), id, name, ct);
-        return ApiJson.Ok(TemplateDto.Of(orders is null ? renamed : await templates.SetRoleOrdersAsync(user.UserId(), id, orders, ct)));
+        // Each part given is applied (name, then categories, then roles); with none of them, the rename's "name is required".
+        var (owner, result) = (user.UserId(), (Template?)null);
+        if (categories is not null) Domain.Categories.Normalize(categories); // refused before anything changes
+        if (name is not null || (orders is null && categories is null)) result = await templates.RenameAsync(owner, id, name, ct);
+        if (categories is not null) result = await templates.SetCategoriesAsync(owner, id, categories, ct);
+        if (orders is not null) result = await templates.SetRoleOrdersAsync(owner, id, orders, ct);
+        return ApiJson.Ok(TemplateDto.Of(result!));
     }
 
     /// <summary>Our extension of the rename body: <c>roles</c> [{id, order}], every role's order group (0–1000); null when absent.</summary>
@@ -154,6 +161,7 @@ public static class TemplateEndpoints
             TemplateId = templateId, Name = name, Message = options.Message, IsOrdered = PendingInput.Bool(body, "is_ordered"),
             EmbeddedSigning = PendingInput.Bool(body, "embedded_signing") ?? false, Cc = cc, People = people, MergeValues = merges,
             FilePassword = PendingInput.Str(body, "file_password"), Options = options.Request, Prefills = [.. TagPrefills.Parse(body)],
+            Categories = ApiCategories.Parse(body)?.ToList(), // none given: the template's
         };
     }
 }
@@ -161,6 +169,9 @@ public static class TemplateEndpoints
 /// <summary>Seed: the template object. <c>message</c> is "" when there is none (as in the seed's list example).</summary>
 public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, string Message, TemplateMetadataDto Metadata, long ModifiedTime, string Name)
 {
+    /// <summary>Our extension: the categories every request made from the template starts with.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     public static TemplateDto Of(Template t) => new(
         ApiJson.Epoch(t.CreatedAt), t.Id, t.IsOrdered, Requests.SenderMessage.Clean(t.Message) ?? "", // cleaned, as Box echoes it
         new TemplateMetadataDto(
@@ -169,7 +180,7 @@ public sealed record TemplateDto(long CreatedTime, int Id, bool IsOrdered, strin
             t.MergeFields.OrderBy(m => m.Number).Select(m => new MergeFieldDto(m.Number, m.Label, m.Required, WireNames.Of(m.Type))).ToList(),
             t.Roles.OrderBy(r => r.Number).Select(r => new TemplateRoleDto(
                 r.Color, t.Fields.Where(f => f.RoleNumber == r.Number).OrderBy(f => f.Number).Select(f => f.Number).ToList(), r.Number, r.Name, r.Order)).ToList()),
-        ApiJson.Epoch(t.ModifiedAt), t.Name);
+        ApiJson.Epoch(t.ModifiedAt), t.Name) { Categories = [.. t.Categories] };
 }
 
 public sealed record TemplateMetadataDto(List<TemplateFieldDto> Fields, List<MergeFieldDto> MergeFields, List<TemplateRoleDto> Roles);

@@ -77,6 +77,23 @@ public static class DraftEditor
         return null;
     }
 
+    /// <summary>
+    /// The request's categories, normalised by the one rule (<see cref="Categories.Normalize"/>): null when set, else the
+    /// rule's refusal (nothing changes).
+    /// </summary>
+    public static string? SetCategories(RequestDraft d, IEnumerable<string?>? names)
+    {
+        try
+        {
+            d.Categories = Categories.Normalize(names);
+            return null;
+        }
+        catch (AppException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The one limit on fields per request (prepare page, API, templates); null when <paramref name="count"/> is allowed.</summary>
     public static string? TooManyFields(int count) =>
         count > MaxFields ? $"A request can have at most {MaxFields} fields (this one would have {count})." : null;
@@ -188,6 +205,7 @@ public static class DraftEditor
             if (e is not null) problems.Add(e);
         }
         if (SenderMessage.Problem(d.Message) is { } message) problems.Add(message);
+        if (SetCategories(new RequestDraft(), d.Categories) is { } categories) problems.Add(categories);
         problems.AddRange(RequestOptionRules.Problems(d));
         return problems;
     }

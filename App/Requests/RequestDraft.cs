@@ -66,6 +66,11 @@ public sealed class RequestDraft
     /// <summary>Reminders, expiry, redirects, colour, … (Box request options).</summary>
     public RequestOptions Options { get; set; } = new();
     /// <summary>
+    /// The sender's labels ("NDA", "Agreement"; jSign <c>categories</c>), as stored: normalised by
+    /// <see cref="Domain.Categories.Normalize"/> (set them through <see cref="DraftEditor.SetCategories"/>).
+    /// </summary>
+    public List<string> Categories { get; set; } = [];
+    /// <summary>
     /// The document's text tags (<see cref="TextTags"/>): a signer added as number N gets a field for each tag of N.
     /// Empty when the fields are given explicitly (the API's fields_payload).
     /// </summary>

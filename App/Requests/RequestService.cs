@@ -66,6 +66,8 @@ public sealed record RequestDetail(
     IReadOnlyList<Recipient> Recipients, IReadOnlyList<AuditEvent> Events, SignedFile? SignedFile, string? ChainProblem,
     SealState? PendingSeal, RequestTiming? Timing = null, string? ExternalId = null)
 {
+    /// <summary>The sender's labels (<see cref="Domain.Categories"/>), in their order.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
     /// <summary>The request's options that are set, in words (<see cref="OptionWords.Describe(SignatureRequest)"/>).</summary>
     public IReadOnlyList<(string Label, string Text)> Options { get; init; } = [];
     /// <summary>The signers sign in groups (some share an order number).</summary>
@@ -139,6 +141,7 @@ public sealed class RequestService(
                 Options = RequestOptionMapping.Load(x),
             }).ToList(),
             Options = RequestOptionMapping.Load(r),
+            Categories = CategoryRows.Of(r),
             Fields = r.Fields.OrderBy(f => f.Id).Select(f => new DraftField
             {
                 Id = f.Id, SignerKey = keys[f.RecipientId], Type = f.Type, Required = f.Required, PageNumber = f.PageNumber,
@@ -171,6 +174,7 @@ public sealed class RequestService(
             r.EmbeddedSigning = draft.EmbeddedSigning;
             r.Message = SenderMessage.AsTyped(draft.Message); // as typed; cleaned where it is shown
             r.Cc = [.. draft.Cc];
+            CategoryRows.Replace(db, r, draft.Categories); // checked by ProblemsBeforeSend above
             RequestOptionMapping.Store(draft.Options, r);
             await Folders.FolderService.EnsureOwnedAsync(db, ownerId, r.FolderId, ct); // a destination is one of the owner's folders
             r.ModifiedAt = now;
@@ -324,7 +328,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var email = await ConfirmedEmailAsync(db, userId, ct);
-        var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields)
+        var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields).Include(r => r.Categories)
             .Where(r => (r.Status != RequestStatus.Draft || (r.OwnerId == userId && r.PreparationNeeded))
                         && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))))
             .OrderByDescending(r => r.Id).Take(1000).ToListAsync(ct);
@@ -338,7 +342,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var email = await ConfirmedEmailAsync(db, userId, ct);
-        var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields)
+        var r = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories)
                     .SingleOrDefaultAsync(x => x.Id == requestId && (x.Status != RequestStatus.Draft || (x.OwnerId == userId && x.PreparationNeeded)) &&
                                                (x.OwnerId == userId || (email != null && x.Recipients.Any(y => y.Email.ToUpper() == email))), ct)
                 ?? throw AppException.NotFound("The pending file");
@@ -442,7 +446,36 @@ public sealed class RequestService(
         {
             Options = OptionWords.Describe(r),
             InGroups = OptionWords.InGroupsOf(r),
+            Categories = CategoryRows.Of(r),
         };
+    }
+
+    /// <summary>
+    /// Sets the categories of one of the owner's requests, in any status (the page and every API use this; a draft's
+    /// also change with its save). They are the sender's labels, not part of what is signed: no audit event, no status
+    /// change, no webhook. Names go through <see cref="Categories.Normalize"/> (its refusals are <see cref="AppException"/>s).
+    /// Returns the categories as stored.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SetCategoriesAsync(string ownerId, int requestId, IEnumerable<string?>? names, CancellationToken ct = default)
+    {
+        var normalized = Categories.Normalize(names);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var r = await db.Requests.Include(x => x.Categories).SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
+                    ?? throw AppException.NotFound("The request");
+            CategoryRows.Replace(db, r, normalized);
+        }, ct);
+        return normalized;
+    }
+
+    /// <summary>At most this many suggestions for the category box.</summary>
+    public const int MaxCategorySuggestions = 50;
+
+    /// <summary>The owner's existing category names, distinct without regard to case, most used first (one query).</summary>
+    public async Task<IReadOnlyList<string>> CategorySuggestionsAsync(string ownerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await CategoryRows.SuggestionsAsync(db, ownerId, MaxCategorySuggestions, ct);
     }
 
     public async Task<int> GetDocumentIdAsync(string ownerId, int requestId, CancellationToken ct = default)
@@ -500,7 +533,7 @@ public sealed class RequestService(
     }
 
     internal static async Task<SignatureRequest> LoadOwnedAsync(AppDbContext db, string ownerId, int requestId, CancellationToken ct) =>
-        await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
+        await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document).Include(x => x.Categories)
             .AsSplitQuery()
             .SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
         ?? throw AppException.NotFound("The request");

@@ -22,7 +22,7 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var f = await db.SignedFiles.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.OwnerId == ownerId && (includeDeleted || x.DeletedAt == null), ct)
                 ?? throw AppException.NotFound("The signed file");
-        var r = f.RequestId is { } rid ? await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).SingleOrDefaultAsync(x => x.Id == rid, ct) : null;
+        var r = f.RequestId is { } rid ? await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories).SingleOrDefaultAsync(x => x.Id == rid, ct) : null;
         return (f, r);
     }
 
@@ -32,7 +32,7 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var files = await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null).OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
         var ids = files.Where(f => f.RequestId != null).Select(f => f.RequestId!.Value).ToList();
-        var requests = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var requests = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
         return files.Select(f => (f, f.RequestId is { } rid ? requests.GetValueOrDefault(rid) : null)).ToList();
     }
 

@@ -18,6 +18,8 @@ public sealed class TemplateDraft
     public bool IsOrdered { get; set; } = true;
     public string? Message { get; set; }
     public bool PasswordProtected { get; set; }
+    /// <summary>Categories every request made from the template starts with (normalised; <see cref="TemplateEditor.SetCategories"/>).</summary>
+    public List<string> Categories { get; set; } = [];
     public RequestDraft Layout { get; set; } = new();
 
     public IEnumerable<DraftSigner> Roles => Layout.Signers.Where(s => s.Key != MergeKey);
@@ -153,6 +155,15 @@ public static class TemplateEditor
             ? $"Role \"{role.FirstName}\" has fields; a role that approves or receives a copy gets none. Move or remove its fields first."
             : null;
 
+    /// <summary>The template's categories through the one rule (<see cref="Categories.Normalize"/>); null when set, else its refusal.</summary>
+    public static string? SetCategories(TemplateDraft d, IEnumerable<string?>? names)
+    {
+        var probe = new RequestDraft();
+        if (DraftEditor.SetCategories(probe, names) is { } error) return error;
+        d.Categories = probe.Categories;
+        return null;
+    }
+
     /// <summary>Every reason the template cannot be saved as it is (empty when it can).</summary>
     public static List<string> Problems(TemplateDraft d)
     {
@@ -181,6 +192,7 @@ public static class TemplateEditor
             var geometry = f.PageNumber >= 1 && f.PageNumber <= d.Layout.PageCount ? d.Layout.Pages[f.PageNumber - 1] : null;
             if (FieldRules.Validate(f.Rect, geometry, f.PageNumber, d.Layout.PageCount) is { } e) problems.Add(e);
         }
+        if (DraftEditor.SetCategories(new RequestDraft(), d.Categories) is { } categories) problems.Add(categories);
         if (d.Layout.Fields.Count > DraftEditor.MaxFields) problems.Add($"A template can have at most {DraftEditor.MaxFields} fields.");
         return problems;
     }

@@ -129,6 +129,7 @@ public sealed class TemplateService(
             var t = NewTemplate(ownerId, doc);
             t.Name = draft.Name;
             t.Message = Requests.SenderMessage.AsTyped(draft.Message);
+            t.Categories = [.. draft.Categories];
             var roles = draft.Signers.Select((s, i) => (s.Key, Number: i + 1)).ToDictionary(x => x.Key, x => x.Number);
             var kinds = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Role);
             var groups = draft.Signers.ToDictionary(x => x.Key, x => x.Options.Order);
@@ -156,6 +157,7 @@ public sealed class TemplateService(
         var d = new TemplateDraft
         {
             TemplateId = t.Id, Name = t.Name, IsOrdered = t.IsOrdered, Message = t.Message, PasswordProtected = t.PasswordProtected,
+            Categories = [.. t.Categories],
             Layout = new RequestDraft { DocumentName = t.DocumentName, Pages = t.Pages, Name = t.Name, IsOrdered = t.IsOrdered },
         };
         d.Layout.Options.OrderGroups = TemplateOrder.Of(t) == SigningOrder.InGroups;
@@ -201,6 +203,7 @@ public sealed class TemplateService(
             t.Name = DisplayNames.Clean(d.Name);
             t.IsOrdered = order != SigningOrder.AllAtOnce;
             t.Message = Requests.SenderMessage.AsTyped(d.Message);
+            t.Categories = Domain.Categories.Normalize(d.Categories);
             t.ModifiedAt = clock.GetUtcNow();
             // A field made from a text tag keeps its tag (the editor's fields carry their number as Id; new ones have none).
             var tagOf = t.Fields.ToDictionary(f => f.Number, f => TemplateTags.TagOf(f.AdditionalInfo));
@@ -237,6 +240,19 @@ public sealed class TemplateService(
         {
             var t = await LoadOwnedAsync(db, ownerId, id, tracking: true, ct);
             t.Name = n;
+            t.ModifiedAt = clock.GetUtcNow();
+        }, ct);
+        return await GetAsync(ownerId, id, ct);
+    }
+
+    /// <summary>The template's categories (the API's <c>categories</c>), through the one rule; every request made from it starts with them.</summary>
+    public async Task<Template> SetCategoriesAsync(string ownerId, int id, IEnumerable<string?>? names, CancellationToken ct = default)
+    {
+        var normalized = Domain.Categories.Normalize(names);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var t = await LoadOwnedAsync(db, ownerId, id, tracking: true, ct);
+            t.Categories = normalized;
             t.ModifiedAt = clock.GetUtcNow();
         }, ct);
         return await GetAsync(ownerId, id, ct);
@@ -327,6 +343,8 @@ public sealed class TemplateService(
         if (DraftEditor.SetName(d, use.Name) is { } e1) return e1;
         if (DraftEditor.SetMessage(d, use.Message ?? t.Message) is { } e2) return e2;
         d.EmbeddedSigning = use.EmbeddedSigning;
+        // The template's categories unless the use names its own (the use page starts from the template's).
+        if (DraftEditor.SetCategories(d, use.Categories ?? t.Categories) is { } e5) return $"categories: {e5}";
         if (use.Options is { } requestOptions) d.Options = requestOptions.Copy();
         var order = TemplateOrder.ForUse(t, use);
         // In groups: each person's own order when the use gave them (the API's recipients, the use page), else the role's.

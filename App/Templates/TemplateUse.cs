@@ -26,6 +26,8 @@ public sealed class TemplateUse
     public bool EmbeddedSigning { get; set; }
     public List<string> Cc { get; set; } = [];
     public List<RolePerson> People { get; set; } = [];
+    /// <summary>The request's categories; null: the template's (inherited).</summary>
+    public List<string>? Categories { get; set; }
     public List<MergeValue> MergeValues { get; set; } = [];
     /// <summary>The request's options (reminders, expiry, redirects, colour, … — the use page's panel or the API's Box names); null: the defaults.</summary>
     public Requests.RequestOptions? Options { get; set; }

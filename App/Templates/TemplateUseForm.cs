@@ -20,7 +20,11 @@ public sealed class TemplateUseForm
         Template = template;
         Name = template.Name;
         Message = template.Message;
-        Draft = new RequestDraft { Name = template.Name, Pages = template.Pages, DocumentName = template.DocumentName };
+        Draft = new RequestDraft
+        {
+            Name = template.Name, Pages = template.Pages, DocumentName = template.DocumentName,
+            Categories = [.. template.Categories], // inherited; the sender may change them here
+        };
         foreach (var r in template.Roles.OrderBy(r => r.Number))
         {
             var s = new DraftSigner { Id = r.Number, Language = language, Options = new SignerOptions { Role = r.Kind, Order = r.Order } };
@@ -112,5 +116,6 @@ public sealed class TemplateUseForm
             x.Person.Options.Copy(), RoleGiven: true)).ToList(),
         MergeValues = Template.MergeFields.Select(m => new MergeValue(m.Label, Merge[m.Number])).ToList(),
         Options = Draft.Options.Copy(),
+        Categories = [.. Draft.Categories],
     };
 }

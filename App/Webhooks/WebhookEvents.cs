@@ -28,6 +28,8 @@ public static class WebhookEvents
         var urls = await UrlsOfAsync(db, r.OwnerId, ct);
         if (urls.Count == 0) return;
         var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == r.OwnerId, ct);
+        var categories = db.Entry(r).Collection(x => x.Categories);
+        if (db.Entry(r).State != Microsoft.EntityFrameworkCore.EntityState.Detached && !categories.IsLoaded) await categories.LoadAsync(ct); // the pending file's categories
         var data = (JsonObject)JsonSerializer.SerializeToNode(PendingFileDto.Of(r, owner), ApiJson.Options)!;
         data["owner_user_id"] = owner.ApiNumber;
         if (type == WebhookEventType.Declined) data["decline_reason"] = declineReason;
