@@ -67,15 +67,23 @@ public static class PendingFileEndpoints
         return ApiJson.Ok(body);
     }
 
-    /// <summary>Built once per user until the next write to the database (<see cref="ApiResponseCache"/>).</summary>
-    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct) =>
-        cache.JsonAsync("pending:" + User(user), async token =>
+    /// <summary>
+    /// Every visible request, newest first, never truncated: streamed in keyset batches (<see cref="StreamedJson"/>); a
+    /// list of at most <see cref="ApiResponseCache.MaxCachedItems"/> is kept until the next write to the database.
+    /// </summary>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct)
+    {
+        var viewer = User(user);
+        var owners = new Dictionary<string, ApplicationUser>();
+        return cache.ListAsync("pending:" + viewer, token => requests.OpenVisibleListAsync(viewer, token), "files", async (list, batch, token) =>
         {
-            var visible = await requests.ListVisibleAsync(User(user), token);
-            var failures = await requests.FailuresAsync(visible.Select(x => x.Request).ToList(), token);
-            var files = visible.Select(x => PendingFileDto.Of(x.Request, x.Owner, User(user), links, failures[x.Request.Id])).ToList();
-            return new { count = files.Count, files };
+            var missing = batch.Select(r => r.OwnerId).Distinct().Where(id => !owners.ContainsKey(id)).ToList();
+            if (missing.Count > 0)
+                foreach (var u in await list.Db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).ToListAsync(token)) owners[u.Id] = u;
+            var failures = await RequestFailures.LoadAsync(list.Db, batch, token);
+            return batch.Select(r => (object)PendingFileDto.Of(r, owners[r.OwnerId], viewer, links, failures[r.Id]));
         }, ct);
+    }
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)
     {

@@ -27,8 +27,10 @@ public static class TemplateEndpoints
             .WithSummary("Create and send a signature request from a template (people per role_id, merge_fields, file_password).");
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
-        ApiJson.Ok((await templates.ListAsync(user.UserId(), ct)).Select(TemplateDto.Of).ToList());
+    /// <summary>Every template (the seed's bare array, no paging), streamed in keyset batches (<see cref="StreamedJson"/>).</summary>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
+        StreamedJson.OpenAsync(templates.OpenListAsync(user.UserId(), ct), null,
+            (_, batch, _) => Task.FromResult(batch.Select(t => (object)TemplateDto.Of(t))));
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
         ApiJson.Ok(TemplateDto.Of(await templates.GetAsync(user.UserId(), id, ct)));
