@@ -130,6 +130,32 @@ public class ListCompletenessTests(ListCompletenessTests.Seeded seeded) : IClass
     }
 
     [Fact]
+    public async Task A_streamed_list_is_one_snapshot_its_count_agrees_with_its_items_while_requests_are_created()
+    {
+        var (client, _) = await seeded.App.ApiClientAsync(seeded.Owner);
+        using var stop = new CancellationTokenSource();
+        var added = new List<int>();
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && added.Count < 50) added.Add(await InsertRequestAsync());
+        });
+        var lists = new List<JsonElement>();
+        for (var i = 0; i < 3; i++) lists.Add(await GetJsonAsync(client, "/v1/files/pending/"));
+        await stop.CancelAsync();
+        await writer;
+        seeded.Requests.AddRange(added);
+        Assert.NotEmpty(added);
+        foreach (var list in lists)
+        {
+            var ids = Ids(list.GetProperty("files"));
+            Assert.Equal(list.GetProperty("count").GetInt32(), ids.Count);
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            Assert.Subset(seeded.Requests.ToHashSet(), ids.ToHashSet());
+            Assert.Superset(seeded.ToRecipient.ToHashSet(), ids.ToHashSet()); // every seeded request, whatever was added meanwhile
+        }
+    }
+
+    [Fact]
     public async Task Signed_files_originals_and_templates_list_every_row()
     {
         var (client, _) = await seeded.App.ApiClientAsync(seeded.Owner);
