@@ -27,7 +27,7 @@ public static class PendingFileEndpoints
         pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
                 CreateAsync(r, u, s, l, db, withFields: true, ct))
             .WithSummary("Create a signature request with fields (fields_payload; Box Sign options optional).");
-        pending.MapGet("", ListAsync).WithSummary("Requests the user owns or is a recipient of, any status.");
+        pending.MapGet("", ListAsync).WithSummary("Every request the user owns or is a recipient of, any status, newest first (the whole list, streamed; no paging).");
         pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
         pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
         pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");

@@ -13,7 +13,7 @@ public static class SignedFileEndpoints
     public static void MapSignedFiles(this RouteGroupBuilder v1)
     {
         var signed = v1.MapGroup("/files/signed").WithTags("Signed files");
-        signed.MapGet("", ListAsync).WithSummary("All signed files of the user.");
+        signed.MapGet("", ListAsync).WithSummary("Every signed file of the user, newest first (the whole list, streamed; no paging).");
         signed.MapGet("/{id:int}", GetAsync).WithSummary("One signed file, with its pending file (null when self-signed).");
         signed.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a signed file (form or JSON: name).");
         signed.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a signed file (its audit trail stays available).");

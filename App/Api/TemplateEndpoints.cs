@@ -19,7 +19,7 @@ public static class TemplateEndpoints
     public static void MapTemplates(this RouteGroupBuilder v1)
     {
         var library = v1.MapGroup("/library/template").WithTags("Templates");
-        library.MapGet("", ListAsync).WithSummary("All templates of the user (a JSON array, newest change first).");
+        library.MapGet("", ListAsync).WithSummary("Every template of the user (a JSON array, newest change first; the whole list, streamed; no paging).");
         library.MapGet("/{id:int}", GetAsync).WithSummary("One template.");
         library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON) and/or set its roles' order groups (roles [{id, order}]).");
         library.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a template; requests made from it are not affected.");
