@@ -316,7 +316,7 @@ public sealed class RequestService(
     /// <summary>
     /// Requests the user owns or is a recipient of (any status but draft; the owner's drafts created over the API to be
     /// prepared [is_document_preparation_needed] included), for the API: ALL of them, newest first, as a
-    /// <see cref="ListSnapshot{T}"/> (count, then keyset batches with recipients and fields; never truncated). A
+    /// <see cref="ListSnapshot{T}"/> (count, then keyset batches with recipients, fields and categories; never truncated). A
     /// recipient's requests are listed only once the account's address is confirmed: registering someone else's
     /// address shows nothing.
     /// </summary>
@@ -332,7 +332,7 @@ public sealed class RequestService(
             (db, after, take, token) =>
             {
                 var before = after?.Id ?? int.MaxValue;
-                return Visible(db, userId, email).Include(r => r.Recipients).Include(r => r.Fields)
+                return Visible(db, userId, email).Include(r => r.Recipients).Include(r => r.Fields).Include(r => r.Categories)
                     .Where(r => r.Id < before).OrderByDescending(r => r.Id).Take(take).ToListAsync(token);
             }, ct);
     }
