@@ -41,7 +41,7 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
     public static Task<Dictionary<int, SignatureRequest>> RequestsOfAsync(AppDbContext db, IReadOnlyList<SignedFile> files, CancellationToken ct)
     {
         var ids = files.Where(f => f.RequestId != null).Select(f => f.RequestId!.Value).ToList();
-        return db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        return db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
     }
 
     /// <summary>Renames a signed file; a name another of the caller's signed files has is refused (filename_exists).</summary>
