@@ -21,7 +21,7 @@ public static class ApiEndpoints
         v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
 
         var original = v1.MapGroup("/files/original").WithTags("Original files");
-        original.MapGet("", ListOriginalsAsync).WithSummary("All original files of the user.");
+        original.MapGet("", ListOriginalsAsync).WithSummary("Every original file of the user, newest first (the whole list, streamed; no paging).");
         original.MapPost("", ImportAsync).AcceptsUpload().WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
         original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
         original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");
@@ -53,11 +53,10 @@ public static class ApiEndpoints
             EmailVerified: user.EmailConfirmed ? 1 : 0));
     }
 
-    private static async Task<IResult> ListOriginalsAsync(ClaimsPrincipal user, DocumentService documents, CancellationToken ct)
-    {
-        var files = (await documents.ListAsync(Owner(user), ct)).Select(OriginalDto.Of).ToList();
-        return ApiJson.Ok(new { count = files.Count, files });
-    }
+    /// <summary>Every original file (the seed's <c>{count, files}</c>, no paging), streamed in keyset batches (<see cref="StreamedJson"/>).</summary>
+    private static Task<IResult> ListOriginalsAsync(ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
+        StreamedJson.OpenAsync(documents.OpenListAsync(Owner(user), ct), "files",
+            (_, batch, _) => Task.FromResult(batch.Select(d => (object)OriginalDto.Of(d))));
 
     private static async Task<IResult> GetOriginalAsync(int id, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
         ApiJson.Ok(OriginalDto.Of(await documents.GetAsync(Owner(user), id, ct)));

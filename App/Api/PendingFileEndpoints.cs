@@ -27,7 +27,7 @@ public static class PendingFileEndpoints
         pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
                 CreateAsync(r, u, s, l, db, withFields: true, ct))
             .WithSummary("Create a signature request with fields (fields_payload; Box Sign options optional).");
-        pending.MapGet("", ListAsync).WithSummary("Requests the user owns or is a recipient of, any status.");
+        pending.MapGet("", ListAsync).WithSummary("Every request the user owns or is a recipient of, any status, newest first (the whole list, streamed; no paging).");
         pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
         pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
         pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");
@@ -67,15 +67,23 @@ public static class PendingFileEndpoints
         return ApiJson.Ok(body);
     }
 
-    /// <summary>Built once per user until the next write to the database (<see cref="ApiResponseCache"/>).</summary>
-    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct) =>
-        cache.JsonAsync("pending:" + User(user), async token =>
+    /// <summary>
+    /// Every visible request, newest first, never truncated: streamed in keyset batches (<see cref="StreamedJson"/>); a
+    /// list of at most <see cref="ApiResponseCache.MaxCachedItems"/> is kept until the next write to the database.
+    /// </summary>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct)
+    {
+        var viewer = User(user);
+        var owners = new Dictionary<string, ApplicationUser>();
+        return cache.ListAsync("pending:" + viewer, token => requests.OpenVisibleListAsync(viewer, token), "files", async (list, batch, token) =>
         {
-            var visible = await requests.ListVisibleAsync(User(user), token);
-            var failures = await requests.FailuresAsync(visible.Select(x => x.Request).ToList(), token);
-            var files = visible.Select(x => PendingFileDto.Of(x.Request, x.Owner, User(user), links, failures[x.Request.Id])).ToList();
-            return new { count = files.Count, files };
+            var missing = batch.Select(r => r.OwnerId).Distinct().Where(id => !owners.ContainsKey(id)).ToList();
+            if (missing.Count > 0)
+                foreach (var u in await list.Db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).ToListAsync(token)) owners[u.Id] = u;
+            var failures = await RequestFailures.LoadAsync(list.Db, batch, token);
+            return batch.Select(r => (object)PendingFileDto.Of(r, owners[r.OwnerId], viewer, links, failures[r.Id]));
         }, ct);
+    }
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)
     {

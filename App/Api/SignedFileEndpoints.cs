@@ -13,7 +13,7 @@ public static class SignedFileEndpoints
     public static void MapSignedFiles(this RouteGroupBuilder v1)
     {
         var signed = v1.MapGroup("/files/signed").WithTags("Signed files");
-        signed.MapGet("", ListAsync).WithSummary("All signed files of the user.");
+        signed.MapGet("", ListAsync).WithSummary("Every signed file of the user, newest first (the whole list, streamed; no paging).");
         signed.MapGet("/{id:int}", GetAsync).WithSummary("One signed file, with its pending file (null when self-signed).");
         signed.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a signed file (form or JSON: name).");
         signed.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a signed file (its audit trail stays available).");
@@ -29,11 +29,15 @@ public static class SignedFileEndpoints
         return await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
     }
 
+    /// <summary>Every signed file (the seed's <c>{count, files}</c>, no paging), streamed in keyset batches (<see cref="StreamedJson"/>).</summary>
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, SignedFileService files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var owner = await OwnerAsync(dbFactory, Owner(user), ct);
-        var list = (await files.ListWithRequestsAsync(owner.Id, ct)).Select(x => SignedFileDto.Of(x.File, x.Request, owner)).ToList();
-        return ApiJson.Ok(new { count = list.Count, files = list });
+        return StreamedJson.Of(await files.OpenListAsync(owner.Id, ct), "files", async (list, batch, token) =>
+        {
+            var requests = await SignedFileService.RequestsOfAsync(list.Db, batch, token);
+            return batch.Select(f => (object)SignedFileDto.Of(f, f.RequestId is { } rid ? requests.GetValueOrDefault(rid) : null, owner));
+        });
     }
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, SignedFileService files, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)

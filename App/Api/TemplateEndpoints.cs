@@ -19,7 +19,7 @@ public static class TemplateEndpoints
     public static void MapTemplates(this RouteGroupBuilder v1)
     {
         var library = v1.MapGroup("/library/template").WithTags("Templates");
-        library.MapGet("", ListAsync).WithSummary("All templates of the user (a JSON array, newest change first).");
+        library.MapGet("", ListAsync).WithSummary("Every template of the user (a JSON array, newest change first; the whole list, streamed; no paging).");
         library.MapGet("/{id:int}", GetAsync).WithSummary("One template.");
         library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON) and/or set its roles' order groups (roles [{id, order}]).");
         library.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a template; requests made from it are not affected.");
@@ -27,8 +27,10 @@ public static class TemplateEndpoints
             .WithSummary("Create and send a signature request from a template (people per role_id, merge_fields, file_password).");
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
-        ApiJson.Ok((await templates.ListAsync(user.UserId(), ct)).Select(TemplateDto.Of).ToList());
+    /// <summary>Every template (the seed's bare array, no paging), streamed in keyset batches (<see cref="StreamedJson"/>).</summary>
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
+        StreamedJson.OpenAsync(templates.OpenListAsync(user.UserId(), ct), null,
+            (_, batch, _) => Task.FromResult(batch.Select(t => (object)TemplateDto.Of(t))));
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, TemplateService templates, CancellationToken ct) =>
         ApiJson.Ok(TemplateDto.Of(await templates.GetAsync(user.UserId(), id, ct)));

@@ -88,6 +88,21 @@ public sealed class DocumentService(
         }
     }
 
+    /// <summary>All the owner's documents in the library, newest first, as a snapshot read in keyset batches (the API list).</summary>
+    public Task<ListSnapshot<Document>> OpenListAsync(string ownerId, CancellationToken ct = default) =>
+        ListSnapshot<Document>.OpenAsync(dbFactory,
+            (db, token) => db.Documents.CountAsync(d => d.OwnerId == ownerId && d.DeletedAt == null, token),
+            (db, after, take, token) =>
+            {
+                var q = db.Documents.AsNoTracking().Where(d => d.OwnerId == ownerId && d.DeletedAt == null);
+                if (after is not null)
+                {
+                    var (at, id) = (after.CreatedAt, after.Id);
+                    q = q.Where(d => d.CreatedAt < at || (d.CreatedAt == at && d.Id < id));
+                }
+                return q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(take).ToListAsync(token);
+            }, ct);
+
     public async Task<List<Document>> ListAsync(string ownerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

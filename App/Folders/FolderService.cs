@@ -27,7 +27,7 @@ public sealed class FolderService(IDbContextFactory<AppDbContext> dbFactory, Tim
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).ToListAsync(ct);
         var signed = await db.SignedFiles.AsNoTracking()
             .Where(f => f.OwnerId == ownerId && f.DeletedAt == null && f.FolderId == folderId)
-            .OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
+            .OrderByDescending(f => f.Id).ToListAsync(ct); // all of them: Box's total_count and paging count on it
         return new FolderContents(folder, path,
             folders.OrderBy(f => f.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(f => f.Id).ToList(), documents, signed);
     }

@@ -321,21 +321,33 @@ public sealed class RequestService(
 
     /// <summary>
     /// Requests the user owns or is a recipient of (any status but draft; the owner's drafts created over the API to be
-    /// prepared [is_document_preparation_needed] included), for the API. A recipient's requests are
-    /// listed only once the account's address is confirmed: registering someone else's address shows nothing.
+    /// prepared [is_document_preparation_needed] included), for the API: ALL of them, newest first, as a
+    /// <see cref="ListSnapshot{T}"/> (count, then keyset batches with recipients, fields and categories; never truncated). A
+    /// recipient's requests are listed only once the account's address is confirmed: registering someone else's
+    /// address shows nothing.
     /// </summary>
-    public async Task<List<(SignatureRequest Request, Data.ApplicationUser Owner)>> ListVisibleAsync(string userId, CancellationToken ct = default)
+    public Task<ListSnapshot<SignatureRequest>> OpenVisibleListAsync(string userId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var email = await ConfirmedEmailAsync(db, userId, ct);
-        var requests = await db.Requests.AsNoTracking().Include(r => r.Recipients).Include(r => r.Fields).Include(r => r.Categories)
-            .Where(r => (r.Status != RequestStatus.Draft || (r.OwnerId == userId && r.PreparationNeeded))
-                        && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))))
-            .OrderByDescending(r => r.Id).Take(1000).ToListAsync(ct);
-        var ownerIds = requests.Select(r => r.OwnerId).Distinct().ToList();
-        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
-        return requests.Select(r => (r, owners[r.OwnerId])).ToList();
+        string? email = null;
+        return ListSnapshot<SignatureRequest>.OpenAsync(dbFactory,
+            async (db, token) =>
+            {
+                email = await ConfirmedEmailAsync(db, userId, token);
+                return await Visible(db, userId, email).CountAsync(token);
+            },
+            (db, after, take, token) =>
+            {
+                var before = after?.Id ?? int.MaxValue;
+                return Visible(db, userId, email).Include(r => r.Recipients).Include(r => r.Fields).Include(r => r.Categories)
+                    .Where(r => r.Id < before).OrderByDescending(r => r.Id).Take(take).ToListAsync(token);
+            }, ct);
     }
+
+    /// <summary>The rule of <see cref="OpenVisibleListAsync"/> and <see cref="GetVisibleAsync"/>, as a query.</summary>
+    private static IQueryable<SignatureRequest> Visible(AppDbContext db, string userId, string? email) =>
+        db.Requests.AsNoTracking()
+            .Where(r => (r.Status != RequestStatus.Draft || (r.OwnerId == userId && r.PreparationNeeded))
+                        && (r.OwnerId == userId || (email != null && r.Recipients.Any(x => x.Email.ToUpper() == email))));
 
     /// <summary>One request the user owns or is a recipient of (not a draft unless the owner's to prepare; as a recipient, with a confirmed address).</summary>
     public async Task<(SignatureRequest Request, Data.ApplicationUser Owner)> GetVisibleAsync(string userId, int requestId, CancellationToken ct = default)

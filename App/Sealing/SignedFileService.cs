@@ -26,14 +26,22 @@ public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory,
         return (f, r);
     }
 
-    /// <summary>The caller's signed files with their requests (for the API list).</summary>
-    public async Task<List<(SignedFile File, SignatureRequest? Request)>> ListWithRequestsAsync(string ownerId, CancellationToken ct = default)
+    /// <summary>All the caller's signed files, newest first, as a snapshot read in keyset batches (the API list; see <see cref="RequestsOfAsync"/>).</summary>
+    public Task<ListSnapshot<SignedFile>> OpenListAsync(string ownerId, CancellationToken ct = default) =>
+        ListSnapshot<SignedFile>.OpenAsync(dbFactory,
+            (db, token) => db.SignedFiles.CountAsync(f => f.OwnerId == ownerId && f.DeletedAt == null, token),
+            (db, after, take, token) =>
+            {
+                var before = after?.Id ?? int.MaxValue;
+                return db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null && f.Id < before)
+                    .OrderByDescending(f => f.Id).Take(take).ToListAsync(token);
+            }, ct);
+
+    /// <summary>The requests (with recipients and fields) a batch of signed files came from, by id.</summary>
+    public static Task<Dictionary<int, SignatureRequest>> RequestsOfAsync(AppDbContext db, IReadOnlyList<SignedFile> files, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var files = await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null).OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
         var ids = files.Where(f => f.RequestId != null).Select(f => f.RequestId!.Value).ToList();
-        var requests = await db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
-        return files.Select(f => (f, f.RequestId is { } rid ? requests.GetValueOrDefault(rid) : null)).ToList();
+        return db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Categories).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
     }
 
     /// <summary>Renames a signed file; a name another of the caller's signed files has is refused (filename_exists).</summary>

@@ -26,12 +26,28 @@ public sealed class TemplateService(
     TimeProvider clock,
     ILogger<TemplateService> log)
 {
+    /// <summary>All the owner's templates, newest change first (the Templates page; the API streams <see cref="OpenListAsync"/>).</summary>
     public async Task<List<Template>> ListAsync(string ownerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await WithChildren(db).AsNoTracking().Where(t => t.OwnerId == ownerId)
-            .OrderByDescending(t => t.ModifiedAt).ThenByDescending(t => t.Id).Take(1000).ToListAsync(ct);
+            .OrderByDescending(t => t.ModifiedAt).ThenByDescending(t => t.Id).ToListAsync(ct);
     }
+
+    /// <summary>All the owner's templates with their roles, fields and merge fields, newest change first, as a snapshot read in keyset batches.</summary>
+    public Task<ListSnapshot<Template>> OpenListAsync(string ownerId, CancellationToken ct = default) =>
+        ListSnapshot<Template>.OpenAsync(dbFactory,
+            (db, token) => db.Templates.CountAsync(t => t.OwnerId == ownerId, token),
+            (db, after, take, token) =>
+            {
+                var q = WithChildren(db).AsNoTracking().Where(t => t.OwnerId == ownerId);
+                if (after is not null)
+                {
+                    var (at, id) = (after.ModifiedAt, after.Id);
+                    q = q.Where(t => t.ModifiedAt < at || (t.ModifiedAt == at && t.Id < id));
+                }
+                return q.OrderByDescending(t => t.ModifiedAt).ThenByDescending(t => t.Id).Take(take).ToListAsync(token);
+            }, ct);
 
     public async Task<Template> GetAsync(string ownerId, int id, CancellationToken ct = default)
     {
