@@ -12,7 +12,7 @@ public enum RequestListScope
     Owned,
     /// <summary>
     /// The caller's own requests and those the caller is a recipient of — as a recipient only with a CONFIRMED e-mail
-    /// address, and never someone else's draft (jSign; the rule of <see cref="RequestService.ListVisibleAsync"/>).
+    /// address, and never someone else's draft (jSign; the rule of <see cref="RequestService.OpenVisibleListAsync"/>).
     /// </summary>
     Visible,
 }
