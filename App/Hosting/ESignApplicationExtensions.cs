@@ -65,6 +65,7 @@ public static class ESignApplicationExtensions
         Api.ApiEndpoints.MapESignApi(app);
         Api.Box.BoxEndpoints.MapBoxApi(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
+        Reports.ReportDownloadEndpoint.MapReportDownload(app); // the Reports page's CSV downloads (cookie auth)
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>
         {

@@ -113,6 +113,10 @@ public sealed class ReportFigureService(IDbContextFactory<AppDbContext> dbFactor
         return buckets;
     }
 
+    /// <summary>The figures for a user's <see cref="ReportScope"/> (every user for an administrator) over a checked range.</summary>
+    public Task<ReportFigures> ComputeAsync(ReportScope scope, ReportRange range, CancellationToken ct = default) =>
+        ComputeAsync(scope.EveryUser ? null : scope.UserId, range.Start, range.End, ct);
+
     public async Task<ReportFigures> ComputeAsync(string? ownerId, DateOnly start, DateOnly end, CancellationToken ct = default)
     {
         var buckets = BucketsFor(start, end);
