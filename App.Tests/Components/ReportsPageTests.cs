@@ -104,7 +104,7 @@ public class ReportsPageTests : ComponentTestBase
     {
         var cut = Render<ReportCharts>(p => p.Add(x => x.Figures, Figures(VolumeKind.TopSenders)).Add(x => x.EveryUser, true));
         Assert.Contains("every user of this instance", cut.Find("[data-testid=report-scope-all]").TextContent);
-        Assert.Equal("1 d 3 h", cut.Find("[data-testid=total-median] h6").TextContent.Trim());
+        Assert.Equal("1 d 3 h", cut.Find("[data-testid=total-median] .report-total-value").TextContent.Trim());
         var rows = cut.FindAll("[data-testid=table-status] tbody tr");
         Assert.Equal(["Mar 1", "Mar 2", "Mar 3"], rows.Select(r => r.QuerySelector("th")!.TextContent));
         Assert.Equal("2", rows[0].QuerySelectorAll("td")[0].TextContent); // Completed is the first column
