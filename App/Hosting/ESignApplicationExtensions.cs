@@ -64,6 +64,7 @@ public static class ESignApplicationExtensions
         Localization.SignerLocalization.MapSignerLanguageEndpoint(app);
         Api.ApiEndpoints.MapESignApi(app);
         Api.Box.BoxEndpoints.MapBoxApi(app);
+        Reports.ReportDownloads.MapReportDownloads(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         Reports.ReportDownloadEndpoint.MapReportDownload(app); // the Reports page's CSV downloads (cookie auth)
         app.MapOpenApi("/openapi/{documentName}.json");

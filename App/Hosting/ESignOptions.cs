@@ -58,6 +58,9 @@ public sealed class ESignOptions
     /// <summary>Per-client-IP limits on sign-in, account mail and token look-ups.</summary>
     public RateLimitSettings RateLimits { get; set; } = new();
 
+    /// <summary>Reports sent by mail (the <c>ESign:Reports</c> section).</summary>
+    public ReportOptions Reports { get; set; } = new();
+
     /// <summary>Whether the public address is https (then HSTS and Secure cookies).</summary>
     public bool PublicUrlIsHttps => PublicBaseUrl.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -93,6 +96,13 @@ public sealed class OutboxOptions
     public int LeaseSeconds { get; set; } = 15;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+}
+
+/// <summary>The <c>ESign:Reports</c> section: reports built in the background and mailed as download links.</summary>
+public sealed class ReportOptions
+{
+    /// <summary>Days a report's download link works (1–90); then the link answers 410 and the file is deleted.</summary>
+    public int LinkDays { get; set; } = 7;
 }
 
 public sealed class BlobSweepOptions

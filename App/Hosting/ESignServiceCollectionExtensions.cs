@@ -60,6 +60,7 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
             .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
             .Validate(o => o.BlobSweep.GraceHours is >= 1 and <= 24 * 365, "ESign:BlobSweep:GraceHours must be between 1 and 8760.")
+            .Validate(o => o.Reports.LinkDays is >= 1 and <= 90, "ESign:Reports:LinkDays must be between 1 and 90.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")
@@ -118,7 +119,7 @@ public static class ESignServiceCollectionExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<Accounts.AppSignInManager>()
             .AddDefaultTokenProviders();
         services.AddOptions<IdentityOptions>().Configure<IOptions<ESignOptions>>((o, esign) =>
             o.SignIn.RequireConfirmedAccount = esign.Value.RequireConfirmedAccount);

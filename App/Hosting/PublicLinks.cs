@@ -53,6 +53,9 @@ public sealed class PublicLinks(IOptions<ESignOptions> options, IServer server) 
 
     public string Copy(int requestId, string copyToken) => To($"copy/{requestId}/{copyToken}");
 
+    /// <summary>A mailed report's download link (<c>Reports/ReportDownloads</c>).</summary>
+    public string ReportDownload(string token) => To("reports/" + token);
+
     /// <summary>An account page link (confirmation, password reset) made while serving a request to <paramref name="requestHost"/>.</summary>
     public string Account(string? requestHost, string page, IEnumerable<KeyValuePair<string, string?>> query) =>
         QueryHelpers.AddQueryString(BaseFor(requestHost) + page.TrimStart('/'), query.Where(kv => kv.Value is not null));

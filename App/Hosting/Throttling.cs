@@ -91,6 +91,8 @@ public static class Throttling
             (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed")) &&
             path.Value!.EndsWith("/document", StringComparison.Ordinal))
             return DocumentRange;
+        if (HttpMethods.IsGet(request.Method) && path.StartsWithSegments("/reports", out var reportRest) && reportRest.Value is { Length: > 1 })
+            return TokenLookup; // a report's download link (Reports/ReportDownloads), not the Reports page itself
         if (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/copy") ||
             Is(path, "/Account/ConfirmEmail") || Is(path, "/Account/ConfirmEmailChange"))
             return TokenLookup;

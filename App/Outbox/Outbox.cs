@@ -45,6 +45,12 @@ public static class OutboxKinds
 
     /// <summary>Tell the sender their request expired. Payload: <see cref="ExpiredNotice"/>.</summary>
     public const string ExpiredNotice = "mail.expired";
+
+    /// <summary>Build one report as CSV and mail its download link (<c>Reports/ReportBuildHandler</c>). Payload: <see cref="ReportBuild"/>.</summary>
+    public const string ReportBuild = "report.build";
+
+    /// <summary>Scheduled at a report's expiry: delete its file (the link then answers 410). Payload: <see cref="ReportExpiry"/>.</summary>
+    public const string ReportExpiry = "report.expire";
 }
 
 /// <param name="Reminder">A reminder rather than the first invitation.</param>
@@ -69,6 +75,14 @@ public sealed record AutoReminder(int RecipientId, DateTimeOffset InvitedAt, int
 public sealed record AutoExpiry(int RequestId);
 
 public sealed record ExpiredNotice(int RequestId);
+
+/// <param name="UserId">Who asked (the mail goes to them; their <c>Reports/ReportScope</c> decides whose data).</param>
+/// <param name="Type">The report type's wire name (<c>user_activity</c>, <c>document_status</c>).</param>
+/// <param name="StartDate">First day, MM/DD/YYYY (UTC, inclusive).</param>
+/// <param name="EndDate">Last day, MM/DD/YYYY (UTC, inclusive).</param>
+public sealed record ReportBuild(string UserId, string Type, string StartDate, string EndDate);
+
+public sealed record ReportExpiry(long ReportFileId);
 
 public sealed record PlainMail(string To, string Subject, string Html, string Text);
 

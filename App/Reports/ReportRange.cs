@@ -63,6 +63,11 @@ public sealed record ReportRange
         return new ReportRange(s, e);
     }
 
+    /// <summary>A range accepted earlier (a queued job's payload): not checked again, since "10 years ago" moves.</summary>
+    internal static ReportRange Accepted(string startWire, string endWire) =>
+        new(DateOnly.ParseExact(startWire, WireFormat, CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(endWire, WireFormat, CultureInfo.InvariantCulture));
+
     private static DateOnly ParseDay(string field, string? wire)
     {
         if (string.IsNullOrWhiteSpace(wire)) throw AppException.BadField(field, $"{field} is required (MM/DD/YYYY, e.g. 09/01/2020).");

@@ -7,6 +7,9 @@ public static class ReportServices
     {
         services.AddSingleton<ReportScopes>();
         services.AddSingleton<ReportCsv>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<Outbox.IOutboxHandler, ReportBuildHandler>();
+        services.AddSingleton<Outbox.IOutboxHandler, ReportExpiryHandler>();
         return services;
     }
 }

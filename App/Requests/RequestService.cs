@@ -89,8 +89,9 @@ public sealed class RequestService(
 {
     /// <param name="hiddenDocument">Also accept a document that is not in the library (a template's copy made for this request).</param>
     /// <param name="createdDetails">More data for the "created" audit event (the template and merge values it was made with).</param>
+    /// <param name="templateId">The template the request is made from (reports: "templates used"); null: from a document.</param>
     public async Task<int> CreateDraftAsync(string ownerId, int documentId, Actor actor, CancellationToken ct = default, bool hiddenDocument = false,
-        IReadOnlyDictionary<string, object?>? createdDetails = null)
+        IReadOnlyDictionary<string, object?>? createdDetails = null, int? templateId = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
@@ -103,7 +104,7 @@ public sealed class RequestService(
             var request = new SignatureRequest
             {
                 OwnerId = ownerId, DocumentId = doc.Id, Name = Path.GetFileNameWithoutExtension(doc.Name),
-                IsOrdered = true, CreatedAt = now, ModifiedAt = now,
+                IsOrdered = true, CreatedAt = now, ModifiedAt = now, TemplateId = templateId,
             };
             if (request.Name.Length > DraftEditor.MaxNameLength) request.Name = request.Name[..DraftEditor.MaxNameLength];
             db.Requests.Add(request);
@@ -284,7 +285,8 @@ public sealed class RequestService(
     /// after the draft was made removes it again.
     /// </summary>
     public async Task<int> CreateAndSendAsync(string ownerId, int documentId, Func<RequestDraft, string?> prepare,
-        Actor actor, CancellationToken ct = default, bool hiddenDocument = false, IReadOnlyDictionary<string, object?>? createdDetails = null)
+        Actor actor, CancellationToken ct = default, bool hiddenDocument = false, IReadOnlyDictionary<string, object?>? createdDetails = null,
+        int? templateId = null)
     {
         Document doc;
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
@@ -296,7 +298,7 @@ public sealed class RequestService(
         var problems = DraftEditor.ProblemsBeforeSend(probe);
         if (problems.Count > 0) throw AppException.BadRequest(problems[0]);
 
-        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument, createdDetails);
+        var id = await CreateDraftAsync(ownerId, documentId, actor, ct, hiddenDocument, createdDetails, templateId);
         try
         {
             var draft = await LoadDraftAsync(ownerId, id, ct);

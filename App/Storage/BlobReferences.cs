@@ -6,7 +6,7 @@ namespace ESignWeb.Storage;
 
 /// <summary>
 /// The one definition of "a row points at this blob": documents, templates, signed files and their audit trails,
-/// signature and initials images. The sweeper reads every key with it; a replaced signature image is deleted at once
+/// signature and initials images, report CSVs. The sweeper reads every key with it; a replaced signature image is deleted at once
 /// when it answers "referenced nowhere".
 /// </summary>
 public static class BlobReferences
@@ -18,7 +18,8 @@ public static class BlobReferences
             .Concat(db.SignedFiles.Select(f => f.BlobKey))
             .Concat(db.SignedFiles.Select(f => f.AuditTrailBlobKey))
             .Concat(db.Fields.Where(f => (f.Type == FieldType.Signature || f.Type == FieldType.Initials) && f.Value != null)
-                .Select(f => f.Value!));
+                .Select(f => f.Value!))
+            .Concat(db.Set<Reports.ReportFile>().Where(r => r.BlobKey != null).Select(r => r.BlobKey!));
 
     public static Task<bool> IsReferencedAsync(AppDbContext db, string key, CancellationToken ct = default) =>
         Keys(db).AnyAsync(k => k == key, ct);

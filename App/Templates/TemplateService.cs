@@ -308,7 +308,7 @@ public sealed class TemplateService(
                 ["merge_fields"] = t.MergeFields.OrderBy(m => m.Number)
                     .ToDictionary(m => m.Label, m => MergeRules.ValueOf(use, m)?.Value?.Trim()),
             };
-            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, actor, ct, hiddenDocument: true, details);
+            var id = await requests.CreateAndSendAsync(ownerId, documentId, Prepare, actor, ct, hiddenDocument: true, details, templateId: t.Id);
             log.LogInformation("Request {RequestId} sent from template {TemplateId}", id, t.Id);
             return id;
         }

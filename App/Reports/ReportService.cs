@@ -1,0 +1,44 @@
+using ESignWeb.Audit;
+using ESignWeb.Data;
+using ESignWeb.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Reports;
+
+/// <summary>
+/// Asks for reports: the range and types are checked by their one rule set (<see cref="ReportRange"/>,
+/// <see cref="ReportTypes"/>), then one outbox job per type is queued in one transaction. Each job builds its CSV
+/// and mails the requester a download link (<see cref="ReportBuildHandler"/>). Used by the Dropbox Sign API
+/// (<c>POST /v3/report/create</c>) and the Reports page.
+/// </summary>
+public sealed class ReportService(IDbContextFactory<AppDbContext> dbFactory, OutboxSignal signal, TimeProvider clock)
+{
+    /// <summary>The API's way in: dates as MM/DD/YYYY and types by wire name, checked in that order (start, end, types).</summary>
+    public Task<IReadOnlyList<ReportType>> RequestAsync(string userId, string? startDate, string? endDate,
+        IEnumerable<string?>? reportTypes, Actor actor, CancellationToken ct = default)
+    {
+        var range = ReportRange.Parse(startDate, endDate, clock);
+        var types = ReportTypes.Parse(reportTypes);
+        return RequestAsync(userId, range, types, actor, ct);
+    }
+
+    /// <summary>Queues one build job per type; returns the types queued (without repeats).</summary>
+    public async Task<IReadOnlyList<ReportType>> RequestAsync(string userId, ReportRange range, IEnumerable<ReportType> types,
+        Actor actor, CancellationToken ct = default)
+    {
+        var list = ReportTypes.Validate(types);
+        await dbFactory.WriteAsync(async db =>
+        {
+            var now = clock.GetUtcNow();
+            if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) throw Domain.AppException.NotFound("The account");
+            foreach (var type in list)
+            {
+                OutboxWriter.Enqueue(db, OutboxKinds.ReportBuild,
+                    new ReportBuild(userId, ReportTypes.WireName(type), range.StartWire, range.EndWire),
+                    $"Build the {ReportTypes.Words(type)} report {range} for {actor.Email ?? "the account"}", userId, now);
+            }
+        }, ct);
+        signal.Notify();
+        return list;
+    }
+}
