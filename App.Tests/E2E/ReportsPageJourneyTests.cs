@@ -71,6 +71,21 @@ public class ReportsPageJourneyTests(ITestOutputHelper output)
             Assert.DoesNotContain(rows, r => r.Values.Any(v => v.Contains("Otto", StringComparison.OrdinalIgnoreCase)));
         }
 
+        // "E-mail me the reports": the page says the mails are on their way, and two mails (one per type) arrive with a
+        // link to the CSV that works without a session.
+        await page.Locator("[data-testid=report-email]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=report-email-note]")).ToContainTextAsync("On its way: 2 mails");
+        var links = await Poll.UntilAsync(() => Task.FromResult(ReportLinks(app) is { Count: 2 } found ? found : null), 90);
+        using (var anonymous = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            foreach (var link in links)
+            {
+                using var response = await anonymous.GetAsync(new Uri(link).PathAndQuery);
+                Assert.True(response.IsSuccessStatusCode, $"{link}: {response.StatusCode}");
+                Assert.StartsWith("text/csv", response.Content.Headers.ContentType?.ToString());
+            }
+        }
+
         // A bad range: the rule's message under the end date and no download.
         await page.FillAsync("#report-end", "2001-01-01");
         await page.Locator("#report-end").BlurAsync();
@@ -84,6 +99,17 @@ public class ReportsPageJourneyTests(ITestOutputHelper output)
         var violations = await Axe.RunAsync(page, "reports");
         foreach (var v in violations) output.WriteLine(v.ToString());
         Assert.DoesNotContain(violations, v => v.IsSeriousOrCritical);
+    }
+
+    /// <summary>The report links (<c>/reports/{token}</c>) in the mails written to the outbox folder.</summary>
+    private static List<string> ReportLinks(AppProcess app)
+    {
+        var outbox = Path.Combine(app.DataDir, "outbox");
+        if (!Directory.Exists(outbox)) return [];
+        return Directory.GetFiles(outbox, "*.eml")
+            .Select(f => { using var m = MimeKit.MimeMessage.Load(f); return m.TextBody ?? m.HtmlBody ?? ""; })
+            .SelectMany(body => System.Text.RegularExpressions.Regex.Matches(body, @"https?://[^\s""<>]+/reports/[A-Za-z0-9_-]{20,}").Select(m => m.Value))
+            .Distinct().ToList();
     }
 
     /// <summary>Creates and sends one request per name for <paramref name="email"/> through the SignEasy API; their ids.</summary>
