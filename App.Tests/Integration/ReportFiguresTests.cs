@@ -1,4 +1,7 @@
+using System.Net;
 using ESignWeb.Data;
+using ESignWeb.Tests.Fixtures;
+using Microsoft.AspNetCore.Mvc.Testing;
 using ESignWeb.Domain;
 using ESignWeb.Reports;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +10,8 @@ namespace ESignWeb.Tests.Integration;
 
 /// <summary>
 /// The Reports page's figures against rows seeded with known times (its own database: the administrator's scope counts
-/// every row). The expected numbers are worked out by hand from the seed below.
+/// every row). The expected numbers are worked out by hand from the seed below. Also the page's CSV download
+/// (<c>GET /reports/download</c>): cookie auth, the caller's rows only, the API's refusals.
 /// </summary>
 public class ReportFiguresTests(ReportFiguresTests.Seeded seed) : IClassFixture<ReportFiguresTests.Seeded>
 {
@@ -139,6 +143,35 @@ public class ReportFiguresTests(ReportFiguresTests.Seeded seed) : IClassFixture<
         Assert.Equal(FigureGranularity.Month, monthly.Granularity);
         Assert.Equal(["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026", "May 2026", "Jun 2026"], monthly.Buckets.Select(b => b.Label));
         Assert.Equal([0, 0, 1, 7, 0, 0, 0], Enumerable.Range(0, 7).Select(i => monthly.ByStatus.Sum(s => s.Counts[i])));
+    }
+
+    [Fact]
+    public async Task The_pages_download_streams_the_signed_in_users_own_CSV_and_refuses_a_bad_range_with_the_APIs_message()
+    {
+        var anonymous = seed.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using (var refused = await anonymous.GetAsync("/reports/download?type=document_status&start=03%2F01%2F2026&end=03%2F10%2F2026"))
+            Assert.True(refused.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Unauthorized, refused.StatusCode.ToString());
+
+        var ben = seed.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var (path, _) = await AccountForms.LogInAsync(ben, "ben-figures@example.com", "Passw0rd!long");
+        Assert.NotEqual("/Account/Login", path);
+
+        using var ok = await ben.GetAsync("/reports/download?type=document_status&start=03%2F01%2F2026&end=03%2F10%2F2026");
+        var body = await ok.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("text/csv", ok.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("document_status_2026-03-01_2026-03-10.csv", ok.Content.Headers.ContentDisposition?.FileNameStar ?? ok.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var lines = body.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length); // the header and Ben's two requests created in the range
+        Assert.DoesNotContain("ann-figures@example.com", body);
+
+        using var tooLong = await ben.GetAsync("/reports/download?type=document_status&start=03%2F01%2F2025&end=03%2F01%2F2026");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var expected = Assert.Throws<AppException>(() => ReportRange.Parse("03/01/2025", "03/01/2026", TimeProvider.System)).Message;
+        Assert.Equal(expected, await tooLong.Content.ReadAsStringAsync());
+        using var unknown = await ben.GetAsync("/reports/download?type=everything&start=03%2F01%2F2026&end=03%2F10%2F2026");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("Unknown report type", await unknown.Content.ReadAsStringAsync());
     }
 
     [Theory]
