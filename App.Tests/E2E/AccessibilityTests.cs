@@ -298,6 +298,10 @@ public class AccessibilityTests(ITestOutputHelper output)
             await page.ClickAsync("#callback-add");
             await Assertions.Expect(page.Locator("#callback-table")).ToContainTextAsync("hooks.example.com/esign");
             await walk.CheckAsync(page, "webhooks");
+            await page.GotoAsync("/reports");
+            await Steps.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=report-figures]")).ToBeVisibleAsync();
+            await walk.CheckAsync(page, "reports (the administrator's figures)");
             await page.GotoAsync("/outbox");
             await Poll.UntilAsync(async () =>
             {

@@ -68,6 +68,7 @@ public static class ESignApplicationExtensions
         Api.DropboxSign.DropboxSignEndpoints.MapDropboxSignApi(app);
         Reports.ReportDownloads.MapReportDownloads(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
+        Reports.ReportDownloadEndpoint.MapReportDownload(app); // the Reports page's CSV downloads (cookie auth)
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>
         {

@@ -235,6 +235,9 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, Webhooks.WebhookDeliveryHandler>();
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.WebhookDeliveries));
 
+        // Reports page: the figures behind its charts.
+        services.AddSingleton<Reports.ReportFigureService>();
+
         return builder;
     }
 }
