@@ -149,6 +149,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<DocumentService>();
         services.AddSingleton<Api.Box.BoxFiles>();
         services.AddSingleton<RequestService>();
+        services.AddSingleton<RequestListQuery>();
         services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();
         services.AddSingleton<Accounts.Administrators>();
