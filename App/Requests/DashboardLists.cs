@@ -47,7 +47,7 @@ public sealed class DashboardLists(RequestListQuery query, IDbContextFactory<App
             CreatedFrom = filters.From,
             CreatedTo = filters.To,
             Search = filters.Search,
-            Sort = RequestListSort.RecentlyChanged,
+            Sort = RequestListSort.NewestFirst, // the (OwnerId, CreatedAt) index: no sort of all the owner's rows
             Page = filters.Page,
             PageSize = filters.PageSize,
         }, ct);
