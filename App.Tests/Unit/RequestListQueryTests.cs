@@ -22,7 +22,9 @@ public sealed class RequestListQueryTests : IDisposable
     public RequestListQueryTests()
     {
         _connection.Open();
-        _options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_connection).AddInterceptors(_commands).Options;
+        // Split queries by default, as the app is configured (Hosting/ESignServiceCollectionExtensions).
+        _options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_connection, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .AddInterceptors(_commands).Options;
         using var db = new AppDbContext(_options);
         db.Database.EnsureCreated();
     }

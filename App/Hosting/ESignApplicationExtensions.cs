@@ -64,6 +64,7 @@ public static class ESignApplicationExtensions
         Localization.SignerLocalization.MapSignerLanguageEndpoint(app);
         Api.ApiEndpoints.MapESignApi(app);
         Api.Box.BoxEndpoints.MapBoxApi(app);
+        Api.JSign.JSignEndpoints.MapJSignApi(app);
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         app.MapOpenApi("/openapi/{documentName}.json");
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar", o =>
