@@ -31,11 +31,11 @@ public sealed record DashboardList(IReadOnlyList<RequestSummary> Rows, int Total
 public sealed class DashboardLists(RequestListQuery query, IDbContextFactory<AppDbContext> dbFactory)
 {
     /// <summary>
-    /// Database commands one page costs: the COUNT, the page's rows, their categories and their recipients (the app
-    /// splits a projection's collections into one query each). One more only when a row on the page has every signer
-    /// done and is still incomplete (is its seal job given up? <see cref="RequestFailures.SealsGivenUpAsync"/>).
+    /// Database commands one page costs: the COUNT and the page's rows (with their categories and recipients, in the
+    /// same query). One more only when a row on the page has every signer done and is still incomplete (is its seal job
+    /// given up? <see cref="RequestFailures.SealsGivenUpAsync"/>).
     /// </summary>
-    public const int CommandsPerPage = 4;
+    public const int CommandsPerPage = 2;
 
     public async Task<DashboardList> PageAsync(string ownerId, DashboardFilters filters, CancellationToken ct = default)
     {
