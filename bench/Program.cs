@@ -6,6 +6,7 @@ using ESignWeb.Bench;
 
 if (args.Contains("--parts")) { Parts.Run(); return 0; }
 if (args.Contains("--signer-page")) return await SignerPage.RunAsync(args);
+if (args.Contains("--dashboard")) return DashboardBenchmarks.Run(args.Where(a => a != "--dashboard").ToArray(), Root());
 
 // Runs the sealing benchmark and writes docs/benchmarks.md with both figures and their ratio.
 var config = ManualConfig.Create(DefaultConfig.Instance)
@@ -26,8 +27,7 @@ var bare = Mean(nameof(SealingBenchmarks.BarePdfSharp));
 var ours = Mean(nameof(SealingBenchmarks.ESignWebSeal));
 var ratio = ours / bare;
 var inv = CultureInfo.InvariantCulture;
-var root = Directory.GetCurrentDirectory();
-while (!File.Exists(Path.Combine(root, "ESignWeb.sln")) && Directory.GetParent(root) is { } parent) root = parent.FullName;
+var root = Root();
 var md = $"""
 # Benchmarks
 
@@ -54,15 +54,13 @@ breakdown (bare, full, seal only, audit trail only) without BenchmarkDotNet.
 """;
 // Only this section is rewritten: the others (bench/wrk/run.sh writes the API one) are kept.
 var path = Path.Combine(root, "docs", "benchmarks.md");
-File.WriteAllText(path, WithSealingSection(File.Exists(path) ? File.ReadAllText(path) : "", md));
+File.WriteAllText(path, BenchmarkSections.With(File.Exists(path) ? File.ReadAllText(path) : "", md, "## Sealing"));
 Console.WriteLine(md);
 return 0;
 
-static string WithSealingSection(string existing, string md)
+static string Root()
 {
-    var section = md[md.IndexOf("## Sealing", StringComparison.Ordinal)..];
-    var start = existing.IndexOf("## Sealing", StringComparison.Ordinal);
-    if (start < 0) return existing.Length == 0 ? md + "\n" : existing.TrimEnd('\n') + "\n\n" + section + "\n";
-    var end = existing.IndexOf("\n## ", start, StringComparison.Ordinal);
-    return existing[..start] + section + "\n" + (end < 0 ? "" : existing[end..]);
+    var root = Directory.GetCurrentDirectory();
+    while (!File.Exists(Path.Combine(root, "ESignWeb.sln")) && Directory.GetParent(root) is { } parent) root = parent.FullName;
+    return root;
 }

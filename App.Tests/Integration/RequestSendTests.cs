@@ -40,6 +40,10 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         return (owner, id, draft);
     }
 
+    /// <summary>The dashboard's first page for the owner.</summary>
+    private async Task<IReadOnlyList<RequestSummary>> ListAsync(string owner, DashboardFilters? filters = null) =>
+        (await _app.Get<DashboardLists>().PageAsync(owner, filters ?? new DashboardFilters())).Rows;
+
     private async Task<List<OutboxMessage>> OutboxFor(int requestId, string ownerId)
     {
         await using var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
@@ -170,8 +174,8 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         {
             Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(attempt)).Code);
         }
-        Assert.Empty(await _requests.ListAsync(intruder));
-        Assert.Single(await _requests.ListAsync(owner));
+        Assert.Empty(await ListAsync(intruder));
+        Assert.Single(await ListAsync(owner));
     }
 
     [Fact]
@@ -180,12 +184,12 @@ public class RequestSendTests : IClassFixture<ESignAppFactory>
         var (owner, id, draft) = await DraftWithSigners(true, "f@example.com");
         DraftEditor.SetName(draft, "Tenancy 100% agreement");
         await _requests.SaveDraftAsync(owner, draft);
-        Assert.Single(await _requests.ListAsync(owner, RequestStatus.Draft));
-        Assert.Empty(await _requests.ListAsync(owner, RequestStatus.Incomplete));
-        Assert.Single(await _requests.ListAsync(owner, search: "100%"));
-        Assert.Empty(await _requests.ListAsync(owner, search: "10_"));
+        Assert.Single(await ListAsync(owner, new DashboardFilters().WithStatuses([RequestStatus.Draft])));
+        Assert.Empty(await ListAsync(owner, new DashboardFilters().WithStatuses([RequestStatus.Incomplete])));
+        Assert.Single(await ListAsync(owner, new DashboardFilters().WithSearch("100%")));
+        Assert.Empty(await ListAsync(owner, new DashboardFilters().WithSearch("10_")));
         await _requests.SendAsync(owner, id, new Actor("s@example.com"));
-        Assert.Single(await _requests.ListAsync(owner, RequestStatus.Incomplete));
+        Assert.Single(await ListAsync(owner, new DashboardFilters().WithStatuses([RequestStatus.Incomplete])));
     }
 
     private async Task<List<MimeMessage>> WaitForMailsAsync(string ownerId, int count)

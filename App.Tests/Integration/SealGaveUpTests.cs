@@ -1,6 +1,7 @@
 using ESignWeb.Audit;
 using ESignWeb.Domain;
 using ESignWeb.Outbox;
+using ESignWeb.Requests;
 using ESignWeb.Tests.E2E;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public class SealGaveUpTests
 
         // While the seal is retried, it is "Sealing…".
         await Poll.UntilAsync(async () => (await s.Requests.GetDetailAsync(s.Owner, s.RequestId)).PendingSeal is { Attempts: >= 1, LastError: not null } p ? p : null);
-        var listed = Assert.Single(await s.Requests.ListAsync(s.Owner), r => r.Id == s.RequestId);
+        var listed = Assert.Single((await app.Get<DashboardLists>().PageAsync(s.Owner, new DashboardFilters())).Rows, r => r.Id == s.RequestId);
         Assert.Equal(SealPhase.Sealing, listed.Seal);
         Assert.Equal("Sealing…", StatusWords.Of(listed.Status, listed.Seal));
 
@@ -33,7 +34,7 @@ public class SealGaveUpTests
         await using (var db = await s.Db.CreateDbContextAsync())
             Assert.Equal(1, await db.Outbox.Where(m => m.Kind == OutboxKinds.Seal).ExecuteUpdateAsync(u => u.SetProperty(m => m.Failed, true)));
 
-        listed = Assert.Single(await s.Requests.ListAsync(s.Owner), r => r.Id == s.RequestId);
+        listed = Assert.Single((await app.Get<DashboardLists>().PageAsync(s.Owner, new DashboardFilters())).Rows, r => r.Id == s.RequestId);
         Assert.Equal(SealPhase.GaveUp, listed.Seal);
         Assert.False(listed.IsSealing);
         Assert.Equal("Sealing failed", StatusWords.Of(listed.Status, listed.Seal));
@@ -45,6 +46,6 @@ public class SealGaveUpTests
 
         // Another request in the same list (a draft on the same document) is not touched by the rule.
         var draftId = await s.Requests.CreateDraftAsync(s.Owner, await s.Requests.GetDocumentIdAsync(s.Owner, s.RequestId), new Actor("owner@example.com"), hiddenDocument: true);
-        Assert.Equal(SealPhase.None, Assert.Single(await s.Requests.ListAsync(s.Owner), r => r.Id == draftId).Seal);
+        Assert.Equal(SealPhase.None, Assert.Single((await app.Get<DashboardLists>().PageAsync(s.Owner, new DashboardFilters())).Rows, r => r.Id == draftId).Seal);
     }
 }

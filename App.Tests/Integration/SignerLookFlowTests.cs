@@ -167,10 +167,11 @@ public class SignerLookFlowTests : IClassFixture<ESignAppFactory>
         await stranger.SendAsync(false, "c@example.com");
 
         var requests = _app.Get<RequestService>();
-        Assert.Equal([first.RequestId], (await requests.ListAsync(owner, search: "CRM-1001")).Select(r => r.Id));
-        Assert.Equal([first.RequestId], (await requests.ListAsync(owner, search: "crm-10")).Select(r => r.Id));
-        Assert.Equal([second.RequestId, first.RequestId], (await requests.ListAsync(owner, search: "CRM-")).Select(r => r.Id));
-        Assert.Empty(await requests.ListAsync(owner, search: "1001")); // a prefix, not anywhere in it
+        var lists = _app.Get<DashboardLists>();
+        Assert.Equal([first.RequestId], (await lists.PageAsync(owner, new DashboardFilters().WithSearch("CRM-1001"))).Rows.Select(r => r.Id));
+        Assert.Equal([first.RequestId], (await lists.PageAsync(owner, new DashboardFilters().WithSearch("crm-10"))).Rows.Select(r => r.Id));
+        Assert.Equal([second.RequestId, first.RequestId], (await lists.PageAsync(owner, new DashboardFilters().WithSearch("CRM-"))).Rows.Select(r => r.Id));
+        Assert.Empty((await lists.PageAsync(owner, new DashboardFilters().WithSearch("1001"))).Rows); // a prefix, not anywhere in it
         Assert.Equal("CRM-2002", (await requests.GetDetailAsync(owner, second.RequestId)).ExternalId);
     }
 

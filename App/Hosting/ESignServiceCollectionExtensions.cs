@@ -154,6 +154,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<Api.Box.BoxFiles>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<RequestListQuery>();
+        services.AddSingleton<DashboardLists>();
         services.AddSingleton<Templates.TemplateService>();
         services.AddSingleton<OutboxQueries>();
         services.AddSingleton<Accounts.Administrators>();

@@ -17,6 +17,9 @@ public sealed record RequestSummary(
     /// <summary>The seal job of this request failed for good (the outbox gave up on it); set by <see cref="RequestService"/>.</summary>
     public bool SealGaveUp { get; init; }
 
+    /// <summary>Its categories (the dashboard shows them as chips); set by <see cref="DashboardLists"/>.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     /// <summary>Those who take part (signers and approvers; not final-copy readers).</summary>
     public IEnumerable<RecipientSummary> Actors => Recipients.Where(r => r.Role != RecipientRole.FinalCopyReader);
 
@@ -497,24 +500,6 @@ public sealed class RequestService(
                ?? throw AppException.NotFound("The request");
     }
 
-    public async Task<List<RequestSummary>> ListAsync(string ownerId, RequestStatus? status = null, string? search = null,
-        CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Requests.AsNoTracking().Include(x => x.Recipients).Include(x => x.Document).Where(x => x.OwnerId == ownerId);
-        if (status is not null) q = q.Where(x => x.Status == status);
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var s = search.Trim();
-            // By name (anywhere in it) or by external_id (exact or prefix): an integrator's own reference finds its request.
-            q = q.Where(x => EF.Functions.Like(x.Name, $"%{EscapeLike(s)}%", "\\")
-                             || (x.ExternalId != null && EF.Functions.Like(x.ExternalId, $"{EscapeLike(s)}%", "\\")));
-        }
-        var list = await q.OrderByDescending(x => x.ModifiedAt).ThenByDescending(x => x.Id).Take(500).ToListAsync(ct);
-        var gaveUp = await SealsGivenUpAsync(db, list, ct);
-        return list.Select(r => ToSummary(r) with { SealGaveUp = gaveUp.Contains(r.Id) }).ToList();
-    }
-
     public async Task<RequestSummary> GetSummaryAsync(string ownerId, int requestId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -550,12 +535,11 @@ public sealed class RequestService(
             .SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
         ?? throw AppException.NotFound("The request");
 
-    private static RequestSummary ToSummary(SignatureRequest r) => new(
+    internal static RequestSummary ToSummary(SignatureRequest r) => new(
         r.Id, r.Name, r.Status, r.IsOrdered, r.CreatedAt, r.ModifiedAt, r.SentAt, r.Document?.Name ?? "",
         RequestWorkflow.InOrder(r).Select(x => new RecipientSummary(x.Id, x.Email, x.FullName, x.OrderId, x.Status, x.Role, x.IsInPerson)).ToList(),
         RequestWorkflow.Next(r)?.Id, RequestWorkflow.CurrentGroup(r).Select(x => x.Id).ToList());
 
     private static string? DateFormatOf(Field f) => f.Type == FieldType.Date ? FieldRules.ExplicitDateFormatOf(f.AdditionalInfo) : null;
 
-    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
