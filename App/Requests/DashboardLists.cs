@@ -59,16 +59,17 @@ public sealed class DashboardLists(RequestListQuery query, IDbContextFactory<App
         return new DashboardList(rows, page.Total, page.Page, page.PageSize);
     }
 
-    /// <summary>The categories the owner's requests carry, in order (the filter bar's choices; one query).</summary>
+    /// <summary>The categories the owner's requests carry, by name (the filter bar's choices): the category box's one
+    /// query (<see cref="CategoryRows.SuggestionsAsync"/>), every name up to a generous limit.</summary>
     public async Task<IReadOnlyList<string>> CategoriesAsync(string ownerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // NOCASE column: DISTINCT folds names that differ only in case into one.
-        var names = await db.RequestCategories.AsNoTracking()
-            .Where(c => db.Requests.Any(r => r.Id == c.RequestId && r.OwnerId == ownerId))
-            .Select(c => c.Name).Distinct().ToListAsync(ct);
+        var names = await CategoryRows.SuggestionsAsync(db, ownerId, MaxFilterCategories, ct);
         return names.Order(StringComparer.OrdinalIgnoreCase).ToList();
     }
+
+    /// <summary>More names than a select can usefully offer; the most used ones are kept.</summary>
+    public const int MaxFilterCategories = 500;
 
     /// <summary>The row as the workflow reads a request (status, order, recipients) so whose turn it is comes from
     /// <see cref="RequestWorkflow"/>, the one rule.</summary>
