@@ -52,21 +52,21 @@ public class BoxSdkTests(ITestOutputHelper output)
         var run = Guid.NewGuid().ToString("N")[..8];
 
         var clock = Stopwatch.StartNew();
-        var (code, stdout, stderr) = await RunNodeAsync(new Dictionary<string, string>
+        var (code, stdout, stderr) = await NodeScript.RunAsync(SdkFolder, "box-sdk-test.mjs", new Dictionary<string, string>
         {
             ["BOX_BASE_URL"] = app.BaseUrl, ["BOX_TOKEN"] = key, ["BOX_TOKEN_2"] = otherKey, ["BOX_PDF"] = pdf,
             ["BOX_SIGNERS"] = $"{SignerA},{SignerB}", ["BOX_READER"] = Reader, ["BOX_RUN"] = run,
-        });
+        }, TimeSpan.FromMinutes(4));
         output.WriteLine($"node box-sdk-test.mjs: exit {code} in {clock.Elapsed.TotalSeconds:0.0} s");
         output.WriteLine(stdout);
         if (stderr.Length > 0) output.WriteLine("stderr: " + stderr);
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        Assert.True(line is not null, $"The script printed no JSON (exit {code}).\nstdout: {stdout}\nstderr: {stderr}\nApp log:\n{Tail(app.Log)}");
+        Assert.True(line is not null, $"The script printed no JSON (exit {code}).\nstdout: {stdout}\nstderr: {stderr}\nApp log:\n{NodeScript.Tail(app.Log)}");
         using var report = JsonDocument.Parse(line);
         var steps = report.RootElement.GetProperty("steps");
         var failed = Calls.Where(c => !steps.TryGetProperty(c, out var s) || !s.GetProperty("ok").GetBoolean()).ToList();
         Assert.True(failed.Count == 0, $"SDK calls that failed or did not run: {string.Join("; ", failed.Select(f =>
-            $"{f} → {(steps.TryGetProperty(f, out var s) ? s.ToString() : "not run")}"))}\nApp log:\n{Tail(app.Log)}");
+            $"{f} → {(steps.TryGetProperty(f, out var s) ? s.ToString() : "not run")}"))}\nApp log:\n{NodeScript.Tail(app.Log)}");
         Assert.Equal(0, code);
 
         // Paging really went across 3 pages of at most 3.
@@ -96,25 +96,6 @@ public class BoxSdkTests(ITestOutputHelper output)
         (await app.RunCommandAsync("apikey", "create", "--email", email, "--name", "box-sdk"))
         .Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("esk_"));
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunNodeAsync(Dictionary<string, string> env)
-    {
-        var psi = new ProcessStartInfo("node") { WorkingDirectory = SdkFolder, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("box-sdk-test.mjs");
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("node did not start (apt-get install nodejs).");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try { await p.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"box-sdk-test.mjs did not end in 4 minutes.\nstdout: {await stdout}\nstderr: {await stderr}");
-        }
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    private static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
 
     private sealed record StoredRequest(string Status, string? ExternalId, int? DaysValid, bool Reminders, string? Redirect, string? Subject);
 

@@ -65,21 +65,21 @@ public class DropboxSignSdkTests(ITestOutputHelper output)
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var (start, end) = (Wire(today.AddDays(-7)), Wire(today));
         var clock = Stopwatch.StartNew();
-        var (code, stdout, stderr) = await RunNodeAsync(new Dictionary<string, string>
+        var (code, stdout, stderr) = await NodeScript.RunAsync(SdkFolder, "dropbox-sign-sdk-test.mjs", new Dictionary<string, string>
         {
             ["DS_BASE_URL"] = app.BaseUrl, ["DS_KEY"] = key, ["DS_START"] = start, ["DS_END"] = end,
-        });
+        }, TimeSpan.FromMinutes(2));
         output.WriteLine($"node dropbox-sign-sdk-test.mjs: exit {code} in {clock.Elapsed.TotalSeconds:0.0} s");
         output.WriteLine(stdout);
         if (stderr.Length > 0) output.WriteLine("stderr: " + stderr);
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        Assert.True(line is not null, $"The script printed no JSON (exit {code}).\nstdout: {stdout}\nstderr: {stderr}\nApp log:\n{Tail(app.Log)}");
+        Assert.True(line is not null, $"The script printed no JSON (exit {code}).\nstdout: {stdout}\nstderr: {stderr}\nApp log:\n{NodeScript.Tail(app.Log)}");
         using var report = JsonDocument.Parse(line);
         var steps = report.RootElement.GetProperty("steps");
 
         // 1. The report: the SDK parsed a ReportCreateResponse whose fields are what was sent; no warnings; rate-limit headers.
         var ok = steps.GetProperty("reportApi.reportCreate");
-        Assert.True(ok.GetProperty("ok").GetBoolean(), $"{ok}\nApp log:\n{Tail(app.Log)}");
+        Assert.True(ok.GetProperty("ok").GetBoolean(), $"{ok}\nApp log:\n{NodeScript.Tail(app.Log)}");
         Assert.Equal(200, ok.GetProperty("status").GetInt32());
         Assert.Equal("Your request is being processed. You will receive an email when the report is ready.", ok.GetProperty("success").GetString());
         Assert.Equal(start, ok.GetProperty("startDate").GetString());
@@ -131,23 +131,4 @@ public class DropboxSignSdkTests(ITestOutputHelper output)
 
     private static readonly Regex ReportLink = new(@"http://127\.0\.0\.1:\d+/[^\s""<>]*report[^\s""<>]*", RegexOptions.IgnoreCase);
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunNodeAsync(Dictionary<string, string> env)
-    {
-        var psi = new ProcessStartInfo("node") { WorkingDirectory = SdkFolder, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("dropbox-sign-sdk-test.mjs");
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("node did not start (apt-get install nodejs).");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try { await p.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dropbox-sign-sdk-test.mjs did not end in 2 minutes.\nstdout: {await stdout}\nstderr: {await stderr}");
-        }
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    private static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
 }

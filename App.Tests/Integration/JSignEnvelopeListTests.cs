@@ -420,10 +420,10 @@ public class JSignEnvelopeListTests : IClassFixture<ESignAppFactory>
             await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
             {
                 await c.OpenAsync();
-                await InsertAsync(c, "AspNetUsers", new() { ["Id"] = "u1", ["Email"] = "old@example.com" });
-                await InsertAsync(c, "Documents", new() { ["Id"] = 1, ["OwnerId"] = "u1", ["Name"] = "old.pdf" });
+                await MigrationDb.InsertAsync(c, "AspNetUsers", new() { ["Id"] = "u1", ["Email"] = "old@example.com" });
+                await MigrationDb.InsertAsync(c, "Documents", new() { ["Id"] = 1, ["OwnerId"] = "u1", ["Name"] = "old.pdf" });
                 for (var i = 1; i <= 50; i++)
-                    await InsertAsync(c, "Requests", new() { ["Id"] = i, ["OwnerId"] = "u1", ["DocumentId"] = 1, ["Name"] = $"Old {i}" });
+                    await MigrationDb.InsertAsync(c, "Requests", new() { ["Id"] = i, ["OwnerId"] = "u1", ["DocumentId"] = 1, ["Name"] = $"Old {i}" });
             }
             await using (var db = new AppDbContext(options))
             {
@@ -444,25 +444,5 @@ public class JSignEnvelopeListTests : IClassFixture<ESignAppFactory>
             SqliteConnection.ClearAllPools();
             File.Delete(path);
         }
-    }
-
-    /// <summary>A row with the given values; every other NOT NULL column without a default gets 0 or "" (by its type).</summary>
-    private static async Task InsertAsync(SqliteConnection c, string table, Dictionary<string, object> values)
-    {
-        await using (var info = c.CreateCommand())
-        {
-            info.CommandText = $"PRAGMA table_info(\"{table}\")";
-            await using var r = await info.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                var (name, type, notNull, hasDefault) = (r.GetString(1), r.GetString(2), r.GetInt32(3) == 1, !r.IsDBNull(4));
-                if (notNull && !hasDefault && !values.ContainsKey(name)) values[name] = type == "INTEGER" || type == "REAL" ? 0 : "";
-            }
-        }
-        await using var cmd = c.CreateCommand();
-        var names = values.Keys.ToList();
-        cmd.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", names.Select(n => $"\"{n}\""))}) VALUES ({string.Join(", ", names.Select((_, i) => $"$p{i}"))})";
-        for (var i = 0; i < names.Count; i++) cmd.Parameters.AddWithValue($"$p{i}", values[names[i]]);
-        await cmd.ExecuteNonQueryAsync();
     }
 }

@@ -28,11 +28,11 @@ public class TemplateRoleOrderMigrationTests(ESignAppFactory app) : IClassFixtur
             {
                 await c.OpenAsync();
                 await ExecAsync(c, "PRAGMA foreign_keys = OFF;");
-                await InsertAsync(c, "Templates", new() { ["Id"] = 1, ["IsOrdered"] = 1 });
-                await InsertAsync(c, "Templates", new() { ["Id"] = 2, ["IsOrdered"] = 0 });
+                await MigrationDb.InsertAsync(c, "Templates", new() { ["Id"] = 1, ["IsOrdered"] = 1 });
+                await MigrationDb.InsertAsync(c, "Templates", new() { ["Id"] = 2, ["IsOrdered"] = 0 });
                 var id = 1;
                 foreach (var (template, number) in new[] { (1, 1), (1, 2), (1, 3), (2, 1), (2, 2) })
-                    await InsertAsync(c, "TemplateRoles", new() { ["Id"] = id++, ["TemplateId"] = template, ["Number"] = number, ["Name"] = $"R{number}" });
+                    await MigrationDb.InsertAsync(c, "TemplateRoles", new() { ["Id"] = id++, ["TemplateId"] = template, ["Number"] = number, ["Name"] = $"R{number}" });
             }
 
             await using (var db = new AppDbContext(options))
@@ -55,26 +55,6 @@ public class TemplateRoleOrderMigrationTests(ESignAppFactory app) : IClassFixtur
     {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>A row with the given values; every other NOT NULL column without a default gets 0 or "" (by its type).</summary>
-    private static async Task InsertAsync(SqliteConnection c, string table, Dictionary<string, object> values)
-    {
-        await using (var info = c.CreateCommand())
-        {
-            info.CommandText = $"PRAGMA table_info(\"{table}\")";
-            await using var r = await info.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                var (name, type, notNull, hasDefault) = (r.GetString(1), r.GetString(2), r.GetInt32(3) == 1, !r.IsDBNull(4));
-                if (notNull && !hasDefault && !values.ContainsKey(name)) values[name] = type == "INTEGER" || type == "REAL" ? 0 : "";
-            }
-        }
-        await using var cmd = c.CreateCommand();
-        var names = values.Keys.ToList();
-        cmd.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", names.Select(n => $"\"{n}\""))}) VALUES ({string.Join(", ", names.Select((_, i) => $"$p{i}"))})";
-        for (var i = 0; i < names.Count; i++) cmd.Parameters.AddWithValue($"$p{i}", values[names[i]]);
         await cmd.ExecuteNonQueryAsync();
     }
 }
