@@ -116,6 +116,12 @@ public class ReportsPageTests : ComponentTestBase
         Assert.Equal(["Mar 2", "0", "none completed"], rows[1]); // no point, not a zero
         Assert.Equal(["Mar 3", "1", "1.5"], rows[2]);
         Assert.Equal("true", cut.Find("[data-testid=chart-median]").GetAttribute("aria-hidden"));
+        // The drawing: a marker on Mar 1 and Mar 3 (x 30 and 670), none on Mar 2 (x 350), and no line across the gap.
+        var chart = cut.Find("[data-testid=chart-median] svg");
+        var markers = chart.QuerySelectorAll("circle.mud-chart-point").Where(c => c.GetAttribute("opacity") != "0")
+            .Select(c => c.GetAttribute("cx")).ToArray();
+        Assert.True(markers is ["30", "670"], chart.OuterHtml);
+        Assert.DoesNotContain("L", chart.QuerySelector("path.mud-chart-line")!.GetAttribute("d"));
     }
 
     [Fact]
