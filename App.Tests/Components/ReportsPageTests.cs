@@ -97,7 +97,47 @@ public class ReportsPageTests : ComponentTestBase
         ReportFigureService.BucketsFor(new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 3)),
         ReportFigureService.ChartStatuses.Select(s => new StatusSeries(s, s == RequestStatus.Complete ? [2, 0, 1] : [0, 0, 0])).ToList(),
         Created: 3, Sent: 3, Completed: 3, MedianTimeToComplete: TimeSpan.FromHours(27), kind,
-        kind == VolumeKind.TopSenders ? [new VolumeRow("Ann Able <ann@example.com>", 3)] : [new VolumeRow(ReportFigureService.FromDocument, 3)]);
+        kind == VolumeKind.TopSenders ? [new VolumeRow("Ann Able <ann@example.com>", 3)] : [new VolumeRow(ReportFigureService.FromDocument, 3)],
+        [new CompletionSlice(2, TimeSpan.FromHours(27)), new CompletionSlice(0, null), new CompletionSlice(1, TimeSpan.FromMinutes(90))]);
+
+    [Fact]
+    public void The_median_chart_has_a_table_of_the_same_numbers_in_hours_with_the_empty_slice_shown_as_none()
+    {
+        var cut = Render<ReportCharts>(p => p.Add(x => x.Figures, Figures(VolumeKind.BySource)).Add(x => x.EveryUser, false));
+        Assert.Equal("Median time to complete (hours)", cut.Find("#chart-median-title").TextContent.Trim());
+        var table = cut.Find("[data-testid=table-median]");
+        Assert.Equal("chart-median-title", table.GetAttribute("aria-labelledby"));
+        Assert.Equal("chart-median-desc", table.GetAttribute("aria-describedby"));
+        Assert.Contains("visually-hidden", table.ClassList);
+        Assert.Equal(["Day", "Requests completed", "Median time to complete (hours)"], table.QuerySelectorAll("thead th").Select(h => h.TextContent));
+        var rows = table.QuerySelectorAll("tbody tr")
+            .Select(r => r.QuerySelectorAll("th, td").Select(c => c.TextContent).ToArray()).ToArray();
+        Assert.Equal(["Mar 1", "2", "27"], rows[0]);
+        Assert.Equal(["Mar 2", "0", "none completed"], rows[1]); // no point, not a zero
+        Assert.Equal(["Mar 3", "1", "1.5"], rows[2]);
+        Assert.Equal("true", cut.Find("[data-testid=chart-median]").GetAttribute("aria-hidden"));
+        // The drawing: a marker on Mar 1 and Mar 3 (x 30 and 670), none on Mar 2 (x 350), and no line across the gap.
+        var chart = cut.Find("[data-testid=chart-median] svg");
+        var markers = chart.QuerySelectorAll("circle.mud-chart-point").Where(c => c.GetAttribute("opacity") != "0")
+            .Select(c => c.GetAttribute("cx")).ToArray();
+        Assert.True(markers is ["30", "670"], chart.OuterHtml);
+        Assert.DoesNotContain("L", chart.QuerySelector("path.mud-chart-line")!.GetAttribute("d"));
+    }
+
+    [Fact]
+    public void A_median_of_two_days_or_more_switches_the_median_chart_to_days()
+    {
+        var f = Figures(VolumeKind.BySource) with
+        {
+            MedianByBucket = [new CompletionSlice(1, TimeSpan.FromHours(12)), new CompletionSlice(3, TimeSpan.FromHours(60)), new CompletionSlice(0, null)],
+        };
+        Assert.Equal(MedianUnit.Days, ReportFigureText.MedianUnitOf(f));
+        var cut = Render<ReportCharts>(p => p.Add(x => x.Figures, f).Add(x => x.EveryUser, false));
+        Assert.Equal("Median time to complete (days)", cut.Find("#chart-median-title").TextContent.Trim());
+        var cells = cut.FindAll("[data-testid=table-median] tbody td:last-child").Select(c => c.TextContent).ToArray();
+        Assert.Equal(["0.5", "2.5", "none completed"], cells);
+        Assert.Equal(MedianUnit.Hours, ReportFigureText.MedianUnitOf(Figures(VolumeKind.BySource)));
+    }
 
     [Fact]
     public void The_administrator_is_told_the_figures_cover_every_user_and_the_charts_have_their_tables()

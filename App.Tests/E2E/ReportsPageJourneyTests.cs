@@ -47,6 +47,11 @@ public class ReportsPageJourneyTests(ITestOutputHelper output)
         output.WriteLine($"status chart: {bars.Drawn} drawn bar(s) of {bars.All}");
         if (bars.Drawn != table.Count) output.WriteLine(await page.Locator("[data-testid=chart-status]").InnerHTMLAsync());
         Assert.Equal(table.Count, bars.Drawn);
+        // Nothing completed yet: the median table says so for every day and the line chart draws no point (no zeros).
+        var medianCells = await page.Locator("[data-testid=table-median] tbody td:last-child").AllTextContentsAsync();
+        Assert.Equal(30, medianCells.Count); // the default range: the last 30 days
+        Assert.All(medianCells, c => Assert.Equal("none completed", c.Trim()));
+        Assert.Equal(0, await page.Locator("[data-testid=chart-median] svg circle.mud-chart-point").CountAsync());
         var volume = await DrawnBarsAsync(page, "chart-volume");
         Assert.Equal(1, volume.Drawn); // 3 from a document, 0 from a template
         Assert.Equal(2, volume.All);

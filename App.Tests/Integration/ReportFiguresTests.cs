@@ -26,22 +26,29 @@ public class ReportFiguresTests(ReportFiguresTests.Seeded seed) : IClassFixture<
     /// 23:59 (48 h) · #7 created 03-11 00:00 (after) draft · #8 created 03-04 00:00 complete from template 5 (sent then,
     /// done 06:00: 6 h).
     /// Ben (B): #9 created 03-02 00:00 complete (sent then, done 01:00: 1 h) · #10 created 03-05 12:00 incomplete (sent then).
+    /// Cid (C), all in April, for the per-slice medians: done 04-02 03:00 (sent 04-02 00:00: 3 h), 04-02 06:00 (sent 04-01
+    /// 20:00: 10 h), 04-02 09:00 (sent 08:00: 1 h); done 04-03 04:00 (sent 00:00: 4 h), 04-03 06:00 (sent 04-02 00:00:
+    /// 30 h); done 04-04 00:00 exactly (sent 04-03 22:00: 2 h); done 04-05 01:00 (sent 00:00: 1 h); one sent 04-01 and
+    /// never completed.
     /// </summary>
     public sealed class Seeded : IAsyncLifetime
     {
         public ESignAppFactory App { get; } = new();
         public string Ann { get; private set; } = "";
         public string Ben { get; private set; } = "";
+        public string Cid { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
             _ = App.Server;
             Ann = await App.CreateUserAsync("ann-figures@example.com", "Ann", "Able");
             Ben = await App.CreateUserAsync("ben-figures@example.com", "Ben", "Baker");
+            Cid = await App.CreateUserAsync("cid-figures@example.com", "Cid", "Cole");
             await using var db = await App.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
             var docA = Doc(Ann);
             var docB = Doc(Ben);
-            db.Documents.AddRange(docA, docB);
+            var docC = Doc(Cid);
+            db.Documents.AddRange(docA, docB, docC);
             await db.SaveChangesAsync();
             db.Requests.AddRange(
                 Req(Ann, docA, At(3, 1, 10), RequestStatus.Complete, At(3, 1, 10), At(3, 1, 12)),
@@ -53,7 +60,15 @@ public class ReportFiguresTests(ReportFiguresTests.Seeded seed) : IClassFixture<
                 Req(Ann, docA, At(3, 11), RequestStatus.Draft),
                 Req(Ann, docA, At(3, 4), RequestStatus.Complete, At(3, 4), At(3, 4, 6), templateId: 5),
                 Req(Ben, docB, At(3, 2), RequestStatus.Complete, At(3, 2), At(3, 2, 1)),
-                Req(Ben, docB, At(3, 5, 12), RequestStatus.Incomplete, At(3, 5, 12)));
+                Req(Ben, docB, At(3, 5, 12), RequestStatus.Incomplete, At(3, 5, 12)),
+                Req(Cid, docC, At(4, 2), RequestStatus.Complete, At(4, 2), At(4, 2, 3)),
+                Req(Cid, docC, At(4, 1, 20), RequestStatus.Complete, At(4, 1, 20), At(4, 2, 6)),
+                Req(Cid, docC, At(4, 2, 8), RequestStatus.Complete, At(4, 2, 8), At(4, 2, 9)),
+                Req(Cid, docC, At(4, 3), RequestStatus.Complete, At(4, 3), At(4, 3, 4)),
+                Req(Cid, docC, At(4, 2), RequestStatus.Complete, At(4, 2), At(4, 3, 6)),
+                Req(Cid, docC, At(4, 3, 22), RequestStatus.Complete, At(4, 3, 22), At(4, 4)),
+                Req(Cid, docC, At(4, 5), RequestStatus.Complete, At(4, 5), At(4, 5, 1)),
+                Req(Cid, docC, At(4, 1), RequestStatus.Incomplete, At(4, 1)));
             await db.SaveChangesAsync();
         }
 
@@ -172,6 +187,69 @@ public class ReportFiguresTests(ReportFiguresTests.Seeded seed) : IClassFixture<
         using var unknown = await ben.GetAsync("/reports/download?type=everything&start=03%2F01%2F2026&end=03%2F10%2F2026");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("Unknown report type", await unknown.Content.ReadAsStringAsync());
+    }
+
+    private static CompletionSlice Slice(int completed, double? hours) =>
+        new(completed, hours is { } h ? TimeSpan.FromHours(h) : null);
+
+    [Fact]
+    public async Task The_median_per_day_counts_each_request_on_the_day_it_completed_odd_even_and_empty_days()
+    {
+        var f = await Figures.ComputeAsync(seed.Cid, new DateOnly(2026, 4, 1), new DateOnly(2026, 4, 4));
+
+        Assert.Equal(
+        [
+            Slice(0, null), // Apr 1: one sent, none completed — a gap, not zero
+            Slice(3, 3),    // Apr 2: 1, 3, 10 h → the middle one
+            Slice(2, 17),   // Apr 3: 4, 30 h → (4 + 30) / 2
+            Slice(1, 2),    // Apr 4: done at 00:00 exactly, so in Apr 4, not Apr 3; the Apr 5 one is out of range
+        ], f.MedianByBucket);
+        Assert.Equal(6, f.Completed);
+        Assert.Equal(TimeSpan.FromHours(3.5), f.MedianTimeToComplete); // 1, 2, 3, 4, 10, 30: the headline agrees
+    }
+
+    [Fact]
+    public async Task The_median_per_day_of_the_first_user_and_of_the_administrator()
+    {
+        var ann = await Figures.ComputeAsync(seed.Ann, March1, March10);
+        // #1 done Mar 1 (2 h), #6 done Mar 2 (48 h; sent in February, completed in range), #8 done Mar 4 (6 h), #3 done Mar 5 (48 h).
+        Assert.Equal([Slice(1, 2), Slice(1, 48), Slice(0, null), Slice(1, 6), Slice(1, 48), Slice(0, null),
+            Slice(0, null), Slice(0, null), Slice(0, null), Slice(0, null)], ann.MedianByBucket);
+
+        var everyone = await Figures.ComputeAsync(null, March1, March10);
+        Assert.Equal(Slice(2, 24.5), everyone.MedianByBucket[1]); // Mar 2: Ann's 48 h and Ben's 1 h
+        Assert.Equal(Slice(1, 2), everyone.MedianByBucket[0]);
+        Assert.Equal(everyone.Completed, everyone.MedianByBucket.Sum(m => m.Completed));
+        Assert.Null(everyone.MedianByBucket[2].Median);
+        Assert.DoesNotContain(everyone.MedianByBucket, m => m.Completed == 3); // Cid's April rows are outside
+
+        var nothing = await Figures.ComputeAsync(seed.Ben, new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 31));
+        Assert.Equal(31, nothing.MedianByBucket.Count);
+        Assert.All(nothing.MedianByBucket, m => Assert.Equal(Slice(0, null), m));
+    }
+
+    [Fact]
+    public async Task The_median_follows_the_weekly_and_monthly_slices()
+    {
+        var weekly = await Figures.ComputeAsync(seed.Ann, new DateOnly(2026, 2, 1), new DateOnly(2026, 4, 30));
+        Assert.Equal(weekly.Buckets.Count, weekly.MedianByBucket.Count);
+        // Week from Mar 1 (bucket 4): 2, 6, 48, 48 h → (6 + 48) / 2; week from Feb 22 holds #6's creation, not its completion.
+        Assert.Equal(Slice(4, 27), weekly.MedianByBucket[4]);
+        Assert.Equal(Slice(0, null), weekly.MedianByBucket[3]);
+        Assert.Equal(4, weekly.MedianByBucket.Sum(m => m.Completed));
+
+        var monthly = await Figures.ComputeAsync(seed.Cid, new DateOnly(2025, 12, 15), new DateOnly(2026, 6, 30));
+        // April: 1, 1, 2, 3, 4, 10, 30 h (the Apr 5 one now in range) → the 4th.
+        Assert.Equal([Slice(0, null), Slice(0, null), Slice(0, null), Slice(0, null), Slice(7, 3), Slice(0, null), Slice(0, null)],
+            monthly.MedianByBucket);
+    }
+
+    [Fact]
+    public void The_median_of_a_slice_is_the_middle_duration_or_the_mean_of_the_two_middle_ones()
+    {
+        var medians = ReportFigureService.MediansOf([[50, 10, 30], [40, 10, 20, 30], [], [7], [1, 2]]);
+        Assert.Equal([new CompletionSlice(3, TimeSpan.FromTicks(30)), new CompletionSlice(4, TimeSpan.FromTicks(25)),
+            new CompletionSlice(0, null), new CompletionSlice(1, TimeSpan.FromTicks(7)), new CompletionSlice(2, TimeSpan.FromTicks(1))], medians);
     }
 
     [Theory]

@@ -38,6 +38,33 @@ public static class ReportFigureText
         ? $"The {ReportFigureService.TopSenders} users who sent the most requests in the range."
         : "Your requests sent in the range, by what they were made from.";
 
+    /// <summary>
+    /// The unit of the median chart: hours, or days when the longest slice's median reaches
+    /// <see cref="DaysFromHours"/> hours (so a chart of week-long signings does not read in the hundreds).
+    /// </summary>
+    public static MedianUnit MedianUnitOf(ReportFigures f) =>
+        f.MedianByBucket.Any(s => s.Median is { TotalHours: >= DaysFromHours }) ? MedianUnit.Days : MedianUnit.Hours;
+
+    /// <summary>The longest median, in hours, still drawn in hours.</summary>
+    public const double DaysFromHours = 48;
+
+    /// <summary>The median chart's title, with its unit.</summary>
+    public static string MedianTitle(MedianUnit u) => $"Median time to complete ({(u == MedianUnit.Days ? "days" : "hours")})";
+
+    public static string MedianDescription(FigureGranularity g) =>
+        $"For the requests completed in each {Unit(g)}: the median time from sending to completion. " +
+        $"A {Unit(g)} with no completed request has no point.";
+
+    /// <summary>The slice's median in the chart's unit (null for a slice with no completed request: a gap).</summary>
+    public static double? MedianValue(CompletionSlice s, MedianUnit u) => s.Median is { } m
+        ? Math.Round(u == MedianUnit.Days ? m.TotalDays : m.TotalHours, 2)
+        : null;
+
+    /// <summary>The table's cell for one slice: the chart's number (up to 2 decimals), or what an empty slice means.</summary>
+    public static string MedianCell(CompletionSlice s, MedianUnit u) => MedianValue(s, u) is { } v
+        ? v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+        : "none completed";
+
     /// <summary>A duration as a person reads it: "2 d 3 h", "5 h 10 min", "45 min", "30 s".</summary>
     public static string Duration(TimeSpan t)
     {
@@ -46,4 +73,11 @@ public static class ReportFigureText
         if (t.TotalMinutes >= 1) return $"{(int)t.TotalMinutes} min";
         return $"{Math.Max(0, (int)t.TotalSeconds)} s";
     }
+}
+
+/// <summary>The unit the median chart is drawn in.</summary>
+public enum MedianUnit
+{
+    Hours,
+    Days,
 }

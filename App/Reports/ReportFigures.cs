@@ -25,6 +25,12 @@ public sealed record StatusSeries(RequestStatus Status, IReadOnlyList<int> Count
     public int Total => Counts.Sum();
 }
 
+/// <summary>
+/// One slice of the "median time to complete" chart: the requests completed in it (by <c>CompletedAt</c>) and the median
+/// of their CompletedAt − SentAt; null when none completed in the slice (a gap in the chart, not a zero).
+/// </summary>
+public sealed record CompletionSlice(int Completed, TimeSpan? Median);
+
 /// <summary>A bar of the volume chart: a sender (administrator) or a source (template / document) and its requests sent.</summary>
 public sealed record VolumeRow(string Label, int Sent);
 
@@ -39,7 +45,7 @@ public enum VolumeKind
 
 /// <summary>
 /// The Reports page's figures for one scope and one inclusive UTC date range. Every count is a GROUP BY in the database;
-/// the median reads at most two durations.
+/// the headline median reads at most two durations; the per-slice medians read one number pair per completed request.
 /// </summary>
 public sealed record ReportFigures(
     DateOnly Start,
@@ -52,7 +58,8 @@ public sealed record ReportFigures(
     int Completed,
     TimeSpan? MedianTimeToComplete,
     VolumeKind VolumeKind,
-    IReadOnlyList<VolumeRow> Volume)
+    IReadOnlyList<VolumeRow> Volume,
+    IReadOnlyList<CompletionSlice> MedianByBucket)
 {
     /// <summary>The requests created in the range (all statuses).</summary>
     public int CreatedTotal => ByStatus.Sum(s => s.Total);
@@ -143,6 +150,9 @@ public sealed class ReportFigureService(IDbContextFactory<AppDbContext> dbFactor
         var completedInRange = scoped.Where(r => r.CompletedAt != null && r.SentAt != null && r.CompletedAt >= from && r.CompletedAt < to);
         var completed = await completedInRange.CountAsync(ct);
         var median = completed == 0 ? (TimeSpan?)null : await MedianTimeToCompleteAsync(db, ownerId, from, to, completed, ct);
+        var medianByBucket = completed == 0
+            ? buckets.Select(_ => new CompletionSlice(0, null)).ToList()
+            : await MediansPerBucketAsync(completedInRange, buckets, ct);
 
         IReadOnlyList<VolumeRow> volume;
         VolumeKind kind;
@@ -172,7 +182,7 @@ public sealed class ReportFigureService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         return new ReportFigures(start, end, GranularityFor(start, end), buckets, byStatus,
-            byStatus.Sum(s => s.Total), sent, completed, median, kind, volume);
+            byStatus.Sum(s => s.Total), sent, completed, median, kind, volume, medianByBucket);
     }
 
     /// <summary>
@@ -193,6 +203,47 @@ public sealed class ReportFigureService(IDbContextFactory<AppDbContext> dbFactor
         var ticks = n % 2 == 1 || middle.Count < 2 ? middle[0] : (middle[0] + middle[1]) / 2;
         return TimeSpan.FromTicks(ticks);
     }
+
+    /// <summary>
+    /// The median time to complete per slice of the range, a request counting in the slice it completed in. The database
+    /// returns two columns per completed request (CompletedAt, SentAt: no entities, no tracking), streamed; only the
+    /// durations are kept (one <c>long</c> each), then sorted per slice (<see cref="MediansOf"/>). Plain LINQ, so it
+    /// translates on any provider.
+    /// </summary>
+    private static async Task<IReadOnlyList<CompletionSlice>> MediansPerBucketAsync(IQueryable<SignatureRequest> completedInRange,
+        IReadOnlyList<FigureBucket> buckets, CancellationToken ct)
+    {
+        var durations = buckets.Select(_ => new List<long>()).ToArray();
+        var ends = buckets.Select(b => b.End.UtcTicks).ToArray();
+        await foreach (var r in completedInRange.Select(r => new { r.CompletedAt, r.SentAt }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (r.CompletedAt is not { } done || r.SentAt is not { } sent) continue;
+            durations[BucketOf(ends, done.UtcTicks)].Add((done - sent).Ticks);
+        }
+        return MediansOf(durations);
+    }
+
+    /// <summary>
+    /// The index of the bucket holding <paramref name="ticks"/>: the first whose end lies after it (the ends ascend; a time
+    /// at or past the last end, which the query excludes, falls in the last bucket).
+    /// </summary>
+    private static int BucketOf(long[] ends, long ticks)
+    {
+        var i = Array.BinarySearch(ends, ticks);
+        i = i >= 0 ? i + 1 : ~i; // an exact end belongs to the next bucket: [Start, End)
+        return Math.Min(i, ends.Length - 1);
+    }
+
+    /// <summary>Per slice: the count and the median of its durations (in ticks) — the middle one, or the mean of the two middle ones.</summary>
+    public static IReadOnlyList<CompletionSlice> MediansOf(IReadOnlyList<List<long>> durationsPerBucket) =>
+        durationsPerBucket.Select(d =>
+        {
+            if (d.Count == 0) return new CompletionSlice(0, null);
+            d.Sort();
+            var mid = d.Count / 2;
+            var ticks = d.Count % 2 == 1 ? d[mid] : d[mid - 1] + (d[mid] - d[mid - 1]) / 2;
+            return new CompletionSlice(d.Count, TimeSpan.FromTicks(ticks));
+        }).ToList();
 
     /// <summary><c>r => bucket(r.CreatedAt) * StatusSlots + (int)r.Status</c>, the bucket as one CASE over the bucket starts.</summary>
     private static Expression<Func<SignatureRequest, int>> GroupKey(IReadOnlyList<FigureBucket> buckets)
