@@ -89,7 +89,7 @@ public class DashboardFilterJourneyTests(ITestOutputHelper output)
         }
     }
 
-    private static string UserId(string dbPath, string email)
+    internal static string UserId(string dbPath, string email)
     {
         using var c = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly;Pooling=False");
         c.Open();

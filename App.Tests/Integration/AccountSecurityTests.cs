@@ -49,14 +49,14 @@ public class AccountSecurityTests
 
         // Its confirmation mail: the administrator reads it on the Outbox page; nobody else, not even that account.
         var outbox = app.Get<OutboxQueries>();
-        var row = await Poll.UntilAsync(async () => (await outbox.ListAsync(first.Id)).FirstOrDefault(m => m.Summary.Contains("victim@example.com") && m.HasEml));
+        var row = await Poll.UntilAsync(async () => (await outbox.ListAsync(first.Id, ESignWeb.Data.PageRequest.First)).Rows.FirstOrDefault(m => m.Summary.Contains("victim@example.com") && m.HasEml));
         var mail = await outbox.ReadMailAsync(first.Id, row.Id);
         Assert.Contains("/Account/ConfirmEmail?userId=", mail!.Text);
         Assert.Contains("http://localhost/", mail.Text); // ESign:PublicBaseUrl of the test instance
-        Assert.DoesNotContain(await outbox.ListAsync(second.Id), m => m.Id == row.Id);
+        Assert.DoesNotContain((await outbox.ListAsync(second.Id, ESignWeb.Data.PageRequest.First)).Rows, m => m.Id == row.Id);
         Assert.Null(await outbox.ReadMailAsync(second.Id, row.Id));
         var bystander = await app.CreateUserAsync("bystander@example.com");
-        Assert.DoesNotContain(await outbox.ListAsync(bystander), m => m.Id == row.Id);
+        Assert.DoesNotContain((await outbox.ListAsync(bystander, ESignWeb.Data.PageRequest.First)).Rows, m => m.Id == row.Id);
         Assert.Null(await outbox.ReadMailAsync(bystander, row.Id));
     }
 
@@ -73,7 +73,7 @@ public class AccountSecurityTests
             await scope.ServiceProvider.GetRequiredService<AccountMail>().SendEmailChangeAsync(owner!, "ceo@example.com", "http://localhost/");
         }
         var outbox = app.Get<OutboxQueries>();
-        var mine = await Poll.UntilAsync(async () => (await outbox.ListAsync(s.Owner)) is { Count: > 0 } l && l.All(m => m.DoneAt != null) ? l : null);
+        var mine = await Poll.UntilAsync(async () => (await outbox.ListAsync(s.Owner, ESignWeb.Data.PageRequest.First)).Rows is { Count: > 0 } l && l.All(m => m.DoneAt != null) ? l : null);
         Assert.Contains(mine, m => m.Summary.Contains("signer@example.com"));
         Assert.DoesNotContain(mine, m => m.Summary.Contains("ceo@example.com"));
     }

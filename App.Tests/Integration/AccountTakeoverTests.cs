@@ -92,7 +92,7 @@ public class AccountTakeoverTests
         Assert.DoesNotContain("Error", askedHtml);
         var outbox = app.Get<OutboxQueries>();
         var mails = await Poll.UntilAsync(async () =>
-            (await outbox.ListAsync(admin)).Where(m => m.Summary.Contains(Victim) && m.Summary.Contains("Confirm") && m.HasEml).ToList()
+            (await outbox.ListAsync(admin, ESignWeb.Data.PageRequest.First)).Rows.Where(m => m.Summary.Contains(Victim) && m.Summary.Contains("Confirm") && m.HasEml).ToList()
             is { Count: 3 } l ? l : null);
         var links = new List<string>();
         foreach (var m in mails.OrderBy(m => m.Id))

@@ -58,8 +58,8 @@ public class SelfSignTests : IClassFixture<ESignAppFactory>
         Assert.Contains(signed.Checksum, text);
         Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(original)), text);
         Assert.Contains("intact", text);
-        Assert.Single(await files.ListAsync(owner));
-        Assert.Empty(await files.ListAsync(intruder));
+        Assert.Single((await files.ListAsync(owner, ESignWeb.Data.PageRequest.First)).Rows);
+        Assert.Empty((await files.ListAsync(intruder, ESignWeb.Data.PageRequest.First)).Rows);
         await Assert.ThrowsAsync<AppException>(() => files.OpenAsync(intruder, signed.Id, false));
     }
 }

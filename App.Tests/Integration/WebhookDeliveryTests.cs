@@ -167,7 +167,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
 
         // Another user cannot see or redeliver it.
         var stranger = await _app.CreateUserAsync($"stranger-{Guid.NewGuid():N}@example.com");
-        Assert.Empty(await deliveries.ListAsync(stranger));
+        Assert.Empty((await deliveries.ListAsync(stranger, ESignWeb.Data.PageRequest.First)).Rows);
         Assert.Equal(ApiErrorCode.UnauthorizedResource, (await Assert.ThrowsAsync<AppException>(() => deliveries.RedeliverAsync(stranger, row.Id))).Code);
     }
 
@@ -283,7 +283,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         clock.Advance(TimeSpan.FromMinutes(1));
         app.Get<OutboxSignal>().Notify();
         await SettledAsync(app, receiver.Url, 4);
-        var rows = await app.Get<WebhookDeliveryService>().ListAsync(owner);
+        var rows = (await app.Get<WebhookDeliveryService>().ListAsync(owner, PageRequest.First)).Rows;
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal(WebhookDeliveryStatus.Failed, r.Status));
         Assert.All(rows, r => Assert.True(r.UrlRemoved));
@@ -365,7 +365,7 @@ public class WebhookDeliveryTests : IClassFixture<ESignAppFactory>
         WebhookDeliveryRow? row = null;
         await Poll.UntilTrueAsync(async () =>
         {
-            row = (await _app.Get<WebhookDeliveryService>().ListAsync(owner)).FirstOrDefault();
+            row = (await _app.Get<WebhookDeliveryService>().ListAsync(owner, PageRequest.First)).Rows.FirstOrDefault();
             return row is not null && row.Status == status && row.Attempts >= minAttempts;
         }, $"a delivery {status} after {minAttempts}+ attempt(s)", 30, () => Task.FromResult($"It is {row?.Status} after {row?.Attempts} attempt(s)."));
         return row!;

@@ -44,9 +44,9 @@ public class SignerVerificationTests
             await folder.SendAsync("+4930999999", "654321 is your code", 8, CancellationToken.None);
             Assert.StartsWith(Path.Combine(dir, "sms"), path);
             Assert.Contains("123456 is your code", await File.ReadAllTextAsync(path));
-            var listed = Assert.Single(folder.List(new HashSet<int> { 7 }));
+            var listed = Assert.Single(folder.List(new HashSet<int> { 7 }, ESignWeb.Data.PageRequest.First).Rows);
             Assert.Equal(("+4930123456", "123456 is your code", 7), (listed.To, listed.Text, listed.RequestId));
-            Assert.Equal(2, folder.List(new HashSet<int> { 7, 8 }).Count);
+            Assert.Equal(2, folder.List(new HashSet<int> { 7, 8 }, ESignWeb.Data.PageRequest.First).Total);
             Assert.Empty(Directory.GetFiles(Path.Combine(dir, "tmp")));
         }
         finally { Directory.Delete(dir, true); }

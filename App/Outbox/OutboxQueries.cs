@@ -21,14 +21,14 @@ public sealed class OutboxQueries(IDbContextFactory<AppDbContext> dbFactory, Dat
 {
     public Task<bool> ShowsAccountMailAsync(string userId, CancellationToken ct = default) => administrators.IsAdministratorAsync(userId, ct);
 
-    public async Task<List<OutboxRow>> ListAsync(string ownerId, CancellationToken ct = default)
+    /// <summary>One page of the mail the user may see, newest first: one COUNT and one page query.</summary>
+    public async Task<ListPage<OutboxRow>> ListAsync(string ownerId, PageRequest page, CancellationToken ct = default)
     {
         var admin = await ShowsAccountMailAsync(ownerId, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await Visible(db, ownerId, admin)
-            .OrderByDescending(m => m.Id).Take(200).ToListAsync(ct);
-        return rows.Select(m => new OutboxRow(m.Id, m.Kind, m.Summary, m.CreatedAt, m.DoneAt, m.Failed, m.Attempts, m.LastError,
-            IsInOutbox(m.DeliveredTo))).ToList();
+        var rows = await ListPages.ReadAsync(Visible(db, ownerId, admin), q => q.OrderByDescending(m => m.Id), page, ct);
+        return rows.Map(m => new OutboxRow(m.Id, m.Kind, m.Summary, m.CreatedAt, m.DoneAt, m.Failed, m.Attempts, m.LastError,
+            IsInOutbox(m.DeliveredTo)));
     }
 
     public async Task<OutboxMail?> ReadMailAsync(string ownerId, long id, CancellationToken ct = default)

@@ -18,10 +18,10 @@ namespace ESignWeb.Requests;
 public sealed record DashboardFilters
 {
     /// <summary>The page sizes offered; any other <c>size</c> in a URL is the default.</summary>
-    public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
-    public const int DefaultPageSize = 25;
+    public static readonly IReadOnlyList<int> PageSizes = Data.PageRequest.PageSizes;
+    public const int DefaultPageSize = Data.PageRequest.DefaultPageSize;
     /// <summary>A page number beyond any list (10,000 requests at 10 a page is 1,000 pages) is read as this.</summary>
-    public const int MaxPage = 1_000_000;
+    public const int MaxPage = Data.PageRequest.MaxPage;
     public const int MaxSearchLength = 200;
 
     /// <summary>The statuses one can filter by, in the order the chips show them.</summary>

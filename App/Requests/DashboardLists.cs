@@ -14,13 +14,7 @@ public sealed record DashboardList(IReadOnlyList<RequestSummary> Rows, int Total
     /// <summary>"1–25 of 10,000" (the rows shown, then the total); "0 of 0" on a page past the end.</summary>
     public string RangeText => Range(Page, PageSize, Rows.Count, Total);
 
-    public static string Range(int page, int pageSize, int rowsShown, int total)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        if (rowsShown == 0) return $"0 of {total.ToString("N0", inv)}";
-        var first = (page - 1L) * pageSize + 1;
-        return $"{first.ToString("N0", inv)}–{(first + rowsShown - 1).ToString("N0", inv)} of {total.ToString("N0", inv)}";
-    }
+    public static string Range(int page, int pageSize, int rowsShown, int total) => ListPages.Range(page, pageSize, rowsShown, total);
 }
 
 /// <summary>

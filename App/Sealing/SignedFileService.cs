@@ -9,11 +9,12 @@ namespace ESignWeb.Sealing;
 /// <summary>The signed files (from requests or self-signing) a user owns: list and open the sealed PDF or audit trail.</summary>
 public sealed class SignedFileService(IDbContextFactory<AppDbContext> dbFactory, IBlobStore blobs)
 {
-    public async Task<List<SignedFile>> ListAsync(string ownerId, CancellationToken ct = default)
+    /// <summary>One page of the caller's signed files, newest first (the Signed files page): one COUNT and one page query.</summary>
+    public async Task<ListPage<SignedFile>> ListAsync(string ownerId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null)
-            .OrderByDescending(f => f.Id).Take(500).ToListAsync(ct);
+        return await ListPages.ReadAsync(db.SignedFiles.AsNoTracking().Where(f => f.OwnerId == ownerId && f.DeletedAt == null),
+            q => q.OrderByDescending(f => f.Id), page, ct);
     }
 
     /// <summary>A signed file the caller owns (also a deleted one when <paramref name="includeDeleted"/>), with its request.</summary>

@@ -37,23 +37,30 @@ public sealed class SmsOutboxFolder(DataPaths paths, TimeProvider clock) : ISmsS
         return target;
     }
 
-    /// <summary>The SMS of some requests, newest first (for the Outbox page).</summary>
-    public IReadOnlyList<SmsFile> List(IReadOnlySet<int> requestIds, int max = 100)
+    /// <summary>
+    /// One page of the SMS of some requests, newest first (for the Outbox page): every matching file is counted by its
+    /// name; only the page's files are read.
+    /// </summary>
+    public Data.ListPage<SmsFile> List(IReadOnlySet<int> requestIds, Data.PageRequest page)
     {
-        if (!Directory.Exists(Folder)) return [];
-        var result = new List<SmsFile>();
-        foreach (var path in Directory.EnumerateFiles(Folder, "*.txt").OrderDescending())
+        if (!Directory.Exists(Folder)) return new([], 0, page.Page, page.PageSize);
+        var matching = new List<(string Path, string Name, int RequestId)>();
+        foreach (var path in Directory.EnumerateFiles(Folder, "*.txt"))
         {
             var name = Path.GetFileName(path);
             var parts = name.Split('-');
             if (parts.Length < 5 || !parts[3].StartsWith('r') || !int.TryParse(parts[3][1..], out var rid) || !requestIds.Contains(rid)) continue;
+            matching.Add((path, name, rid));
+        }
+        var rows = new List<SmsFile>();
+        foreach (var (path, name, rid) in matching.OrderByDescending(m => m.Name, StringComparer.Ordinal).Skip((int)Math.Min(page.Skip, int.MaxValue)).Take(page.PageSize))
+        {
             var lines = File.ReadAllLines(path);
             var to = lines.FirstOrDefault()?.Replace("To: ", "") ?? "";
             var written = File.GetLastWriteTimeUtc(path);
-            result.Add(new SmsFile(name, rid, to, string.Join('\n', lines.Skip(2)).Trim(), new DateTimeOffset(written, TimeSpan.Zero)));
-            if (result.Count >= max) break;
+            rows.Add(new SmsFile(name, rid, to, string.Join('\n', lines.Skip(2)).Trim(), new DateTimeOffset(written, TimeSpan.Zero)));
         }
-        return result;
+        return new(rows, matching.Count, page.Page, page.PageSize);
     }
 }
 

@@ -12,14 +12,15 @@ public sealed record WebhookDeliveryRow(long Id, string EventId, string EventTyp
 /// <summary>What the Webhooks page shows and does: the user's own deliveries, and sending one again.</summary>
 public sealed class WebhookDeliveryService(IDbContextFactory<AppDbContext> dbFactory, OutboxSignal signal, TimeProvider clock)
 {
-    public async Task<List<WebhookDeliveryRow>> ListAsync(string userId, int take = 200, CancellationToken ct = default)
+    /// <summary>One page of the user's deliveries, newest first: one COUNT and one page query.</summary>
+    public async Task<ListPage<WebhookDeliveryRow>> ListAsync(string userId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.WebhookDeliveries.AsNoTracking().Where(d => d.UserId == userId).OrderByDescending(d => d.Id).Take(take)
-            .Select(d => new WebhookDeliveryRow(d.Id, d.EventId, d.EventType, d.Url, d.CreatedAt, d.Status, d.Attempts, d.LastAttemptAt,
+        return await ListPages.ReadAsync(db.WebhookDeliveries.AsNoTracking().Where(d => d.UserId == userId), q => q.OrderByDescending(d => d.Id),
+            d => new WebhookDeliveryRow(d.Id, d.EventId, d.EventType, d.Url, d.CreatedAt, d.Status, d.Attempts, d.LastAttemptAt,
                 d.LastStatusCode, d.LastError,
-                d.Status == WebhookDeliveryStatus.Pending && d.Outbox != null ? d.Outbox.NextAttemptAt : null, d.EndpointId == null))
-            .ToListAsync(ct);
+                d.Status == WebhookDeliveryStatus.Pending && d.Outbox != null ? d.Outbox.NextAttemptAt : null, d.EndpointId == null),
+            page, ct);
     }
 
     public async Task<string> BodyAsync(string userId, long id, CancellationToken ct = default)
