@@ -210,6 +210,26 @@ public class ReportMailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_account_asking_for_more_than_twenty_reports_an_hour_is_refused_until_the_hour_has_passed()
+    {
+        var owner = await _app.CreateUserAsync("rex@example.com", "Rex", "Repeat");
+        var reports = _app.Get<ReportService>();
+        var actor = new Actor("rex@example.com");
+        for (var i = 0; i < ReportService.BuildsPerWindow / 2; i++)
+            await reports.RequestAsync(owner, Today, Today, ["document_status", "user_activity"], actor); // 2 builds each
+        var refused = await Assert.ThrowsAsync<AppException>(() => reports.RequestAsync(owner, Today, Today, ["document_status"], actor));
+        Assert.Equal(Api.ApiErrorCode.RateLimitExceeded, refused.Code);
+        Assert.Contains($"At most {ReportService.BuildsPerWindow} reports an hour", refused.Message);
+        Assert.Equal(ReportService.BuildsPerWindow, (await JobsAsync(OutboxKinds.ReportBuild)).Count(m => m.OwnerId == owner)); // nothing queued
+
+        var other = await _app.CreateUserAsync("ria@example.com", "Ria", "Other");
+        await reports.RequestAsync(other, Today, Today, ["document_status"], new Actor("ria@example.com")); // per account
+
+        _clock.Advance(ReportService.Window + TimeSpan.FromSeconds(1));
+        await reports.RequestAsync(owner, Today, Today, ["document_status"], actor);
+    }
+
+    [Fact]
     public async Task Cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text()
     {
         var owner = await _app.CreateUserAsync("mal@example.com", "=cmd|' /C calc'!A0", "Mallory");

@@ -22,6 +22,15 @@ public sealed class ReportService(IDbContextFactory<AppDbContext> dbFactory, Out
         return RequestAsync(userId, range, types, actor, ct);
     }
 
+    /// <summary>
+    /// Report builds an account may ask for in <see cref="Window"/> (each type counts): a report reads the whole
+    /// range (an administrator's, every account) and keeps a file for days, so asking in a loop is refused with
+    /// <c>RateLimitExceeded</c> (Dropbox Sign: 429 <c>exceeded_rate</c>) rather than queued.
+    /// </summary>
+    public const int BuildsPerWindow = 20;
+
+    public static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
     /// <summary>Queues one build job per type; returns the types queued (without repeats).</summary>
     public async Task<IReadOnlyList<ReportType>> RequestAsync(string userId, ReportRange range, IEnumerable<ReportType> types,
         Actor actor, CancellationToken ct = default)
@@ -31,6 +40,11 @@ public sealed class ReportService(IDbContextFactory<AppDbContext> dbFactory, Out
         {
             var now = clock.GetUtcNow();
             if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) throw Domain.AppException.NotFound("The account");
+            var since = now - Window;
+            var recent = await db.Outbox.CountAsync(m => m.Kind == OutboxKinds.ReportBuild && m.OwnerId == userId && m.CreatedAt > since, ct);
+            if (recent + list.Count > BuildsPerWindow)
+                throw new Domain.AppException(Api.ApiErrorCode.RateLimitExceeded,
+                    $"At most {BuildsPerWindow} reports an hour per account ({recent} asked for in the last hour); try again later.");
             foreach (var type in list)
             {
                 OutboxWriter.Enqueue(db, OutboxKinds.ReportBuild,
