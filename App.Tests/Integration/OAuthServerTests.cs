@@ -285,7 +285,7 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
     public async Task A_revoked_access_token_stops_working_at_once()
     {
         var client = await RegisterAppAsync(confidential: true);
-        var (browser, _, _) = await SignedInUserAsync();
+        var (browser, userId, _) = await SignedInUserAsync();
         var token = await AuthorizedTokensAsync(client, browser, "documents.read");
         var api = Bearer(token.AccessToken!);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/user/")).StatusCode);
@@ -296,6 +296,7 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
             Token = token.AccessToken!, TokenTypeHint = "access_token",
         });
         Assert.False(revoked.IsError, revoked.Error);
+        Assert.Contains(await EventsAsync(userId), e => e.Type == OAuthEventType.TokenRevoked && e.ClientId == client.Id);
         var after = await api.GetAsync("/v1/user/");
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Equal("invalid_token", JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("error_code").GetString());
@@ -390,5 +391,30 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/2.0/sign_requests")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await keyed.PostAsync("/v2.0/envelopes/list", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Bearer("not-a-token").GetAsync("/2.0/sign_requests")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tokens_and_keys_survive_a_restart()
+    {
+        var dir = Directory.CreateTempSubdirectory("esign-oauth-").FullName;
+        string accessToken;
+        await using (var first = new ESignAppFactory { DataDir = dir, KeepData = true })
+        {
+            var owner = await first.CreateUserAsync($"restart-{Guid.NewGuid():N}@example.com");
+            using (var scope = first.Services.CreateScope())
+                await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>()
+                    .CreateAsync(OAuthApps.Describe(owner, "Restart app", [new Uri(Redirect)], confidential: true, "restart-app", "restart-secret"));
+            var token = await first.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+                { Address = "http://localhost/oauth/token", ClientId = "restart-app", ClientSecret = "restart-secret", Scope = "documents.read" });
+            Assert.False(token.IsError, token.Error);
+            accessToken = token.AccessToken!;
+        }
+        var keyFile = Path.Combine(dir, "keys", "oauth-keys.bin");
+        Assert.True(File.Exists(keyFile));
+        Assert.DoesNotContain("PRIVATE", await File.ReadAllTextAsync(keyFile)); // protected by Data Protection, not plain
+        await using var second = new ESignAppFactory { DataDir = dir };
+        var api = second.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/files/original")).StatusCode);
     }
 }

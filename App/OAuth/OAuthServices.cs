@@ -18,6 +18,7 @@ public static class OAuthServices
     {
         services.AddSingleton<OAuthKeys>();
         services.AddSingleton<OAuthAudit>();
+        services.AddSingleton<RevocationAudit>();
         services.AddScoped<OAuthConsent>();
         services.AddOpenIddict()
             // Core: the application, authorization, scope and token managers (IOpenIddictApplicationManager, ...) over
@@ -32,6 +33,7 @@ public static class OAuthServices
                 o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
                 o.RegisterScopes([.. ApiScopes.All]);
                 o.UseReferenceAccessTokens().UseReferenceRefreshTokens();
+                o.AddEventHandler(RevocationAudit.Descriptor);
                 // A used refresh token is refused at once (OpenIddict allows a short reuse leeway by default).
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.UseAspNetCore()
