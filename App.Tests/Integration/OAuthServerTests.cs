@@ -417,4 +417,20 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/files/original")).StatusCode);
     }
+
+    [Fact]
+    public async Task With_a_token_X_Client_ID_must_be_the_tokens_app()
+    {
+        var client = await RegisterAppAsync(confidential: true);
+        var token = await _app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+            { Address = "http://localhost/oauth/token", ClientId = client.Id, ClientSecret = client.Secret, Scope = "documents.read" });
+        var api = Bearer(token.AccessToken!);
+        api.DefaultRequestHeaders.Add("X-Client-ID", client.Id);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/user/")).StatusCode);
+        var other = Bearer(token.AccessToken!);
+        other.DefaultRequestHeaders.Add("X-Client-ID", "someone-elses-app");
+        var refused = await other.GetAsync("/v1/user/");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("invalid_token", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error_code").GetString());
+    }
 }

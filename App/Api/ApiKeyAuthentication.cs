@@ -54,7 +54,8 @@ public sealed class ApiKeyAuthenticationHandler(
         http.User.FindFirstValue(ClaimTypes.Email) is { Length: > 0 } e ? e : null,
         http.Connection.RemoteIpAddress?.ToString(),
         http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null,
-        ClientIdOf(http));
+        // An OAuth token names its app (X-Client-ID, when sent, was checked to be the same); a key names what the caller says.
+        http.User.FindFirstValue(OAuthClientIdClaim) is { Length: > 0 } app ? app : ClientIdOf(http));
 
     /// <summary>The caller's <c>X-Client-ID</c> header (the seed's OAuth client id), trimmed; null when absent.</summary>
     public static string? ClientIdOf(HttpContext http) =>

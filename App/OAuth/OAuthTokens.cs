@@ -17,6 +17,10 @@ public static class OAuthTokens
             return AuthenticateResult.Fail("Unknown, expired or revoked access token.");
         var token = result.Principal;
         var clientId = token.GetClaim(Claims.ClientId) ?? token.GetPresenters().FirstOrDefault() ?? "";
+        // SignEasy names the app in X-Client-ID: with a token it must be the token's own app (callback URLs belong to
+        // the user and the app).
+        if (ApiKeyAuthenticationHandler.ClientIdOf(http) is { } named && named != clientId)
+            return AuthenticateResult.Fail("X-Client-ID is not the access token's client.");
         var identity = new ClaimsIdentity([
             new Claim(ClaimTypes.NameIdentifier, userId),
             new Claim(ClaimTypes.Email, token.GetClaim(Claims.Email) ?? ""),
