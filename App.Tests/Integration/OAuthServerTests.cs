@@ -158,6 +158,13 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         var rfc8414 = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/.well-known/oauth-authorization-server")).RootElement;
         Assert.Equal("http://localhost/", rfc8414.GetProperty("issuer").GetString());
         Assert.Equal(disco.TokenEndpoint, rfc8414.GetProperty("token_endpoint").GetString());
+
+        // A forged Host header changes no address in the document.
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        forged.Headers.Host = "evil.example.com";
+        var text = await (await _app.CreateClient().SendAsync(forged)).Content.ReadAsStringAsync();
+        Assert.Contains("\"token_endpoint\": \"http://localhost/oauth/token\"", text.Replace("\":\"", "\": \""));
+        Assert.DoesNotContain("evil.example.com", text);
     }
 
     [Fact]

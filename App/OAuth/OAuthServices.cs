@@ -19,6 +19,7 @@ public static class OAuthServices
         services.AddSingleton<OAuthKeys>();
         services.AddSingleton<OAuthAudit>();
         services.AddSingleton<RevocationAudit>();
+        services.AddSingleton<MetadataBase>();
         services.AddScoped<OAuthConsent>();
         services.AddOpenIddict()
             // Core: the application, authorization, scope and token managers (IOpenIddictApplicationManager, ...) over
@@ -34,6 +35,7 @@ public static class OAuthServices
                 o.RegisterScopes([.. ApiScopes.All]);
                 o.UseReferenceAccessTokens().UseReferenceRefreshTokens();
                 o.AddEventHandler(RevocationAudit.Descriptor);
+                o.AddEventHandler(MetadataBase.Descriptor);
                 // A used refresh token is refused at once (OpenIddict allows a short reuse leeway by default).
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.UseAspNetCore()
