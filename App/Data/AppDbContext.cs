@@ -20,11 +20,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<EmbeddedLink> EmbeddedLinks => Set<EmbeddedLink>();
     public DbSet<Templates.Template> Templates => Set<Templates.Template>();
     public DbSet<RequestCategory> RequestCategories => Set<RequestCategory>();
+    public DbSet<OAuth.OAuthEvent> OAuthEvents => Set<OAuth.OAuthEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        // OAuth 2 (issue 14): OpenIddict's applications, authorizations, scopes and tokens (App/OAuth).
+        builder.UseOpenIddict();
         builder.Entity<ApplicationUser>().HasIndex(u => u.ApiNumber).IsUnique().HasFilter("ApiNumber IS NOT NULL");
     }
 
