@@ -235,6 +235,8 @@ public class ApiRequestOptionsTests : IClassFixture<ESignAppFactory>
             (With("parent_folder", new { id = "0" }), "parent_folder: the root folder (0) cannot be named"),
             (With("parent_folder", new { id = foreignFolder.ToString() }), $"parent_folder: there is no folder {foreignFolder} of yours."),
             (Both(With("email_message", "Box words"), "message", "SignEasy words"), "message and email_message are the same setting"),
+            (With("email_message", "Hi <script>alert(1)</script>"), "The message may not contain a <script> element (allowed: a, abbr, acronym, b, blockquote, code, em, i, ul, li, ol, strong; plain links become clickable)."),
+            (With("message", "<img src=x onerror=alert(1)>"), "The message may not contain event handlers (the onerror attribute on <img>)."),
             (WithPerson(Person("jack@company.com", "Jack", ("role", "boss"))),
                 "recipients[1].role must be one of signer, approver, final_copy_reader (got \"boss\")."),
             (WithPerson(Person("jack@company.com", "Jack", ("login_required", 1))), "recipients[1].login_required must be true or false."),
