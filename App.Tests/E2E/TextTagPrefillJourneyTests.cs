@@ -125,7 +125,7 @@ public class TextTagPrefillJourneyTests(ITestOutputHelper output)
         output.WriteLine($"company tag {companyTag} → Acme {acme[0]}; date tag {dateTag} → {date[0]}; total {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private sealed record Word(int Page, double XMin, double YMin, double XMax, double YMax, string Text)
+    internal sealed record Word(int Page, double XMin, double YMin, double XMax, double YMax, string Text)
     {
         public bool Overlaps(Word o) => Page == o.Page && XMin < o.XMax && o.XMin < XMax && YMin < o.YMax && o.YMin < YMax;
 
@@ -133,7 +133,7 @@ public class TextTagPrefillJourneyTests(ITestOutputHelper output)
     }
 
     /// <summary>Every word with its box, as <c>pdftotext -bbox</c> reports it (points, y from the page's top).</summary>
-    private static async Task<List<Word>> WordsAsync(byte[] pdf)
+    internal static async Task<List<Word>> WordsAsync(byte[] pdf)
     {
         var path = Path.Combine(Path.GetTempPath(), $"esign-bbox-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(path, pdf);
