@@ -15,7 +15,7 @@ namespace ESignWeb.Tests.E2E;
 /// one request on the prepare page: group 1 = a signer with a password and an SMS code (required to view) and an
 /// approver, group 2 = a second signer and a final-copy reader; red ink; a redirect after signing. Group 1 is invited
 /// at once, group 2 only after both acted, the reader never; the gated signer gives a wrong password, the right one
-/// and the code from the SMS outbox folder, draws, finishes and lands on the redirect URL; the approver approves; the
+/// and the code from the SMS outbox (the folder, and the sender's Outbox page shows it), draws, finishes and lands on the redirect URL; the approver approves; the
 /// second signer signs; the reader's mail carries the sealed PDF (pdfsig valid, red ink) and the audit trail.
 /// </summary>
 [Collection(E2ECollection.Name)]
@@ -110,6 +110,12 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             Assert.StartsWith("To: +442079460958", sms);
             var code = Regex.Match(sms, @"\b\d{6}\b");
             Assert.True(code.Success, "No 6-digit code in the SMS file:\n" + sms);
+            // The SMS outbox is shown next to the mail on the sender's Outbox page: the same code, to the same number.
+            await page.GotoAsync("/outbox");
+            await Steps.WaitInteractiveAsync(page);
+            var smsRow = page.Locator("#sms-table tbody tr", new() { HasText = code.Value });
+            await Assertions.Expect(smsRow).ToHaveCountAsync(1);
+            await Assertions.Expect(smsRow).ToContainTextAsync("+442079460958");
             await gwen.Locator("#gate-code").FillAsync(code.Value);
             await gwen.Locator("#gate-code-submit").ClickAsync();
             await SigningJourneyTests.ConsentAsync(gwen);
