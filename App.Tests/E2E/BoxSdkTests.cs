@@ -92,6 +92,23 @@ public class BoxSdkTests(ITestOutputHelper output)
 
     private static readonly Regex SignLink = new(@"http://127\.0\.0\.1:\d+/sign/[A-Za-z0-9_-]{43}");
 
+    [Fact]
+    public void Every_status_the_sign_request_object_answers_is_in_the_pinned_sdks_enumeration()
+    {
+        // box-node-sdk's deserialiser throws on any status outside its list: read that list from the pinned SDK itself.
+        var schema = Path.Combine(SdkFolder, "node_modules", "box-node-sdk", "lib", "schemas", "signRequest.js");
+        Assert.True(File.Exists(schema), $"box-node-sdk is not installed: run `npm ci` in {SdkFolder} (.ci/test does).");
+        var code = File.ReadAllText(schema);
+        var start = code.IndexOf("function deserializeSignRequestStatusField(", StringComparison.Ordinal);
+        Assert.True(start >= 0, "deserializeSignRequestStatusField not found in " + schema);
+        var body = code[start..code.IndexOf("throw ", start, StringComparison.Ordinal)];
+        var sdk = Regex.Matches(body, @"val == '([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
+        output.WriteLine("SDK statuses: " + string.Join(", ", sdk));
+        Assert.True(sdk.Count >= 10, string.Join(", ", sdk));
+        Assert.All(ESignWeb.Api.Box.BoxStatus.SignRequestStatuses, s => Assert.Contains(s, sdk));
+        Assert.DoesNotContain("downloaded", sdk); // why the object never says it (BoxStatus.OfSignRequest)
+    }
+
     internal static async Task<string> KeyAsync(AppProcess app, string email) =>
         (await app.RunCommandAsync("apikey", "create", "--email", email, "--name", "box-sdk"))
         .Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("esk_"));

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Playwright;
@@ -15,7 +16,8 @@ namespace ESignWeb.Tests.E2E;
 /// Issue 12's journey: a request made only through the Box-compatible API (plain HTTP, as <c>curl</c> would: a
 /// folder, an upload with a Box text tag, <c>POST /2.0/sign_requests</c>) is signed in Debian's Chromium from the
 /// mailed link; afterwards the sign request object's <c>sign_files</c> and <c>signing_log</c> download through
-/// <c>GET /2.0/files/{id}/content</c> as the sealed PDF (pdfsig: valid) and the audit trail (pdftotext: the signer).
+/// <c>GET /2.0/files/{id}/content</c> as the sealed PDF (pdfsig: valid) and the audit trail (pdftotext: the signer);
+/// then Box's own SDK reads the signed request and downloads both (<c>App.Tests/Sdk/box/box-sdk-read.mjs</c>).
 /// </summary>
 [Collection(E2ECollection.Name)]
 public class BoxSignJourneyTests(ITestOutputHelper output)
@@ -107,10 +109,28 @@ public class BoxSignJourneyTests(ITestOutputHelper output)
             Assert.True(sig.Contains("Signature is Valid"), "pdfsig on sign_files' PDF:\n" + sig);
 
             // signing_log → the audit trail, which names the signer.
-            var trail = Regex.Replace(await Poppler.PdfToTextAsync(await DownloadAsync(api, done["signing_log"]!["id"]!.GetValue<string>())), @"\s+", " ");
+            var trailPdf = await DownloadAsync(api, done["signing_log"]!["id"]!.GetValue<string>());
+            var trail = Regex.Replace(await Poppler.PdfToTextAsync(trailPdf), @"\s+", " ");
             output.WriteLine(trail);
             Assert.Contains(Signer, trail);
             Assert.Contains("journey.pdf", trail);
+
+            // The same signed request through Box's own SDK: its deserialisers accept the decision, the inputs, the
+            // signing log and the sealed sign_files (box-sdk-read.mjs), and its downloads give the same bytes.
+            var (code, stdout, stderr) = await NodeScript.RunAsync(BoxSdkTests.SdkFolder, "box-sdk-read.mjs", new Dictionary<string, string>
+            {
+                ["BOX_BASE_URL"] = app.BaseUrl, ["BOX_TOKEN"] = key, ["BOX_SIGN_REQUEST"] = id, ["BOX_SIGNER"] = Signer,
+            }, TimeSpan.FromMinutes(2));
+            output.WriteLine($"node box-sdk-read.mjs: exit {code}\n{stdout}{(stderr.Length > 0 ? "stderr: " + stderr : "")}");
+            var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
+            Assert.True(line is not null, $"box-sdk-read.mjs printed no JSON (exit {code}): {stdout} {stderr}");
+            var steps = JsonNode.Parse(line)!["steps"]!.AsObject();
+            string[] calls = ["signRequests.getSignRequestById (signed)", "signRequests.getSignRequests (signed entry)",
+                "downloads.downloadFile (sign_files)", "downloads.downloadFile (signing_log)"];
+            Assert.All(calls, c => Assert.True(steps[c]?["ok"]?.GetValue<bool>() == true, $"{c}: {steps[c]?.ToJsonString() ?? "not run"}"));
+            Assert.Equal(0, code);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(sealedPdf)), steps["downloads.downloadFile (sign_files)"]!["sha256"]!.GetValue<string>());
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(trailPdf)), steps["downloads.downloadFile (signing_log)"]!["sha256"]!.GetValue<string>());
             output.WriteLine($"Journey: {clock.Elapsed.TotalSeconds:0.0} s");
         }
         catch

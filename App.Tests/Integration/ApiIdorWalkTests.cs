@@ -113,6 +113,30 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         };
         foreach (var (method, path) in boxSignCalls)
             await BoxApiBaseTests.AssertBoxErrorAsync(await attacker.SendAsync(new HttpRequestMessage(method, path)), HttpStatusCode.NotFound, "not_found");
+        // A Box create naming the victim's document answers as a missing document does (404 not_found); naming the
+        // victim's folder as parent_folder answers as a missing folder does (Box's 400 for an invalid parent_folder).
+        // (A second attacker, with a document and folder of their own, so the lists below stay the first one's empty ones.)
+        var attackerOwner = await _app.CreateUserAsync($"attacker-{Guid.NewGuid():N}@example.com");
+        var creator = await ClientForAsync(attackerOwner);
+        var ownDoc = await _app.Get<ESignWeb.Documents.DocumentService>().ImportAsync(attackerOwner, "Own.pdf", new MemoryStream(ESignWeb.Tests.Fixtures.TestPdf.Pages(1)), false);
+        var ownFileId = ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.Document, ownDoc.Id);
+        var ownFolder = (await _app.Get<ESignWeb.Folders.FolderService>().CreateAsync(attackerOwner, null, "Own")).Id.ToString();
+        static JsonContent SignBody(string fileId, string folderId) => JsonContent.Create(new
+        {
+            source_files = new[] { new { type = "file", id = fileId } }, parent_folder = new { type = "folder", id = folderId },
+            signers = new[] { new { email = "x@example.com", role = "signer" } },
+        });
+        foreach (var fileId in new[] { ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.Document, originalId), ESignWeb.Api.Box.BoxIds.File(ESignWeb.Api.Box.BoxFileKind.Document, 999_999) })
+            await BoxApiBaseTests.AssertBoxErrorAsync(await creator.PostAsync("/2.0/sign_requests", SignBody(fileId, ownFolder)), HttpStatusCode.NotFound, "not_found");
+        var messages = new List<string>();
+        foreach (var folderId in new[] { victimFolder, "999999" })
+        {
+            var r = await creator.PostAsync("/2.0/sign_requests", SignBody(ownFileId, folderId));
+            await BoxApiBaseTests.AssertBoxErrorAsync(r, HttpStatusCode.BadRequest, "bad_request");
+            messages.Add(JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString()!.Replace(folderId, "N"));
+        }
+        Assert.Equal(messages[1], messages[0]); // the victim's folder reads exactly as a missing one
+        Assert.Equal(0, JsonDocument.Parse(await creator.GetStringAsync("/2.0/sign_requests")).RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync("/2.0/sign_requests")).RootElement.GetProperty("entries").GetArrayLength());
 
         // The audit trail endpoint answers in its own seed shape.

@@ -226,9 +226,14 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
     private static readonly HashSet<string> StringIds =
         ["id", "etag", "sequence_id", "external_id", "embed_url_external_user_id", "verification_phone_number", "document_tag_id"];
 
-    /// <summary>Every key of the seed present, with the seed's JSON type, or null; recursing into objects and the first array items.</summary>
+    /// <summary>
+    /// Exactly the seed's keys at every level (no key missing, none added), each with the seed's JSON type or null;
+    /// recursing into objects and comparing every array item with the seed's first.
+    /// </summary>
     private static void CompareWithSeed(JsonElement seed, JsonElement actual, string path, List<string> problems)
     {
+        var added = actual.EnumerateObject().Select(p => p.Name).Except(seed.EnumerateObject().Select(p => p.Name)).ToList();
+        if (added.Count > 0) problems.Add($"{(path.Length == 0 ? "the object" : path)} has keys the seed does not: {string.Join(", ", added)}");
         foreach (var p in seed.EnumerateObject())
         {
             var at = path + "." + p.Name;
@@ -257,6 +262,16 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
                     break;
             }
         }
+    }
+
+    /// <summary>The answer <paramref name="o"/> (create, get, a list entry, cancel) compared with the seed's example object.</summary>
+    private static void AssertLikeSeed(JsonElement o, string what)
+    {
+        using var seed = JsonDocument.Parse(SeedExample);
+        var problems = new List<string>();
+        CompareWithSeed(seed.RootElement, o, "", problems);
+        Assert.True(problems.Count == 0, $"{what}:\n{string.Join("\n", problems)}\n{o.GetRawText()}");
+        Assert.Contains(o.GetProperty("status").GetString(), BoxStatus.SignRequestStatuses);
     }
 
     [Fact]
@@ -292,7 +307,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         var sender = got.GetProperty("signers")[0];
         Assert.Equal((s.Email, "final_copy_reader", 0), (sender.GetProperty("email").GetString(), sender.GetProperty("role").GetString(), sender.GetProperty("order").GetInt32()));
         Assert.Equal("sign-request", got.GetProperty("type").GetString());
-        Assert.Contains(got.GetProperty("status").GetString(), BoxStatus.All);
+        Assert.Contains(got.GetProperty("status").GetString(), BoxStatus.SignRequestStatuses);
     }
 
     [Fact]
@@ -303,6 +318,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         var id = created.GetProperty("id").GetString();
         foreach (var o in new[] { created, await JsonAsync(await s.Client.GetAsync($"/2.0/sign_requests/{id}")) })
         {
+            AssertLikeSeed(o, "create answer / get");
             Assert.Equal(id, o.GetProperty("id").GetString());
             Assert.Equal("Supply contract.pdf", o.GetProperty("name").GetString());
             Assert.Equal("Supply contract.pdf", o.GetProperty("sign_files").GetProperty("files")[0].GetProperty("name").GetString());
@@ -355,6 +371,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         foreach (var signer in body["signers"]!.AsArray()) signer!["embed_url_external_user_id"] = "ext-" + signer["email"]!.GetValue<string>()[..3];
         var created = await CreateAsync(s, body);
         var id = int.Parse(created.GetProperty("id").GetString()!);
+        AssertLikeSeed(created, "embedded create answer"); // embed_url filled: a string
         var ann = created.GetProperty("signers")[1];
         Assert.Equal("ext-ann", ann.GetProperty("embed_url_external_user_id").GetString());
         Assert.Contains("/embed/sign/emb_", ann.GetProperty("embed_url").GetString());
@@ -371,6 +388,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         body["is_document_preparation_needed"] = true;
         var created = await CreateAsync(s, body);
         var id = int.Parse(created.GetProperty("id").GetString()!);
+        AssertLikeSeed(created, "create answer needing preparation"); // prepare_url filled: a string
         Assert.Equal("created", created.GetProperty("status").GetString());
         Assert.True(created.GetProperty("is_document_preparation_needed").GetBoolean());
         Assert.EndsWith($"/requests/{id}/prepare", created.GetProperty("prepare_url").GetString());
@@ -439,7 +457,8 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         } while (marker is not null && pages.Count < 10);
         Assert.Equal(3, pages.Count);
         Assert.Equal(ids, pages.SelectMany(p => p.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetString())));
-        Assert.All(pages.SelectMany(p => p.GetProperty("entries").EnumerateArray()), e => Assert.Equal("sign-request", e.GetProperty("type").GetString()));
+        Assert.All(pages.SelectMany(p => p.GetProperty("entries").EnumerateArray()), e => AssertLikeSeed(e, "list entry"));
+        Assert.All(pages, p => Assert.Equal(["entries", "limit", "next_marker", "prev_marker"], p.EnumerateObject().Select(x => x.Name).Order()));
         Assert.Equal(JsonValueKind.Null, pages[0].GetProperty("prev_marker").ValueKind);
 
         // Back from the last page: the middle page again, then the first.
@@ -466,6 +485,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         var r = await s.Client.PostAsync($"/2.0/sign_requests/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var o = await JsonAsync(r);
+        AssertLikeSeed(o, "cancel answer");
         Assert.Equal((id, "cancelled"), (o.GetProperty("id").GetString(), o.GetProperty("status").GetString()));
         await using (var db = await App.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
             Assert.Equal(RequestStatus.Canceled, (await db.Requests.SingleAsync(x => x.Id == int.Parse(id!))).Status);
@@ -553,5 +573,25 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         Assert.Equal(0, (await JsonAsync(await other.Client.GetAsync("/2.0/sign_requests"))).GetProperty("entries").GetArrayLength());
         Assert.Equal("sent", (await JsonAsync(await s.Client.GetAsync($"/2.0/sign_requests/{id}"))).GetProperty("status").GetString());
         Assert.Equal(0, await CountRequestsAsync(other.Owner));
+    }
+
+    [Fact]
+    public async Task A_downloaded_request_answers_a_status_Box_sdk_can_read_in_get_and_list()
+    {
+        // The seed's "downloaded" and "signed and downloaded" are not in box-node-sdk's closed enumeration (BoxStatus.OfSignRequest).
+        var s = await SenderAsync();
+        var id = int.Parse((await CreateAsync(s, Body(s, "ann@company.com"))).GetProperty("id").GetString()!);
+        await using (var db = await App.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var row = await db.Requests.SingleAsync(x => x.Id == id);
+            row.DownloadedAt = world.Clock.GetUtcNow();
+            await db.SaveChangesAsync();
+        }
+        var got = await JsonAsync(await s.Client.GetAsync($"/2.0/sign_requests/{id}"));
+        Assert.Equal("sent", got.GetProperty("status").GetString());
+        var listed = (await JsonAsync(await s.Client.GetAsync("/2.0/sign_requests"))).GetProperty("entries")[0];
+        Assert.Equal((id.ToString(), "sent"), (listed.GetProperty("id").GetString(), listed.GetProperty("status").GetString()));
+        // SignEasy's pending file keeps the seed's full word list in box_status.
+        Assert.Equal("downloaded", BoxStatus.Of(new BoxStatusFacts(RequestStatus.Incomplete, false, true, false, false)));
     }
 }

@@ -235,6 +235,18 @@ public class RequestOptionsTests
         Assert.Contains(wire, BoxStatus.All);
     }
 
+    [Theory]
+    [InlineData(RequestStatus.Incomplete, false, "sent")]
+    [InlineData(RequestStatus.Incomplete, true, "viewed")]
+    [InlineData(RequestStatus.Complete, true, "signed")]
+    public void Box_sign_request_objects_never_say_downloaded(RequestStatus status, bool viewed, string expected)
+    {
+        var wire = BoxStatus.OfSignRequest(new BoxStatusFacts(status, viewed, Downloaded: true, false, false));
+        Assert.Equal(expected, wire);
+        Assert.Contains(wire, BoxStatus.SignRequestStatuses);
+        Assert.DoesNotContain("downloaded", string.Join(",", BoxStatus.SignRequestStatuses));
+    }
+
     [Fact]
     public void Every_request_status_has_a_box_status()
     {

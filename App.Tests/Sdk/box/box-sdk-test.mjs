@@ -8,63 +8,19 @@
 // SDK's own deserialisers; a step whose call or check throws is {ok:false,error} and the script goes on with the
 // steps that do not depend on it. Exit code 0 when every step passed, 1 otherwise.
 import { createReadStream, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { BoxClient, BoxDeveloperTokenAuth } from 'box-node-sdk';
+import { env, clientFor as configure, check, plain, step, readAll, sha256, validTime, finish } from './box-sdk-common.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
 const baseUrl = env('BOX_BASE_URL');
 const pdfPath = env('BOX_PDF');
 const [signerA, signerB] = env('BOX_SIGNERS').split(',');
 const reader = env('BOX_READER');
 const run = process.env.BOX_RUN ?? `${Date.now()}`;
 
-// The whole configuration a Box customer changes: the base URLs and the token.
-const clientFor = (token) =>
-  new BoxClient({ auth: new BoxDeveloperTokenAuth({ token }) }).withCustomBaseUrls({
-    baseUrl,
-    uploadUrl: `${baseUrl}/api`,
-    oauth2Url: `${baseUrl}/oauth2`,
-  });
+const clientFor = (token) => configure(baseUrl, token);
 const client = clientFor(env('BOX_TOKEN'));
 const other = clientFor(env('BOX_TOKEN_2'));
 
-const steps = {};
 const ids = {};
-
-function check(condition, what) {
-  if (!condition) throw new Error(`check failed: ${what}`);
-}
-
-/** box-node-sdk 10.12 keeps responseInfo.code and .requestId JSON-encoded ("\"not_found\""); the body has them plain. */
-const plain = (v) => (typeof v === 'string' && v.startsWith('"') ? JSON.parse(v) : v);
-
-/** What a failure looked like: the SDK's error class, and for BoxApiError the server's answer. */
-function describe(e) {
-  const out = { kind: e?.constructor?.name ?? typeof e, message: String(e?.message ?? e).slice(0, 600) };
-  if (e?.responseInfo) {
-    out.status = e.responseInfo.statusCode;
-    out.code = plain(e.responseInfo.code) ?? null;
-    out.body = (e.responseInfo.rawBody ?? '').slice(0, 600);
-  }
-  return out;
-}
-
-/** Runs one step; its facts (what fn returns) are kept in the report. Returns fn's value or undefined. */
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    const facts = await fn();
-    steps[name] = { ok: true, ms: Date.now() - started, ...(facts?.report ?? {}) };
-    return facts?.value ?? facts;
-  } catch (e) {
-    steps[name] = { ok: false, ms: Date.now() - started, error: describe(e) };
-    return undefined;
-  }
-}
 
 /** A call that must fail with the SDK's BoxApiError of this status (and code). */
 async function expectApiError(call, status, code) {
@@ -82,13 +38,6 @@ async function expectApiError(call, status, code) {
   throw new Error(`the call succeeded; expected ${status} ${code ?? ''}`);
 }
 
-async function readAll(stream) {
-  const chunks = [];
-  for await (const c of stream) chunks.push(Buffer.from(c));
-  return Buffer.concat(chunks);
-}
-
-const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 const byEmail = (sr, email) => (sr.signers ?? []).find((s) => (s.email ?? '').toLowerCase() === email.toLowerCase());
 
 await step('users.getUserMe', async () => {
@@ -191,9 +140,8 @@ function checkRequest(sr) {
   check(sr.redirectUrl === options.redirectUrl, `redirect_url (got ${sr.redirectUrl})`);
   check(sr.parentFolder?.id === ids.folder, `parent_folder (got ${sr.parentFolder?.id})`);
   check(sr.sourceFiles?.length === 1 && sr.sourceFiles[0].id === ids.file, `source_files (got ${JSON.stringify(sr.sourceFiles?.map((f) => f.id))})`);
-  // The SDK's dates are DateTimeWrapper{value: Date}; a string it cannot read becomes an Invalid Date, not an error.
   for (const [name, t] of [['auto_expire_at', sr.autoExpireAt], ['created_at', sr.createdAt]])
-    check(t === undefined || !Number.isNaN(t.value?.getTime()), `${name} an ISO-8601 time (got ${JSON.stringify(sr.rawData?.[name])})`);
+    check(validTime(t), `${name} an ISO-8601 time (got ${JSON.stringify(sr.rawData?.[name])})`);
   check(sr.signFiles && Array.isArray(sr.signFiles.files) && typeof sr.signFiles.isReadyForDownload === 'boolean', 'sign_files {files, is_ready_for_download}');
   return {
     report: {
@@ -284,6 +232,4 @@ if (file) {
 await step('signRequests.getSignRequestById (missing: 404)', () =>
   expectApiError(() => client.signRequests.getSignRequestById('999999999'), 404, 'not_found'));
 
-const failed = Object.entries(steps).filter(([, s]) => !s.ok).map(([n]) => n);
-process.stdout.write(JSON.stringify({ passed: Object.keys(steps).length - failed.length, failed, steps, ids }) + '\n');
-process.exit(failed.length ? 1 : 0);
+finish({ ids });

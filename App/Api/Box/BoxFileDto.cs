@@ -11,6 +11,9 @@ public sealed record BoxFileVersionMini(string Type, string Id, string? Sha1);
 /// </summary>
 public sealed record BoxFileMini(string Type, string Id, string? Etag, BoxFileVersionMini? FileVersion, string? Name, string? SequenceId, string? Sha1);
 
+/// <summary>Box's base file object <c>{id, etag, type}</c> — what a sign request lists in <c>source_files</c> (seed; Box's <c>FileBase</c>).</summary>
+public sealed record BoxFileBase(string Id, string? Etag, string Type);
+
 /// <summary>Box's mini folder object <c>{type:"folder", id, etag, sequence_id, name}</c>.</summary>
 public sealed record BoxFolderMini(string Type, string Id, string? Etag, string? SequenceId, string? Name);
 
@@ -61,6 +64,9 @@ public static class BoxFileDto
         var seq = Sequence(version);
         return new BoxFileMini("file", id, seq, Version(kind, rowId, sha1, version), name, seq, sha1);
     }
+
+    /// <summary>The base file object of one of our files (see <see cref="Mini"/> for <c>etag</c>).</summary>
+    public static BoxFileBase Base(BoxFileKind kind, int rowId, int version = 1) => new(BoxIds.File(kind, rowId), Sequence(version), "file");
 
     /// <summary>The file version mini object (see <see cref="Mini"/>).</summary>
     public static BoxFileVersionMini Version(BoxFileKind kind, int rowId, string? sha1, int version = 1) =>

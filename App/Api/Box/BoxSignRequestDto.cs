@@ -15,7 +15,7 @@ public sealed record BoxSignRequest(
     string? DeclinedRedirectUrl, string? EmailMessage, string? EmailSubject, string? ExternalId, bool IsDocumentPreparationNeeded,
     bool IsPhoneVerificationRequiredToView, string Name, BoxFolderMini ParentFolder, IReadOnlyList<BoxPrefillTag> PrefillTags,
     string? PrepareUrl, string? RedirectUrl, BoxSignFiles SignFiles, string SignatureColor, IReadOnlyList<BoxSigner> Signers,
-    BoxFileMini? SigningLog, IReadOnlyList<BoxFileMini> SourceFiles, string Status);
+    BoxFileMini? SigningLog, IReadOnlyList<BoxFileBase> SourceFiles, string Status);
 
 /// <summary>Box's signer object; <c>password</c> is write-only (always null here).</summary>
 public sealed record BoxSigner(
@@ -64,7 +64,7 @@ public static class BoxSignRequestDto
 
     public static BoxSignRequest Of(SignatureRequest r, BoxSignRequestFacts f)
     {
-        var status = BoxStatus.Of(new BoxStatusFacts(r.Status, r.Recipients.Any(x => x.ViewedAt is not null), r.DownloadedAt is not null,
+        var status = BoxStatus.OfSignRequest(new BoxStatusFacts(r.Status, r.Recipients.Any(x => x.ViewedAt is not null), r.DownloadedAt is not null,
             SealFailed: f.Failure.SealGaveUp, SendFailed: f.Failure.InviteDead));
         var sender = new BoxSigner(f.OwnerEmail, WireNames.Of(RecipientRole.FinalCopyReader), false, 0, null, null, null, false, null, null,
             false, null, [], null);
@@ -76,7 +76,7 @@ public static class BoxSignRequestDto
             r.PhoneVerificationRequired, NameOf(r), BoxFileDto.FolderMini(r.FolderId, f.FolderName ?? ""), f.Prefills, f.PrepareUrl, r.RedirectUrl,
             SignFiles(r, f), WireNames.Of(r.SignatureColor ?? SignatureColor.Black), signers,
             f.Signed is { } log ? BoxFileDto.Mini(BoxFileKind.AuditTrail, log.Id, BoxFiles.AuditTrailName(log.Name), f.Sha1(log.AuditTrailBlobKey)) : null,
-            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Mini(BoxFileKind.Document, doc.Id, doc.Name, f.Sha1(doc.BlobKey))] : [],
+            f.Document is { DeletedAt: null } doc ? [BoxFileDto.Base(BoxFileKind.Document, doc.Id)] : [],
             status);
     }
 

@@ -39,6 +39,19 @@ public static class BoxStatus
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
+    /// <summary>
+    /// The status of Box's sign request object (<see cref="BoxSignRequestDto"/>): <see cref="Of"/> without the two
+    /// "downloaded" words. The seed lists <c>downloaded</c> and <c>signed and downloaded</c>, but Box's current API
+    /// reference and its own SDK do not: box-node-sdk 10's status enumeration is closed and throws on them, so one such
+    /// request would make every page of the SDK's list unreadable. The object answers the state underneath instead
+    /// (<c>sent</c>/<c>viewed</c>, <c>signed</c>); SignEasy's <c>box_status</c> keeps the seed's full list.
+    /// </summary>
+    public static string OfSignRequest(BoxStatusFacts f) => Of(f with { Downloaded = false });
+
+    /// <summary>Every status <see cref="OfSignRequest"/> can answer: each is in box-node-sdk's enumeration (E2E/BoxSdkTests checks the pinned SDK).</summary>
+    public static readonly IReadOnlyList<string> SignRequestStatuses =
+        ["created", "sent", "viewed", "signed", "cancelled", "declined", "error_converting", "error_sending", "expired"];
+
     /// <summary>Every status the mapping can answer (the seed's list minus <c>converting</c>).</summary>
     public static readonly IReadOnlyList<string> All =
         ["created", "sent", "viewed", "signed", "cancelled", "declined", "error_converting", "error_sending", "expired", "downloaded", "signed and downloaded"];
