@@ -508,6 +508,7 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         }
         var over = await s.Client.PostAsync($"/2.0/sign_requests/{id}/resend", null);
         await BoxApiBaseTests.AssertBoxErrorAsync(over, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+        Assert.Equal(TimeSpan.FromMinutes(55), over.Headers.RetryAfter?.Delta); // when the first resend leaves the hour (the SDK waits for it)
         Assert.Equal(5, await InvitesToAsync(id, "ann@company.com", reminder: true));
         world.Clock.Advance(TimeSpan.FromMinutes(56)); // the first resend is now an hour old
         Assert.Equal(HttpStatusCode.Accepted, (await s.Client.PostAsync($"/2.0/sign_requests/{id}/resend", null)).StatusCode);

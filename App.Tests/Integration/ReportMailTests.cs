@@ -220,6 +220,7 @@ public class ReportMailTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<AppException>(() => reports.RequestAsync(owner, Today, Today, ["document_status"], actor));
         Assert.Equal(Api.ApiErrorCode.RateLimitExceeded, refused.Code);
         Assert.Contains($"At most {ReportService.BuildsPerWindow} reports an hour", refused.Message);
+        Assert.Equal(ReportService.Window, refused.RetryAfter); // all twenty were asked for just now
         Assert.Equal(ReportService.BuildsPerWindow, (await JobsAsync(OutboxKinds.ReportBuild)).Count(m => m.OwnerId == owner)); // nothing queued
 
         var other = await _app.CreateUserAsync("ria@example.com", "Ria", "Other");

@@ -22,7 +22,12 @@ public abstract class ApiFamily
     /// <summary>The family's error body and status for a refusal with its specific reason (and the input it is about, when the family's shape names one).</summary>
     public abstract IResult Error(HttpContext http, ApiErrorCode code, string reason, string? field = null);
 
-    public IResult From(HttpContext http, AppException ex) => Error(http, ex.Code, ex.Message, ex.Field);
+    public IResult From(HttpContext http, AppException ex)
+    {
+        if (ex.RetryAfter is { } after)
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Error(http, ex.Code, ex.Message, ex.Field);
+    }
 
     /// <summary>Writes a refusal outside an endpoint (authentication, body limits).</summary>
     public Task WriteErrorAsync(HttpContext http, ApiErrorCode code, string reason) => Error(http, code, reason).ExecuteAsync(http);

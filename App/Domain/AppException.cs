@@ -13,6 +13,10 @@ public class AppException(ApiErrorCode code, string message, string? field = nul
     /// <summary>The input the refusal is about, by its wire name (e.g. <c>start_date</c>; Dropbox Sign's <c>error_path</c>); null when none.</summary>
     public string? Field { get; } = field;
 
+    /// <summary>For a refusal that lifts with time (a limit per hour): how long until the same call can succeed; the API
+    /// families answer it as <c>Retry-After</c>, which clients such as box-node-sdk wait for instead of guessing.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>A bad value of one named input.</summary>
     public static AppException BadField(string field, string message) => new(ApiErrorCode.BadRequest, message, field);
 

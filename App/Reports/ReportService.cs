@@ -41,10 +41,14 @@ public sealed class ReportService(IDbContextFactory<AppDbContext> dbFactory, Out
             var now = clock.GetUtcNow();
             if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) throw Domain.AppException.NotFound("The account");
             var since = now - Window;
-            var recent = await db.Outbox.CountAsync(m => m.Kind == OutboxKinds.ReportBuild && m.OwnerId == userId && m.CreatedAt > since, ct);
-            if (recent + list.Count > BuildsPerWindow)
+            // Few rows per account and hour; ordered here (SQLite cannot order DateTimeOffset columns).
+            var recent = (await db.Outbox.Where(m => m.Kind == OutboxKinds.ReportBuild && m.OwnerId == userId && m.CreatedAt > since)
+                .Select(m => m.CreatedAt).ToListAsync(ct)).Order().ToList();
+            if (recent.Count + list.Count > BuildsPerWindow)
                 throw new Domain.AppException(Api.ApiErrorCode.RateLimitExceeded,
-                    $"At most {BuildsPerWindow} reports an hour per account ({recent} asked for in the last hour); try again later.");
+                    $"At most {BuildsPerWindow} reports an hour per account ({recent.Count} asked for in the last hour); try again later.")
+                // Room for this call once enough of the oldest builds have left the hour.
+                { RetryAfter = recent.Count == 0 ? null : recent[Math.Min(recent.Count - 1, recent.Count + list.Count - BuildsPerWindow - 1)] + Window - now };
             foreach (var type in list)
             {
                 OutboxWriter.Enqueue(db, OutboxKinds.ReportBuild,

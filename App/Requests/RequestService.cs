@@ -421,12 +421,17 @@ public sealed class RequestService(
                 var recent = (await db.AuditEvents.Where(e => e.RequestId == r.Id && e.Type == AuditEventType.Reminded).Select(e => e.At).ToListAsync(ct))
                     .Where(at => now - at < ResendWindow).Order().ToList();
                 if (recent.Count >= ResendsPerWindow)
+                {
+                    var next = recent[^ResendsPerWindow] + ResendWindow;
                     throw new AppException(ApiErrorCode.ReminderTooSoon,
-                        $"This request was resent {recent.Count} times in the last hour (at most {ResendsPerWindow}); the next resend can go at {(recent[^ResendsPerWindow] + ResendWindow).UtcDateTime:HH:mm} UTC.");
+                        $"This request was resent {recent.Count} times in the last hour (at most {ResendsPerWindow}); the next resend can go at {next.UtcDateTime:HH:mm} UTC.")
+                    { RetryAfter = next - now };
+                }
             }
             else if (r.LastRemindedAt is { } last && now - last < ReminderInterval)
                 throw new AppException(ApiErrorCode.ReminderTooSoon,
-                    $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.");
+                    $"A reminder was sent at {last.UtcDateTime:HH:mm} UTC; the next one can go at {(last + ReminderInterval).UtcDateTime:HH:mm} UTC.")
+                { RetryAfter = last + ReminderInterval - now };
             var targets = RequestWorkflow.RemindTargets(r);
             if (targets.Count == 0) throw AppException.BadRequest("Nobody is waiting to sign.");
             r.LastRemindedAt = now;
