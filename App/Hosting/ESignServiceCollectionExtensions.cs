@@ -170,6 +170,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SignedFileService>();
         services.AddSingleton<Folders.FolderService>();
         services.AddSingleton<Api.ApiKeyService>();
+        services.AddSingleton<OAuth.DeveloperApps>();
+        services.AddSingleton<OAuth.AuthorisedApps>();
         Reports.ReportServices.AddReports(services); // issue 13: Reports/ReportServices
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
