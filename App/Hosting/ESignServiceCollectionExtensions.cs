@@ -173,6 +173,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<OAuth.DeveloperApps>();
         services.AddSingleton<OAuth.AuthorisedApps>();
         Reports.ReportServices.AddReports(services); // issue 13: Reports/ReportServices
+        OAuth.OAuthServices.AddOAuth(services); // issue 14: App/OAuth
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
