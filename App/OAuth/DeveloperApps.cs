@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using ESignWeb.Domain;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -42,10 +44,11 @@ public static class RedirectUriRules
 
     private static void Check(string text)
     {
-        string Bad(string why) => $"\"{(text.Length > 80 ? text[..80] + "…" : text)}\" is not a usable redirect URI: {why}";
+        string Bad(string why) => $"\"{Shown(text)}\" is not a usable redirect URI: {why}";
         if (text.Length > MaxLength) throw AppException.BadField("redirect_uris", Bad($"longer than {MaxLength} characters."));
-        if (text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '\\' or '<' or '>' or '"'))
-            throw AppException.BadField("redirect_uris", Bad("it holds characters a URL may not."));
+        // RFC 3986: printable ASCII only (an international host is written in punycode, other text percent-encoded).
+        if (text.Any(c => c is < '!' or > '~' or '\\' or '<' or '>' or '"' or '{' or '}' or '|' or '^' or '`'))
+            throw AppException.BadField("redirect_uris", Bad("it holds characters a URL may not (write others percent-encoded)."));
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsWellFormedOriginalString())
             throw AppException.BadField("redirect_uris", Bad("it must be an absolute URL such as https://app.example.com/callback."));
         if (text.Contains('#')) throw AppException.BadField("redirect_uris", Bad("it may not have a fragment (#…)."));
@@ -55,6 +58,10 @@ public static class RedirectUriRules
         if (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)) return;
         throw AppException.BadField("redirect_uris", Bad("it must use https (http only for 127.0.0.1 or localhost)."));
     }
+
+    /// <summary>The URI as quoted back in a message: at most 80 characters, anything but printable ASCII as '?'.</summary>
+    private static string Shown(string text) =>
+        new((text.Length > 80 ? text[..80] : text).Select(c => c is < ' ' or > '~' ? '?' : c).ToArray());
 
     private static bool IsLoopback(Uri uri) =>
         uri.Host is "127.0.0.1" or "[::1]" || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
@@ -109,8 +116,15 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
         await using var scope = scopes.CreateAsyncScope();
         var apps = Apps(scope);
         var list = new List<DeveloperApp>();
-        await foreach (var app in apps.ListAsync(count: null, offset: null, ct))
+        if (string.IsNullOrEmpty(ownerId)) return list;
+        // Properties are a JSON text column: narrow in SQL to the rows that mention the owner's id, then check the
+        // property itself (a mention elsewhere, e.g. in a name, is not ownership).
+        var db = scope.ServiceProvider.GetRequiredService<Data.AppDbContext>();
+        var candidates = await db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
+            .Where(a => a.Properties != null && a.Properties.Contains(ownerId)).Select(a => a.Id).ToListAsync(ct);
+        foreach (var id in candidates)
         {
+            if (id is null || await apps.FindByIdAsync(id, ct) is not { } app) continue;
             if (await OwnerOfAsync(apps, app, ct) == ownerId) list.Add(await ToAppAsync(apps, app, ct));
         }
         return list.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
