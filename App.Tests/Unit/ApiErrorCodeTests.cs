@@ -45,6 +45,7 @@ public class ApiErrorCodeTests
             (ApiErrorCode.BadRequest, 400, "bad_request", null),
             (ApiErrorCode.UnauthorizedResource, 401, "unauthorized_resource", "Unauthorized"),
             (ApiErrorCode.InvalidToken, 401, "invalid_token", "Your API key is missing, incorrect or revoked."),
+            (ApiErrorCode.InsufficientScope, 403, "insufficient_scope", null), // issue 14: OAuth token without the endpoint's scope
             (ApiErrorCode.RateLimitExceeded, 429, "rate_limit_exceeded", null),
             (ApiErrorCode.RequestTooLarge, 413, "request_too_large", null),
             (ApiErrorCode.FileTooLarge, 413, "file_too_large", null),

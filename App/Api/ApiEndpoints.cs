@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.IO.Compression;
 using System.Security.Claims;
 using ESignWeb.Components.Shared;
@@ -21,7 +22,8 @@ public static class ApiEndpoints
         v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
 
         var original = v1.MapGroup("/files/original").WithTags("Original files");
-        original.MapGet("", ListOriginalsAsync).WithSummary("Every original file of the user, newest first (the whole list, streamed; no paging).");
+        // Scope checks (issue 14): the example endpoint of this family; the rest follow next.
+        original.MapGet("", ListOriginalsAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("Every original file of the user, newest first (the whole list, streamed; no paging).");
         original.MapPost("", ImportAsync).AcceptsUpload().WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
         original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
         original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");

@@ -12,6 +12,8 @@ public enum ApiErrorCode
     BadRequest,
     UnauthorizedResource,
     InvalidToken,
+    /// <summary>An OAuth access token without the scope the endpoint requires (<c>OAuth/ScopeRequirement</c>); 403 in every family.</summary>
+    InsufficientScope,
     RateLimitExceeded,
     RequestTooLarge,
     FileTooLarge,
@@ -41,6 +43,7 @@ public static class ApiErrorCodes
         ApiErrorCode.BadRequest => StatusCodes.Status400BadRequest,
         ApiErrorCode.UnauthorizedResource => StatusCodes.Status401Unauthorized, // unknown and foreign objects alike
         ApiErrorCode.InvalidToken => StatusCodes.Status401Unauthorized,
+        ApiErrorCode.InsufficientScope => StatusCodes.Status403Forbidden,
         ApiErrorCode.RateLimitExceeded => StatusCodes.Status429TooManyRequests,
         ApiErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         ApiErrorCode.FileTooLarge => StatusCodes.Status413PayloadTooLarge,
@@ -62,6 +65,7 @@ public static class ApiErrorCodes
         ApiErrorCode.BadRequest => "bad_request",
         ApiErrorCode.UnauthorizedResource => "unauthorized_resource",
         ApiErrorCode.InvalidToken => "invalid_token",
+        ApiErrorCode.InsufficientScope => "insufficient_scope",
         ApiErrorCode.RateLimitExceeded => "rate_limit_exceeded",
         ApiErrorCode.RequestTooLarge => "request_too_large",
         ApiErrorCode.FileTooLarge => "file_too_large",
@@ -86,6 +90,7 @@ public static class ApiErrorCodes
         ApiErrorCode.BadRequest => "{0}",
         ApiErrorCode.UnauthorizedResource => "Unauthorized",
         ApiErrorCode.InvalidToken => "Your API key is missing, incorrect or revoked.",
+        ApiErrorCode.InsufficientScope => "{0}",
         ApiErrorCode.RateLimitExceeded => "{0}",
         ApiErrorCode.RequestTooLarge => "{0}",
         ApiErrorCode.FileTooLarge => "{0}",

@@ -16,6 +16,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "esign:api_key_id";
+    /// <summary>The OAuth app's client id when the caller uses an access token (absent for API keys).</summary>
+    public const string OAuthClientIdClaim = "esign:oauth_client_id";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -36,10 +38,14 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
         if (string.IsNullOrEmpty(presented)) return AuthenticateResult.Fail("Unsupported authorization.");
+        // A bearer that is not an API key is an OAuth access token (App/OAuth): OpenIddict validates it (a reference
+        // token: looked up, so a revoked one fails at once) and it gets the same claims shape, with only its own scopes.
+        if (!presented.StartsWith(ApiKeyService.KeyPrefix, StringComparison.Ordinal) && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return await OAuth.OAuthTokens.AuthenticateAsync(Context, SchemeName);
         var who = await keys.AuthenticateAsync(presented, Context.RequestAborted);
         if (who is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, who.Value.OwnerId), new Claim(KeyIdClaim, who.Value.KeyId.ToString()),
-            new Claim(ClaimTypes.Email, who.Value.Email ?? "")], SchemeName);
+            new Claim(ClaimTypes.Email, who.Value.Email ?? ""), .. OAuth.ApiScopes.Api.Select(scope => new Claim(OAuth.ApiScopes.ClaimType, scope))], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -48,7 +54,8 @@ public sealed class ApiKeyAuthenticationHandler(
         http.User.FindFirstValue(ClaimTypes.Email) is { Length: > 0 } e ? e : null,
         http.Connection.RemoteIpAddress?.ToString(),
         http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null,
-        ClientIdOf(http));
+        // An OAuth token names its app (X-Client-ID, when sent, was checked to be the same); a key names what the caller says.
+        http.User.FindFirstValue(OAuthClientIdClaim) is { Length: > 0 } app ? app : ClientIdOf(http));
 
     /// <summary>The caller's <c>X-Client-ID</c> header (the seed's OAuth client id), trimmed; null when absent.</summary>
     public static string? ClientIdOf(HttpContext http) =>

@@ -20,6 +20,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<EmbeddedLink> EmbeddedLinks => Set<EmbeddedLink>();
     public DbSet<Templates.Template> Templates => Set<Templates.Template>();
     public DbSet<RequestCategory> RequestCategories => Set<RequestCategory>();
+    public DbSet<OAuth.OAuthEvent> OAuthEvents => Set<OAuth.OAuthEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

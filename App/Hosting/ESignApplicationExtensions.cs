@@ -67,6 +67,7 @@ public static class ESignApplicationExtensions
         Api.JSign.JSignEndpoints.MapJSignApi(app);
         Api.DropboxSign.DropboxSignEndpoints.MapDropboxSignApi(app);
         Reports.ReportDownloads.MapReportDownloads(app);
+        OAuth.OAuthEndpoints.MapOAuth(app); // issue 14: /oauth/authorize and /oauth/token (passthrough; App/OAuth)
         app.MapBenchmarkEndpoint(); // only with ESign:Testing:BenchmarkEndpoint
         Reports.ReportDownloadEndpoint.MapReportDownload(app); // the Reports page's CSV downloads (cookie auth)
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -61,6 +61,9 @@ public sealed class ESignOptions
     /// <summary>Reports sent by mail (the <c>ESign:Reports</c> section).</summary>
     public ReportOptions Reports { get; set; } = new();
 
+    /// <summary>The OAuth 2 authorisation server (the <c>ESign:OAuth</c> section, App/OAuth).</summary>
+    public OAuthSettings OAuth { get; set; } = new();
+
     /// <summary>Whether the public address is https (then HSTS and Secure cookies).</summary>
     public bool PublicUrlIsHttps => PublicBaseUrl.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -240,4 +243,17 @@ public sealed class TwilioSmsOptions
     public string From { get; set; } = "";
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountSid) && !string.IsNullOrWhiteSpace(AuthToken) && !string.IsNullOrWhiteSpace(From);
+}
+
+/// <summary>The <c>ESign:OAuth</c> section: lifetimes of what the authorisation server hands out.</summary>
+public sealed class OAuthSettings
+{
+    /// <summary>How long an access token works, in minutes (short: refresh tokens renew it).</summary>
+    public int AccessTokenMinutes { get; set; } = 60;
+
+    /// <summary>How long a refresh token works, in days (each use replaces it with a new one).</summary>
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>How long an authorisation code may wait to be exchanged, in minutes.</summary>
+    public int CodeMinutes { get; set; } = 5;
 }

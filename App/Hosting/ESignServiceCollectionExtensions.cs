@@ -61,6 +61,9 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
             .Validate(o => o.BlobSweep.GraceHours is >= 1 and <= 24 * 365, "ESign:BlobSweep:GraceHours must be between 1 and 8760.")
             .Validate(o => o.Reports.LinkDays is >= 1 and <= 90, "ESign:Reports:LinkDays must be between 1 and 90.")
+            .Validate(o => o.OAuth.AccessTokenMinutes is >= 1 and <= 24 * 60, "ESign:OAuth:AccessTokenMinutes must be between 1 and 1440.")
+            .Validate(o => o.OAuth.RefreshTokenDays is >= 1 and <= 365, "ESign:OAuth:RefreshTokenDays must be between 1 and 365.")
+            .Validate(o => o.OAuth.CodeMinutes is >= 1 and <= 10, "ESign:OAuth:CodeMinutes must be between 1 and 10.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
             .Validate(o => !o.IsConfigured || o.Port is > 0 and < 65536, "Smtp:Port must be a TCP port.")

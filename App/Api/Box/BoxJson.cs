@@ -60,6 +60,7 @@ public static class BoxErrors
         ApiErrorCode.BadRequest => (400, "bad_request"),
         ApiErrorCode.UnauthorizedResource => (404, "not_found"),
         ApiErrorCode.InvalidToken => (401, "unauthorized"),
+        ApiErrorCode.InsufficientScope => (403, "insufficient_scope"),
         ApiErrorCode.RateLimitExceeded => (429, "rate_limit_exceeded"),
         ApiErrorCode.RequestTooLarge => (413, "request_entity_too_large"),
         ApiErrorCode.FileTooLarge => (413, "file_size_limit_exceeded"),

@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -29,7 +30,7 @@ public static class BoxSignRequestEndpoints
     {
         var g = api.MapGroup("/sign_requests").WithTags("Box sign requests");
         g.MapPost("", CreateAsync).WithSummary("Create a sign request (201, the sign request object).");
-        g.MapGet("", ListAsync).WithSummary("The caller's sign requests, newest first (marker paging: limit, marker).");
+        g.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.RequestsRead).WithSummary("The caller's sign requests, newest first (marker paging: limit, marker).");
         g.MapGet("/{id}", GetAsync).WithSummary("One sign request.");
         g.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancel a sign request out for signature; answers the object (status cancelled).");
         g.MapPost("/{id}/resend", ResendAsync)

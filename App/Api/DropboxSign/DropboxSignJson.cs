@@ -52,6 +52,7 @@ public static class DropboxSignErrors
         ApiErrorCode.BadRequest => (400, "bad_request"),
         ApiErrorCode.UnauthorizedResource => (404, "not_found"),
         ApiErrorCode.InvalidToken => (401, "unauthorized"),
+        ApiErrorCode.InsufficientScope => (403, "forbidden"),
         ApiErrorCode.RateLimitExceeded => (429, "exceeded_rate"),
         ApiErrorCode.RequestTooLarge => (413, "bad_request"),
         ApiErrorCode.FileTooLarge => (413, "bad_request"),

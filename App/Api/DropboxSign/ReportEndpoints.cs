@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using ESignWeb.Components.Shared;
 using ESignWeb.Reports;
 
@@ -19,7 +20,7 @@ public static class ReportEndpoints
 
     public static void MapDropboxSignReports(this RouteGroupBuilder api)
     {
-        api.MapPost("/report/create", CreateAsync)
+        api.MapPost("/report/create", CreateAsync).RequireScope(OAuth.ApiScopes.Reports)
             .WithSummary("Requests one or more reports (user_activity, document_status) for a date range; each arrives by mail as a CSV download link.");
     }
 

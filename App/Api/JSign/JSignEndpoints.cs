@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -29,7 +30,7 @@ public static class JSignEndpoints
                     return JSignJson.Error(400, "INVALID_AUTH_TYPE", $"{AuthTypeHeader} must be {AuthType} (or left out).");
                 return await next(context);
             });
-            api.MapPost("/envelopes/list", ListAsync)
+            api.MapPost("/envelopes/list", ListAsync).RequireScope(OAuth.ApiScopes.RequestsRead)
                 .WithSummary($"The caller's envelopes (own and addressed to them), filtered and paged (page_size 1–{JSignListInput.MaxPageSize}, default {JSignListInput.DefaultPageSize}).");
             // Anything else under the family's paths is jSign's 404, not the app's page.
             api.MapFallback(NotFound).ExcludeFromDescription();

@@ -57,6 +57,7 @@ public static class JSignErrorCodes
         ApiErrorCode.BadRequest => (400, "INVALID_REQUEST"),
         ApiErrorCode.UnauthorizedResource => (404, "NOT_FOUND"),
         ApiErrorCode.InvalidToken => (401, "UNAUTHORIZED"),
+        ApiErrorCode.InsufficientScope => (403, "FORBIDDEN"),
         ApiErrorCode.RateLimitExceeded => (429, "RATE_LIMIT_EXCEEDED"),
         ApiErrorCode.RequestTooLarge => (413, "REQUEST_TOO_LARGE"),
         ApiErrorCode.FileTooLarge => (413, "FILE_TOO_LARGE"),

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ESignWeb.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128025826_OpenIddict")]
+    [Migration("20261128030718_OpenIddict")]
     partial class OpenIddict
     {
         /// <inheritdoc />
@@ -945,6 +945,44 @@ namespace ESignWeb.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("WebhookEndpoints");
+                });
+
+            modelBuilder.Entity("ESignWeb.OAuth.OAuthEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("OAuthEvents", (string)null);
                 });
 
             modelBuilder.Entity("ESignWeb.Reports.ReportFile", b =>
