@@ -50,8 +50,11 @@ public sealed class AuthorisedApps(IServiceScopeFactory scopes, OAuthAudit audit
         {
             var app = await apps.FindByIdAsync(appId, ct);
             if (app is null) continue; // deleted meanwhile: its authorisations are revoked with it
+            // OpenIddict dates a token to the whole second (its principal's issue time) but an authorisation to the
+            // tick: a token issued in the same second as the consent would seem older than it. None is.
+            var lastUsed = row.LastUsed is { } used && row.Allowed is { } allowed && used < allowed ? allowed : row.LastUsed;
             list.Add(new AuthorisedApp(appId, await apps.GetDisplayNameAsync(app, ct) ?? "(unnamed app)",
-                row.Scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), row.Allowed, row.LastUsed));
+                row.Scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), row.Allowed, lastUsed));
         }
         return list.OrderByDescending(a => a.LastUsedAt ?? a.AllowedAt).ToList();
     }
