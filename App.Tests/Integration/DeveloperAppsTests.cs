@@ -216,6 +216,21 @@ public class DeveloperAppsTests : IClassFixture<ESignAppFactory>
         Assert.Single(await Apps.ListAsync(owner)); // the app itself stays
     }
 
+    [Fact]
+    public async Task A_token_issued_in_the_second_of_the_consent_is_not_shown_as_used_before_it()
+    {
+        var owner = await UserAsync();
+        var user = await UserAsync();
+        var made = await Apps.RegisterAsync(owner, Input());
+        // OpenIddict dates tokens to the whole second and authorisations to the tick.
+        var allowed = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero).AddMilliseconds(600);
+        await AllowAsync(made.App.Id, user, ["documents"], allowed, allowed.AddMilliseconds(-600));
+
+        var row = Assert.Single(await Authorised.ListAsync(user));
+        Assert.Equal(allowed, row.AllowedAt);
+        Assert.Equal(allowed, row.LastUsedAt);
+    }
+
     private Task<bool> SecretWorksAsync(string clientId, string secret) => WithScopeAsync(async sp =>
     {
         var apps = sp.GetRequiredService<IOpenIddictApplicationManager>();
@@ -223,15 +238,16 @@ public class DeveloperAppsTests : IClassFixture<ESignAppFactory>
     });
 
     /// <summary>What consent leaves behind, made through OpenIddict's managers: a permanent authorisation and an access token under it.</summary>
-    private Task<(string AuthorizationId, string TokenId)> AllowAsync(string applicationId, string userId, string[] scopes) => WithScopeAsync(async sp =>
+    private Task<(string AuthorizationId, string TokenId)> AllowAsync(string applicationId, string userId, string[] scopes,
+        DateTimeOffset? allowedAt = null, DateTimeOffset? tokenAt = null) => WithScopeAsync(async sp =>
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = tokenAt ?? DateTimeOffset.UtcNow;
         var authorizations = sp.GetRequiredService<IOpenIddictAuthorizationManager>();
         var tokens = sp.GetRequiredService<IOpenIddictTokenManager>();
         var auth = await authorizations.CreateAsync(new OpenIddictAuthorizationDescriptor
         {
             ApplicationId = applicationId, Subject = userId, Status = Statuses.Valid, Type = AuthorizationTypes.Permanent,
-            CreationDate = now.AddMinutes(-5),
+            CreationDate = allowedAt ?? now.AddMinutes(-5),
         }.WithScopes(scopes));
         var authId = (await authorizations.GetIdAsync(auth))!;
         var token = await tokens.CreateAsync(new OpenIddictTokenDescriptor
