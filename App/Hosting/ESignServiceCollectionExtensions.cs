@@ -173,6 +173,8 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SignedFileService>();
         services.AddSingleton<Folders.FolderService>();
         services.AddSingleton<Api.ApiKeyService>();
+        services.AddSingleton<OAuth.DeveloperApps>();
+        services.AddSingleton<OAuth.AuthorisedApps>();
         Reports.ReportServices.AddReports(services); // issue 13: Reports/ReportServices
         OAuth.OAuthServices.AddOAuth(services); // issue 14: App/OAuth
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
