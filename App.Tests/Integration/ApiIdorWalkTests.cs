@@ -4,13 +4,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ESignWeb.Api;
 using ESignWeb.Domain;
+using ESignWeb.Tests.Fixtures;
 
 namespace ESignWeb.Tests.Integration;
 
 /// <summary>
 /// Object-level authorisation: every API endpoint that takes an id (in the path or the body) is called with a second
-/// user's key over the first user's objects, and answers 401 unauthorized_resource (as for a missing id), leaking
-/// nothing and changing nothing.
+/// user's credential over the first user's objects, and answers 401 unauthorized_resource (as for a missing id), leaking
+/// nothing and changing nothing. One walk, run with each kind of credential the API accepts: an API key, and (issue 14)
+/// an OAuth access token of an app the second user owns, with every API scope (client_credentials acts for the owner).
 /// </summary>
 public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
 {
@@ -22,10 +24,28 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         _ = app.Server;
     }
 
+    public enum Credential { ApiKey, OAuthToken }
+
     private async Task<HttpClient> ClientForAsync(string owner) => (await _app.ApiClientAsync(owner, "walk")).Client;
 
-    [Fact]
-    public async Task A_second_users_key_gets_unauthorized_resource_on_every_endpoint_and_changes_nothing()
+    /// <summary>The attacker's API client and the <c>X-Client-ID</c> it sends (a token's must be its own app's).</summary>
+    private async Task<(HttpClient Client, string ClientId)> AttackerAsync(Credential credential, string attackerId) => credential switch
+    {
+        Credential.ApiKey => (await ClientForAsync(attackerId), "shared-client"),
+        Credential.OAuthToken => await TokenClientAsync(attackerId),
+        _ => throw new ArgumentOutOfRangeException(nameof(credential)),
+    };
+
+    private async Task<(HttpClient Client, string ClientId)> TokenClientAsync(string attackerId)
+    {
+        var (client, app) = await _app.OAuthClientAsync(attackerId);
+        return (client, app.ClientId);
+    }
+
+    [Theory]
+    [InlineData(Credential.ApiKey)]
+    [InlineData(Credential.OAuthToken)]
+    public async Task A_second_users_credential_gets_unauthorized_resource_on_every_endpoint_and_changes_nothing(Credential credential)
     {
         // The victim: an original file, a request out for signature, a completed request with its signed file.
         var open = await new SigningScenario(_app).SendAsync(false, "w1@example.com");
@@ -45,12 +65,13 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
             recipients = new[] { new { email = "w3@example.com", first_name = "W", last_name = "Three" } },
         });
         var embeddedId = JsonDocument.Parse(await embedded.Content.ReadAsStringAsync()).RootElement.GetProperty("pending_file_id").GetInt32();
+        var attackerId = await _app.CreateUserAsync($"attacker-{Guid.NewGuid():N}@example.com");
+        var (attacker, clientId) = await AttackerAsync(credential, attackerId);
         var hook = "https://hooks.example.com/victim";
         var register = new HttpRequestMessage(HttpMethod.Post, "/v1/callback/urls/") { Content = new FormUrlEncodedContent([new("urls", hook)]) };
-        register.Headers.Add("X-Client-ID", "shared-client");
+        register.Headers.Add("X-Client-ID", clientId); // the victim's URL under the very client id the attacker uses
         Assert.Equal(HttpStatusCode.OK, (await victim.SendAsync(register)).StatusCode);
 
-        var attacker = await ClientForAsync(await _app.CreateUserAsync($"attacker-{Guid.NewGuid():N}@example.com"));
         var calls = new (HttpMethod Method, string Path, HttpContent? Body)[]
         {
             (HttpMethod.Get, $"/v1/files/original/{originalId}/", null),
@@ -148,20 +169,26 @@ public class ApiIdorWalkTests : IClassFixture<ESignAppFactory>
         foreach (var method in new[] { HttpMethod.Get, HttpMethod.Delete })
         {
             var m = new HttpRequestMessage(method, "/v1/callback/urls/");
-            m.Headers.Add("X-Client-ID", "shared-client");
+            m.Headers.Add("X-Client-ID", clientId);
             if (method == HttpMethod.Delete) m.Content = new FormUrlEncodedContent([new("urls", hook)]);
             var r = await attacker.SendAsync(m);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             Assert.Equal(0, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("callback_urls").GetArrayLength());
         }
         var mine = new HttpRequestMessage(HttpMethod.Get, "/v1/callback/urls/");
-        mine.Headers.Add("X-Client-ID", "shared-client");
+        mine.Headers.Add("X-Client-ID", clientId);
         Assert.Equal(hook, JsonDocument.Parse(await (await victim.SendAsync(mine)).Content.ReadAsStringAsync()).RootElement.GetProperty("callback_urls")[0].GetString());
 
         // Lists show nothing of the victim's.
         Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync("/v1/library/template/")).RootElement.GetArrayLength());
         foreach (var list in new[] { "/v1/files/original/", "/v1/files/signed/", "/v1/files/pending/" })
             Assert.Equal(0, JsonDocument.Parse(await attacker.GetStringAsync(list)).RootElement.GetProperty("count").GetInt32());
+
+        // jSign (a list, no ids): none of the victim's envelopes, while the victim sees theirs.
+        static async Task<int> EnvelopesAsync(HttpClient c) => JsonDocument.Parse(await (await c.PostAsync("/v2.0/envelopes/list",
+            new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("envelopes").GetArrayLength();
+        Assert.Equal(0, await EnvelopesAsync(attacker));
+        Assert.True(await EnvelopesAsync(victim) > 0);
 
         // Nothing changed for the victims.
         Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync($"/v1/files/original/{originalId}/")).StatusCode);

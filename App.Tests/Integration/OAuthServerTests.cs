@@ -373,7 +373,7 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         var (browser, userId, _) = await SignedInUserAsync();
         var token = await AuthorizedTokensAsync(client, browser, "webhooks.read");
         var api = Bearer(token.AccessToken!);
-        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/user/")).StatusCode); // no scope asked: authenticated is enough
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/user/")).StatusCode); // the user object: any API scope will do
 
         var signEasy = await api.GetAsync("/v1/files/original");
         Assert.Equal(HttpStatusCode.Forbidden, signEasy.StatusCode);

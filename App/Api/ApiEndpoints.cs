@@ -19,15 +19,14 @@ public static class ApiEndpoints
     {
         var v1 = app.MapApiGroup("/v1", ApiFamilies.SignEasy, "SignEasy v1");
 
-        v1.MapGet("/user", GetUserAsync).WithName("GetUser").WithSummary("The current user (seed: user object).");
+        v1.MapGet("/user", GetUserAsync).RequireAnyScope().WithName("GetUser").WithSummary("The current user (seed: user object).");
 
         var original = v1.MapGroup("/files/original").WithTags("Original files");
-        // Scope checks (issue 14): the example endpoint of this family; the rest follow next.
         original.MapGet("", ListOriginalsAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("Every original file of the user, newest first (the whole list, streamed; no paging).");
-        original.MapPost("", ImportAsync).AcceptsUpload().WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
-        original.MapGet("/{id:int}", GetOriginalAsync).WithSummary("One original file.");
-        original.MapDelete("/{id:int}", DeleteOriginalAsync).WithSummary("Delete an original file.");
-        original.MapGet("/{id:int}/download", DownloadOriginalAsync).WithSummary("The original PDF.");
+        original.MapPost("", ImportAsync).RequireScope(OAuth.ApiScopes.Documents).AcceptsUpload().WithSummary("Import a PDF (multipart: name, file, rename_if_exists; gzip accepted).");
+        original.MapGet("/{id:int}", GetOriginalAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("One original file.");
+        original.MapDelete("/{id:int}", DeleteOriginalAsync).RequireScope(OAuth.ApiScopes.Documents).WithSummary("Delete an original file.");
+        original.MapGet("/{id:int}/download", DownloadOriginalAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("The original PDF.");
 
         v1.MapSignedFiles();
         v1.MapPendingFiles();

@@ -1,4 +1,5 @@
 using ESignWeb.Domain;
+using ESignWeb.OAuth;
 
 namespace ESignWeb.Api;
 
@@ -48,11 +49,12 @@ public static class ApiFamilies
     /// <summary>The family that owns the path; null for the app's own pages and endpoints.</summary>
     public static ApiFamily? Of(PathString path) => All.FirstOrDefault(f => f.Owns(path));
 
-    /// <summary>A family's route group: API-key auth, per-key rate limits, service refusals in the family's error shape.</summary>
+    /// <summary>A family's route group: API-key and OAuth auth, per-key rate limits, OAuth scopes, service refusals in the family's error shape.</summary>
     public static RouteGroupBuilder MapApiGroup(this WebApplication app, string prefix, ApiFamily family, string tag) =>
         app.MapGroup(prefix)
             .RequireAuthorization(ApiEndpoints.Policy)
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiRateLimits>().FilterAsync(context, next))
+            .EnforceScopes(family) // each endpoint's OAuth scope (OAuth/ScopeRequirement); none: closed to access tokens
             .AddEndpointFilter(async (context, next) =>
             {
                 try { return await next(context); }

@@ -47,7 +47,10 @@ public sealed class ApiRateLimits : IDisposable
     public async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var key = http.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+        // The key, or an OAuth app acting for one user (its tokens share one budget), else the address.
+        var key = http.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim)
+            ?? (http.User.FindFirstValue(ApiKeyAuthenticationHandler.OAuthClientIdClaim) is { Length: > 0 } app ? $"oauth:{app}:{http.User.FindFirstValue(ClaimTypes.NameIdentifier)}" : null)
+            ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
         var (granted, remaining, reset) = Acquire(key);
         http.Response.Headers["X-RateLimit-Limit"] = _limit.ToString();
         http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString();

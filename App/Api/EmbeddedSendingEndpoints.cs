@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -11,7 +12,7 @@ namespace ESignWeb.Api;
 public static class EmbeddedSendingEndpoints
 {
     public static void MapEmbeddedSending(this RouteGroupBuilder v2) =>
-        v2.MapPost("/signing/url", CreateAsync)
+        v2.MapPost("/signing/url", CreateAsync).RequireScope(OAuth.ApiScopes.Requests)
             .WithTags("Embedded sending")
             .WithSummary("A short-lived URL that opens the prepare page (type rs, with recipients, cc and message filled in) or the self-signing page (self_sign) for an original file.");
 

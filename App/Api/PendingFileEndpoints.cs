@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -22,16 +23,16 @@ public static class PendingFileEndpoints
     {
         var pending = v1.MapGroup("/files/pending").WithTags("Pending files");
         pending.MapPost("", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
-                CreateAsync(r, u, s, l, db, withFields: false, ct))
+                CreateAsync(r, u, s, l, db, withFields: false, ct)).RequireScope(OAuth.ApiScopes.Requests)
             .WithSummary("Create a free-fill signature request (Box Sign options optional; is_document_preparation_needed: a draft and its prepare_url).");
         pending.MapPost("/fields", (HttpRequest r, ClaimsPrincipal u, RequestService s, PublicLinks l, IDbContextFactory<AppDbContext> db, CancellationToken ct) =>
-                CreateAsync(r, u, s, l, db, withFields: true, ct))
+                CreateAsync(r, u, s, l, db, withFields: true, ct)).RequireScope(OAuth.ApiScopes.Requests)
             .WithSummary("Create a signature request with fields (fields_payload; Box Sign options optional).");
-        pending.MapGet("", ListAsync).WithSummary("Every request the user owns or is a recipient of, any status, newest first (the whole list, streamed; no paging).");
-        pending.MapGet("/{id:int}", GetAsync).WithSummary("One pending file.");
-        pending.MapPost("/{id:int}/remind", RemindAsync).WithSummary("Remind whoever is waiting (at most once an hour).");
-        pending.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Void the request (message optional).");
-        pending.MapPost("/{id:int}/signing/url", SigningUrlAsync)
+        pending.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.RequestsRead).WithSummary("Every request the user owns or is a recipient of, any status, newest first (the whole list, streamed; no paging).");
+        pending.MapGet("/{id:int}", GetAsync).RequireScope(OAuth.ApiScopes.RequestsRead).WithSummary("One pending file.");
+        pending.MapPost("/{id:int}/remind", RemindAsync).RequireScope(OAuth.ApiScopes.Requests).WithSummary("Remind whoever is waiting (at most once an hour).");
+        pending.MapPost("/{id:int}/cancel", CancelAsync).RequireScope(OAuth.ApiScopes.Requests).WithSummary("Void the request (message optional).");
+        pending.MapPost("/{id:int}/signing/url", SigningUrlAsync).RequireScope(OAuth.ApiScopes.Requests)
             .WithSummary("Embedded signing: a short-lived URL for one signer of a request created with embedded_signing (recipient_email, redirect_url).");
     }
 

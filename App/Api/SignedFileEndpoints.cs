@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Security.Claims;
 using ESignWeb.Components.Shared;
 using ESignWeb.Data;
@@ -13,12 +14,12 @@ public static class SignedFileEndpoints
     public static void MapSignedFiles(this RouteGroupBuilder v1)
     {
         var signed = v1.MapGroup("/files/signed").WithTags("Signed files");
-        signed.MapGet("", ListAsync).WithSummary("Every signed file of the user, newest first (the whole list, streamed; no paging).");
-        signed.MapGet("/{id:int}", GetAsync).WithSummary("One signed file, with its pending file (null when self-signed).");
-        signed.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a signed file (form or JSON: name).");
-        signed.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a signed file (its audit trail stays available).");
-        signed.MapGet("/{id:int}/download", DownloadAsync).WithSummary("The sealed PDF.");
-        v1.MapGet("/audit-trail/{id:int}", AuditTrailAsync).WithTags("Signed files").WithSummary("The audit trail PDF of a signed file, also after it was deleted.");
+        signed.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("Every signed file of the user, newest first (the whole list, streamed; no paging).");
+        signed.MapGet("/{id:int}", GetAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("One signed file, with its pending file (null when self-signed).");
+        signed.MapPut("/{id:int}", RenameAsync).RequireScope(OAuth.ApiScopes.Documents).WithSummary("Rename a signed file (form or JSON: name).");
+        signed.MapDelete("/{id:int}", DeleteAsync).RequireScope(OAuth.ApiScopes.Documents).WithSummary("Delete a signed file (its audit trail stays available).");
+        signed.MapGet("/{id:int}/download", DownloadAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("The sealed PDF.");
+        v1.MapGet("/audit-trail/{id:int}", AuditTrailAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithTags("Signed files").WithSummary("The audit trail PDF of a signed file, also after it was deleted.");
     }
 
     private static string Owner(ClaimsPrincipal user) => user.UserId();

@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,11 +20,11 @@ public static class TemplateEndpoints
     public static void MapTemplates(this RouteGroupBuilder v1)
     {
         var library = v1.MapGroup("/library/template").WithTags("Templates");
-        library.MapGet("", ListAsync).WithSummary("Every template of the user (a JSON array, newest change first; the whole list, streamed; no paging).");
-        library.MapGet("/{id:int}", GetAsync).WithSummary("One template.");
-        library.MapPut("/{id:int}", RenameAsync).WithSummary("Rename a template (name as a form field or JSON) and/or set its roles' order groups (roles [{id, order}]).");
-        library.MapDelete("/{id:int}", DeleteAsync).WithSummary("Delete a template; requests made from it are not affected.");
-        v1.MapPost("/files/pending/template", UseAsync).WithTags("Pending files")
+        library.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.TemplatesRead).WithSummary("Every template of the user (a JSON array, newest change first; the whole list, streamed; no paging).");
+        library.MapGet("/{id:int}", GetAsync).RequireScope(OAuth.ApiScopes.TemplatesRead).WithSummary("One template.");
+        library.MapPut("/{id:int}", RenameAsync).RequireScope(OAuth.ApiScopes.Templates).WithSummary("Rename a template (name as a form field or JSON) and/or set its roles' order groups (roles [{id, order}]).");
+        library.MapDelete("/{id:int}", DeleteAsync).RequireScope(OAuth.ApiScopes.Templates).WithSummary("Delete a template; requests made from it are not affected.");
+        v1.MapPost("/files/pending/template", UseAsync).RequireScope(OAuth.ApiScopes.Requests) // sending from a template is a request.WithTags("Pending files")
             .WithSummary("Create and send a signature request from a template (people per role_id, merge_fields, file_password).");
     }
 

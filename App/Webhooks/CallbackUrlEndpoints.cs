@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Security.Claims;
 using ESignWeb.Api;
 using ESignWeb.Components.Shared;
@@ -10,9 +11,9 @@ public static class CallbackUrlEndpoints
     public static void MapCallbackUrls(this RouteGroupBuilder v1)
     {
         var urls = v1.MapGroup("/callback/urls").WithTags("Callback URLs (webhooks)");
-        urls.MapGet("", ListAsync).WithSummary("The callback URLs of the user and client (X-Client-ID).");
-        urls.MapPost("", AddAsync).WithSummary("Add callback URLs (urls: comma-separated; form or query parameter).");
-        urls.MapDelete("", RemoveAsync).WithSummary("Remove callback URLs (urls: comma-separated; form body or query parameter).");
+        urls.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.WebhooksRead).WithSummary("The callback URLs of the user and client (X-Client-ID).");
+        urls.MapPost("", AddAsync).RequireScope(OAuth.ApiScopes.Webhooks).WithSummary("Add callback URLs (urls: comma-separated; form or query parameter).");
+        urls.MapDelete("", RemoveAsync).RequireScope(OAuth.ApiScopes.Webhooks).WithSummary("Remove callback URLs (urls: comma-separated; form body or query parameter).");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, ClaimsPrincipal user, CallbackUrlService service, CancellationToken ct) =>

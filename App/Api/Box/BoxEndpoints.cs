@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Security.Claims;
 using ESignWeb.Components.Shared;
 using ESignWeb.Data;
@@ -16,12 +17,12 @@ public static class BoxEndpoints
     {
         var api = app.MapApiGroup("/2.0", ApiFamilies.Box, "Box 2.0");
         var upload = app.MapApiGroup("/api/2.0", ApiFamilies.Box, "Box 2.0 uploads");
-        api.MapGet("/users/me", MeAsync).WithSummary("The current user (Box user object).");
+        api.MapGet("/users/me", MeAsync).RequireAnyScope().WithSummary("The current user (Box user object).");
         api.MapBoxFiles(upload); // files (and folders): BoxFileEndpoints
         api.MapBoxSignRequests();
         // Anything else under the family's paths is Box's 404, not the app's page.
-        api.MapFallback(NotFound).ExcludeFromDescription();
-        upload.MapFallback(NotFound).ExcludeFromDescription();
+        api.MapFallback(NotFound).RequireAnyScope().ExcludeFromDescription();
+        upload.MapFallback(NotFound).RequireAnyScope().ExcludeFromDescription();
     }
 
     private static IResult NotFound(HttpContext http) =>

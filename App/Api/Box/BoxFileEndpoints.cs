@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,10 +21,10 @@ public static class BoxFileEndpoints
     /// <summary>Maps the file endpoints on <paramref name="api"/> (<c>/2.0</c>) and <paramref name="upload"/> (<c>/api/2.0</c>), and the folders'.</summary>
     public static void MapBoxFiles(this RouteGroupBuilder api, RouteGroupBuilder upload)
     {
-        upload.MapPost("/files/content", UploadAsync).AcceptsUpload()
+        upload.MapPost("/files/content", UploadAsync).AcceptsUpload().RequireScope(OAuth.ApiScopes.Documents)
             .WithSummary("Upload a PDF (multipart: attributes {name, parent:{id}} then file; gzip accepted) → 201 Files.");
-        api.MapGet("/files/{id}", GetAsync).WithSummary("A file (Box file object): document, sealed PDF, audit trail or sign copy.");
-        api.MapGet("/files/{id}/content", ContentAsync).WithSummary("A file's bytes (the PDF).");
+        api.MapGet("/files/{id}", GetAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("A file (Box file object): document, sealed PDF, audit trail or sign copy.");
+        api.MapGet("/files/{id}/content", ContentAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("A file's bytes (the PDF).");
         api.MapBoxFolders();
     }
 

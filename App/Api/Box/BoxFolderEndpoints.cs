@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -22,9 +23,9 @@ public static class BoxFolderEndpoints
 
     public static void MapBoxFolders(this RouteGroupBuilder api)
     {
-        api.MapGet("/folders/{id}", GetAsync).WithSummary("A folder (Box folder object) with the first page of its items; \"0\" is the root.");
-        api.MapGet("/folders/{id}/items", ItemsAsync).WithSummary("A page of a folder's items (limit ≤ 1000, offset).");
-        api.MapPost("/folders", CreateAsync).WithSummary("Create a folder (JSON: name, parent.id) → 201 folder.");
+        api.MapGet("/folders/{id}", GetAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("A folder (Box folder object) with the first page of its items; \"0\" is the root.");
+        api.MapGet("/folders/{id}/items", ItemsAsync).RequireScope(OAuth.ApiScopes.DocumentsRead).WithSummary("A page of a folder's items (limit ≤ 1000, offset).");
+        api.MapPost("/folders", CreateAsync).RequireScope(OAuth.ApiScopes.Documents).WithSummary("Create a folder (JSON: name, parent.id) → 201 folder.");
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, FolderService folders, BoxFiles files,

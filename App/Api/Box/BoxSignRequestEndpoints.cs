@@ -29,11 +29,11 @@ public static class BoxSignRequestEndpoints
     public static void MapBoxSignRequests(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/sign_requests").WithTags("Box sign requests");
-        g.MapPost("", CreateAsync).WithSummary("Create a sign request (201, the sign request object).");
+        g.MapPost("", CreateAsync).RequireScope(OAuth.ApiScopes.Requests).WithSummary("Create a sign request (201, the sign request object).");
         g.MapGet("", ListAsync).RequireScope(OAuth.ApiScopes.RequestsRead).WithSummary("The caller's sign requests, newest first (marker paging: limit, marker).");
-        g.MapGet("/{id}", GetAsync).WithSummary("One sign request.");
-        g.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancel a sign request out for signature; answers the object (status cancelled).");
-        g.MapPost("/{id}/resend", ResendAsync)
+        g.MapGet("/{id}", GetAsync).RequireScope(OAuth.ApiScopes.RequestsRead).WithSummary("One sign request.");
+        g.MapPost("/{id}/cancel", CancelAsync).RequireScope(OAuth.ApiScopes.Requests).WithSummary("Cancel a sign request out for signature; answers the object (status cancelled).");
+        g.MapPost("/{id}/resend", ResendAsync).RequireScope(OAuth.ApiScopes.Requests)
             .WithSummary($"Mail the outstanding signers again (202); at most {RequestService.ResendsPerWindow} times an hour per request.");
     }
 

@@ -1,3 +1,4 @@
+using ESignWeb.OAuth;
 namespace ESignWeb.Api.DropboxSign;
 
 /// <summary>
@@ -12,7 +13,7 @@ public static class DropboxSignEndpoints
         var api = app.MapApiGroup("/v3", ApiFamilies.DropboxSign, "Dropbox Sign v3");
         api.MapDropboxSignReports();
         // Anything else under /v3 is Dropbox Sign's 404, not the app's page.
-        api.MapFallback(NotFound).ExcludeFromDescription();
+        api.MapFallback(NotFound).RequireAnyScope().ExcludeFromDescription();
     }
 
     private static IResult NotFound() =>

@@ -33,7 +33,7 @@ public static class JSignEndpoints
             api.MapPost("/envelopes/list", ListAsync).RequireScope(OAuth.ApiScopes.RequestsRead)
                 .WithSummary($"The caller's envelopes (own and addressed to them), filtered and paged (page_size 1–{JSignListInput.MaxPageSize}, default {JSignListInput.DefaultPageSize}).");
             // Anything else under the family's paths is jSign's 404, not the app's page.
-            api.MapFallback(NotFound).ExcludeFromDescription();
+            api.MapFallback(NotFound).RequireAnyScope().ExcludeFromDescription();
         }
     }
 
