@@ -76,7 +76,7 @@ public static class RedirectUriRules
 public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider clock)
 {
     /// <summary>The application property holding the owner's user id.</summary>
-    public const string OwnerProperty = "esign_owner";
+    public const string OwnerProperty = OAuthApps.OwnerProperty; // one property: the consent page and client_credentials read it
     public const string ClientIdPrefix = "esa_";
     public const string SecretPrefix = "escs_";
     public const int MaxNameLength = 100;
