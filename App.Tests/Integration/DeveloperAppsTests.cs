@@ -70,7 +70,7 @@ public class DeveloperAppsTests : IClassFixture<ESignAppFactory>
     }
 
     [Fact]
-    public async Task Permissions_code_and_refresh_for_all_client_credentials_only_when_confidential_PKCE_required_when_public()
+    public async Task Permissions_code_and_refresh_for_all_client_credentials_only_when_confidential_and_every_ApiScope()
     {
         var owner = await UserAsync();
         var confidential = await Apps.RegisterAsync(owner, Input("Server app"));
@@ -88,11 +88,10 @@ public class DeveloperAppsTests : IClassFixture<ESignAppFactory>
                 foreach (var perm in new[] { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
                              Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code })
                     Assert.True(await apps.HasPermissionAsync(app, perm), perm);
-                foreach (var s in DeveloperApps.Scopes) Assert.True(await apps.HasPermissionAsync(app, Permissions.Prefixes.Scope + s), s);
+                foreach (var s in ApiScopes.All) Assert.True(await apps.HasPermissionAsync(app, Permissions.Prefixes.Scope + s), s);
             }
             Assert.True(await apps.HasPermissionAsync(c, Permissions.GrantTypes.ClientCredentials));
             Assert.False(await apps.HasPermissionAsync(p, Permissions.GrantTypes.ClientCredentials));
-            Assert.True(await apps.HasRequirementAsync(p, Requirements.Features.ProofKeyForCodeExchange));
             Assert.True(await apps.HasClientTypeAsync(c, ClientTypes.Confidential));
             Assert.True(await apps.HasClientTypeAsync(p, ClientTypes.Public));
             return true;

@@ -12,9 +12,11 @@ public sealed record AuthorisedApp(string ApplicationId, string Name, IReadOnlyL
 
 /// <summary>
 /// Settings → Authorised apps: every app that holds a valid OpenIddict authorisation of the user (the subject is the
-/// user's id), and Revoke, which revokes the user's authorisations of that app and every token issued under them.
+/// user's id, as <c>/oauth/authorize</c> sets it; consent makes one permanent authorisation), and Revoke, which revokes
+/// the user's authorisations of that app and every token issued under them, recorded in the OAuth log
+/// (<see cref="OAuthEventType.AuthorizationRevoked"/>) in the same transaction.
 /// </summary>
-public sealed class AuthorisedApps(IServiceScopeFactory scopes)
+public sealed class AuthorisedApps(IServiceScopeFactory scopes, OAuthAudit audit)
 {
     public async Task<List<AuthorisedApp>> ListAsync(string userId, CancellationToken ct = default)
     {
@@ -48,8 +50,11 @@ public sealed class AuthorisedApps(IServiceScopeFactory scopes)
         {
             var app = await apps.FindByIdAsync(appId, ct);
             if (app is null) continue; // deleted meanwhile: its authorisations are revoked with it
+            // OpenIddict dates a token to the whole second (its principal's issue time) but an authorisation to the
+            // tick: a token issued in the same second as the consent would seem older than it. None is.
+            var lastUsed = row.LastUsed is { } used && row.Allowed is { } allowed && used < allowed ? allowed : row.LastUsed;
             list.Add(new AuthorisedApp(appId, await apps.GetDisplayNameAsync(app, ct) ?? "(unnamed app)",
-                row.Scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), row.Allowed, row.LastUsed));
+                row.Scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), row.Allowed, lastUsed));
         }
         return list.OrderByDescending(a => a.LastUsedAt ?? a.AllowedAt).ToList();
     }
@@ -60,21 +65,29 @@ public sealed class AuthorisedApps(IServiceScopeFactory scopes)
     {
         if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(applicationId)) throw AppException.NotFound("The authorised app");
         await using var scope = scopes.CreateAsyncScope();
-        var (_, authorizations, tokens) = Managers(scope);
-        var revoked = 0;
+        var (apps, authorizations, tokens) = Managers(scope);
         var mine = new List<object>();
+        var scopesHeld = new SortedSet<string>(StringComparer.Ordinal);
         await foreach (var auth in authorizations.FindBySubjectAsync(userId, ct))
         {
             if (await authorizations.GetApplicationIdAsync(auth, ct) == applicationId && await authorizations.HasStatusAsync(auth, Statuses.Valid, ct))
+            {
                 mine.Add(auth);
+                scopesHeld.UnionWith(await authorizations.GetScopesAsync(auth, ct));
+            }
         }
         if (mine.Count == 0) throw AppException.NotFound("The authorised app");
-        foreach (var auth in mine)
+        var clientId = await apps.FindByIdAsync(applicationId, ct) is { } app ? await apps.GetClientIdAsync(app, ct) : null;
+        return await audit.ChangeAsync(scope.ServiceProvider, async () =>
         {
-            if (await authorizations.GetIdAsync(auth, ct) is { } id) await tokens.RevokeByAuthorizationIdAsync(id, ct);
-            if (await authorizations.TryRevokeAsync(auth, ct)) revoked++;
-        }
-        return revoked;
+            var revoked = 0;
+            foreach (var auth in mine)
+            {
+                if (await authorizations.GetIdAsync(auth, ct) is { } id) await tokens.RevokeByAuthorizationIdAsync(id, ct);
+                if (await authorizations.TryRevokeAsync(auth, ct)) revoked++;
+            }
+            return (revoked, new OAuthAudit.Draft(OAuthEventType.AuthorizationRevoked, userId, clientId, string.Join(' ', scopesHeld)));
+        }, ct);
     }
 
     private static (IOpenIddictApplicationManager, IOpenIddictAuthorizationManager, IOpenIddictTokenManager) Managers(AsyncServiceScope scope) =>

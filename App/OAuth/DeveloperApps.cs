@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using ESignWeb.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,44 +68,36 @@ public static class RedirectUriRules
 
 /// <summary>
 /// A user's own OAuth apps (Settings → Developer apps), kept by OpenIddict's application manager: register, list,
-/// rotate the secret, edit, delete. The owner is the application's <see cref="OwnerProperty"/> property; every method
-/// checks it, so someone else's app id is "not found". Each call has its own DI scope (OpenIddict's managers and
+/// rotate the secret, edit, delete. Descriptors are built by <see cref="OAuthApps"/> (the owner is its
+/// <see cref="OAuthApps.OwnerProperty"/>, the scopes are <see cref="ApiScopes.All"/>); every method checks the owner,
+/// so someone else's app id is "not found". Registering, rotating and deleting are recorded in the OAuth log
+/// (<see cref="OAuthAudit"/>) in the same transaction. Each call has its own DI scope (OpenIddict's managers and
 /// stores are scoped), so the service is a singleton that a Blazor circuit may hold.
 /// </summary>
-public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider clock, OAuthAudit audit)
 {
-    /// <summary>The application property holding the owner's user id.</summary>
-    public const string OwnerProperty = OAuthApps.OwnerProperty; // one property: the consent page and client_credentials read it
     public const string ClientIdPrefix = "esa_";
     public const string SecretPrefix = "escs_";
     public const int MaxNameLength = 100;
 
-    /// <summary>The scopes an app may ask for. TODO(i14-server merge): SERVER's ApiScopes.All.</summary>
-    internal static IReadOnlyList<string> Scopes { get; set; } =
-        ["documents", "documents.read", "requests", "requests.read", "templates", "templates.read", "webhooks", "reports"];
-
     public async Task<DeveloperAppSecret> RegisterAsync(string ownerId, DeveloperAppInput input, CancellationToken ct = default)
     {
+        if (string.IsNullOrEmpty(ownerId)) throw AppException.NotFound("The account");
         var name = CheckName(input.Name);
         var redirects = RedirectUriRules.Parse(input.RedirectUris);
-        var secret = input.Kind == DeveloperAppKind.Confidential ? Requests.RecipientTokens.NewSecret(SecretPrefix) : null;
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = NewClientId(),
-            ClientSecret = secret,
-            ClientType = input.Kind == DeveloperAppKind.Confidential ? ClientTypes.Confidential : ClientTypes.Public,
-            ApplicationType = ApplicationTypes.Web,
-            ConsentType = ConsentTypes.Explicit,
-            DisplayName = name,
-        };
-        foreach (var r in redirects) descriptor.RedirectUris.Add(new Uri(r, UriKind.Absolute));
-        descriptor.Properties[OwnerProperty] = JsonSerializer.SerializeToElement(ownerId);
-        descriptor.Properties[CreatedProperty] = JsonSerializer.SerializeToElement(clock.GetUtcNow());
-        SetPermissions(descriptor, input.Kind);
+        var confidential = input.Kind == DeveloperAppKind.Confidential;
+        var secret = confidential ? Requests.RecipientTokens.NewSecret(SecretPrefix) : null;
+        var descriptor = OAuthApps.Describe(ownerId, name, redirects.Select(r => new Uri(r, UriKind.Absolute)), confidential,
+            NewClientId(), secret, clock.GetUtcNow());
 
         await using var scope = scopes.CreateAsyncScope();
         var apps = Apps(scope);
-        var app = await apps.CreateAsync(descriptor, ct); // hashes the secret
+        var app = await audit.ChangeAsync(scope.ServiceProvider, async () =>
+        {
+            var made = await apps.CreateAsync(descriptor, ct); // hashes the secret
+            return (made, new OAuthAudit.Draft(OAuthEventType.AppRegistered, ownerId, descriptor.ClientId,
+                $"{(confidential ? "confidential" : "public")}: {name}"));
+        }, ct);
         return new DeveloperAppSecret(await ToAppAsync(apps, app, ct), secret);
     }
 
@@ -125,7 +116,7 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
         foreach (var id in candidates)
         {
             if (id is null || await apps.FindByIdAsync(id, ct) is not { } app) continue;
-            if (await OwnerOfAsync(apps, app, ct) == ownerId) list.Add(await ToAppAsync(apps, app, ct));
+            if (await OAuthApps.OwnerOfAsync(apps, app, ct) == ownerId) list.Add(await ToAppAsync(apps, app, ct));
         }
         return list.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
@@ -146,7 +137,11 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
         if (!await apps.HasClientTypeAsync(app, ClientTypes.Confidential, ct))
             throw AppException.BadRequest("A public app has no secret (it proves itself with PKCE).");
         var secret = Requests.RecipientTokens.NewSecret(SecretPrefix);
-        await apps.UpdateAsync(app, secret, ct); // hashes it, replacing the old hash
+        await audit.ChangeAsync(scope.ServiceProvider, async () =>
+        {
+            await apps.UpdateAsync(app, secret, ct); // hashes it, replacing the old hash
+            return (true, new OAuthAudit.Draft(OAuthEventType.SecretRotated, ownerId, await apps.GetClientIdAsync(app, ct), ""));
+        }, ct);
         return new DeveloperAppSecret(await ToAppAsync(apps, app, ct), secret);
     }
 
@@ -160,9 +155,7 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
         var app = await FindOwnedAsync(apps, ownerId, appId, ct);
         var descriptor = new OpenIddictApplicationDescriptor();
         await apps.PopulateAsync(descriptor, app, ct); // the stored (hashed) secret comes along unchanged
-        descriptor.DisplayName = name;
-        descriptor.RedirectUris.Clear();
-        foreach (var r in redirects) descriptor.RedirectUris.Add(new Uri(r, UriKind.Absolute));
+        OAuthApps.Change(descriptor, name, redirects.Select(r => new Uri(r, UriKind.Absolute)));
         await apps.UpdateAsync(app, descriptor, ct);
         return await ToAppAsync(apps, app, ct);
     }
@@ -174,12 +167,16 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
         var apps = Apps(scope);
         var app = await FindOwnedAsync(apps, ownerId, appId, ct);
         var id = await apps.GetIdAsync(app, ct) ?? throw AppException.NotFound("The app");
-        await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByApplicationIdAsync(id, ct);
-        await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeByApplicationIdAsync(id, ct);
-        await apps.DeleteAsync(app, ct);
+        var clientId = await apps.GetClientIdAsync(app, ct);
+        var name = await apps.GetDisplayNameAsync(app, ct) ?? "";
+        await audit.ChangeAsync(scope.ServiceProvider, async () =>
+        {
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByApplicationIdAsync(id, ct);
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeByApplicationIdAsync(id, ct);
+            await apps.DeleteAsync(app, ct);
+            return (true, new OAuthAudit.Draft(OAuthEventType.AppDeleted, ownerId, clientId, name));
+        }, ct);
     }
-
-    private const string CreatedProperty = "esign_created";
 
     private static IOpenIddictApplicationManager Apps(AsyncServiceScope scope) =>
         scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
@@ -197,37 +194,19 @@ public sealed class DeveloperApps(IServiceScopeFactory scopes, TimeProvider cloc
     private static string NewClientId() =>
         ClientIdPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Endpoints, code + refresh for all, client credentials for confidential apps, PKCE for public ones, every scope.</summary>
-    internal static void SetPermissions(OpenIddictApplicationDescriptor d, DeveloperAppKind kind)
-    {
-        d.Permissions.UnionWith([
-            Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
-            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
-        ]);
-        if (kind == DeveloperAppKind.Confidential) d.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
-        else d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-        foreach (var s in Scopes) d.Permissions.Add(Permissions.Prefixes.Scope + s);
-    }
-
     /// <summary>The app with this id if <paramref name="ownerId"/> owns it; otherwise "not found" (never "forbidden").</summary>
     private static async Task<object> FindOwnedAsync(IOpenIddictApplicationManager apps, string ownerId, string appId, CancellationToken ct)
     {
         var app = string.IsNullOrEmpty(appId) || appId.Length > 100 ? null : await apps.FindByIdAsync(appId, ct);
-        if (app is null || string.IsNullOrEmpty(ownerId) || await OwnerOfAsync(apps, app, ct) != ownerId) throw AppException.NotFound("The app");
+        if (app is null || string.IsNullOrEmpty(ownerId) || await OAuthApps.OwnerOfAsync(apps, app, ct) != ownerId) throw AppException.NotFound("The app");
         return app;
     }
 
-    internal static async Task<string?> OwnerOfAsync(IOpenIddictApplicationManager apps, object app, CancellationToken ct) =>
-        (await apps.GetPropertiesAsync(app, ct)).TryGetValue(OwnerProperty, out var owner) && owner.ValueKind == JsonValueKind.String
-            ? owner.GetString() : null;
-
     private static async Task<DeveloperApp> ToAppAsync(IOpenIddictApplicationManager apps, object app, CancellationToken ct)
     {
-        var props = await apps.GetPropertiesAsync(app, ct);
-        DateTimeOffset? created = props.TryGetValue(CreatedProperty, out var c) && c.ValueKind == JsonValueKind.String && c.TryGetDateTimeOffset(out var at) ? at : null;
         var kind = await apps.HasClientTypeAsync(app, ClientTypes.Public, ct) ? DeveloperAppKind.Public : DeveloperAppKind.Confidential;
         ImmutableArray<string> redirects = await apps.GetRedirectUrisAsync(app, ct);
         return new DeveloperApp(await apps.GetIdAsync(app, ct) ?? "", await apps.GetClientIdAsync(app, ct) ?? "",
-            await apps.GetDisplayNameAsync(app, ct) ?? "", kind, redirects, created);
+            await apps.GetDisplayNameAsync(app, ct) ?? "", kind, redirects, await OAuthApps.CreatedAtAsync(apps, app, ct));
     }
 }

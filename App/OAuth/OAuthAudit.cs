@@ -1,6 +1,7 @@
 using ESignWeb.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ESignWeb.OAuth;
 
@@ -15,6 +16,14 @@ public enum OAuthEventType
     TokenIssued,
     /// <summary>A token was revoked at <c>/oauth/revoke</c>.</summary>
     TokenRevoked,
+    /// <summary>The owner registered an app (Settings → Developer apps; its name and kind in the event).</summary>
+    AppRegistered,
+    /// <summary>The owner rotated an app's secret (the old one stopped).</summary>
+    SecretRotated,
+    /// <summary>The owner deleted an app (its authorisations and tokens were revoked with it).</summary>
+    AppDeleted,
+    /// <summary>The user revoked an app's authorisation (Settings → Authorised apps; the scopes it had in the event).</summary>
+    AuthorizationRevoked,
 }
 
 /// <summary>One row of the account-level OAuth log (<c>OAuthEvents</c>): who, which app, what, when, from where.</summary>
@@ -50,13 +59,33 @@ public sealed class OAuthAudit(IDbContextFactory<AppDbContext> dbFactory, TimePr
     public Task RecordAsync(OAuthEventType type, string? userId, string? clientId, string detail, HttpContext? http, CancellationToken ct) =>
         dbFactory.WriteAsync(async db =>
         {
-            db.Set<OAuthEvent>().Add(new OAuthEvent
-            {
-                Type = type, UserId = userId, ClientId = Cut(clientId ?? "", 200), Detail = Cut(detail, 1000), At = clock.GetUtcNow(),
-                Ip = http?.Connection.RemoteIpAddress?.ToString(),
-            });
+            db.Set<OAuthEvent>().Add(New(type, userId, clientId, detail, http));
             await db.SaveChangesAsync(ct);
         }, ct);
+
+    /// <summary>What an <see cref="OAuthEvent"/> says, before it is stamped with the time.</summary>
+    public sealed record Draft(OAuthEventType Type, string? UserId, string? ClientId, string Detail);
+
+    /// <summary>
+    /// A change made through OpenIddict's managers of <paramref name="scope"/> (a DI scope: their stores write through
+    /// its <see cref="AppDbContext"/>) and the event that records it, in one transaction: both or neither.
+    /// </summary>
+    public async Task<T> ChangeAsync<T>(IServiceProvider scope, Func<Task<(T Result, Draft Event)>> change, CancellationToken ct)
+    {
+        var db = scope.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (result, e) = await change();
+        db.Set<OAuthEvent>().Add(New(e.Type, e.UserId, e.ClientId, e.Detail, null));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private OAuthEvent New(OAuthEventType type, string? userId, string? clientId, string detail, HttpContext? http) => new()
+    {
+        Type = type, UserId = userId, ClientId = Cut(clientId ?? "", 200), Detail = Cut(detail, 1000), At = clock.GetUtcNow(),
+        Ip = http?.Connection.RemoteIpAddress?.ToString(),
+    };
 
     /// <summary>A user's events, newest first (for Settings → Authorised apps and tests).</summary>
     public async Task<IReadOnlyList<OAuthEvent>> ForUserAsync(string userId, int take, CancellationToken ct)
