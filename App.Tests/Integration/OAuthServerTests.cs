@@ -318,8 +318,9 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         foreach (var wrong in new[] { "https://evil.example.com/callback", Redirect + "/x", Redirect + "?a=1", "https://client.example.com/Callback" })
         {
             var response = await browser.GetAsync(AuthorizeUrl(client.Id, "documents.read", "st", challenge, wrong));
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Null(response.Headers.Location);
+            // The app's own error page (OAuth/AuthorizeErrors), never the unregistered address.
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/oauth/error?problem=RedirectUriNotRegistered", response.Headers.Location!.OriginalString);
         }
     }
 
@@ -360,10 +361,11 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
 
         var (_, challenge) = Pkce();
         var unknown = await browser.GetAsync(AuthorizeUrl(client.Id, "documents.read everything", "u", challenge));
-        // OpenIddict checks scopes before it trusts the redirect URI: a 400 page, never a redirect.
-        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Null(unknown.Headers.Location);
-        Assert.Contains("error:invalid_scope", await unknown.Content.ReadAsStringAsync());
+        // The client and redirect URI are valid: the error goes back to the app with its state (RFC 6749 §4.1.2.1).
+        Assert.Equal(HttpStatusCode.Redirect, unknown.StatusCode);
+        Assert.StartsWith(Redirect + "?", unknown.Headers.Location!.OriginalString);
+        Assert.Equal("invalid_scope", Query(unknown.Headers.Location!)["error"]);
+        Assert.Equal("u", Query(unknown.Headers.Location!)["state"]);
     }
 
     [Fact]

@@ -19,6 +19,8 @@ namespace ESignWeb.OAuth;
 /// <item><c>GET /oauth/authorize</c>: sign in first (the login page returns here), then either the app already has
 /// the user's permanent authorisation for these scopes (code at once) or the consent page (<c>/oauth/consent</c>).</item>
 /// <item><c>POST /oauth/authorize</c>: the consent page's Allow / Deny (antiforgery checked).</item>
+/// <item>A request OpenIddict refused (error passthrough): back to the app with the error and <c>state</c> when the client
+/// and redirect URI are valid, else the app's own error page (<see cref="AuthorizeErrors"/>).</item>
 /// <item><c>POST /oauth/token</c>: authorization_code, refresh_token (rotated) and client_credentials (the app's owner).</item>
 /// </list>
 /// </summary>
@@ -41,6 +43,7 @@ public static class OAuthEndpoints
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IOpenIddictApplicationManager apps,
         IOpenIddictAuthorizationManager authorizations, UserManager<ApplicationUser> users, CancellationToken ct)
     {
+        if (http.GetOpenIddictServerResponse() is { Error.Length: > 0 } refused) return await AuthorizeErrors.AnswerAsync(http, refused, apps, ct);
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict request.");
         if (await PkceProblemAsync(request, apps, ct) is { } pkce) return pkce;
         var user = await SignedInUserAsync(http, users);
@@ -58,6 +61,7 @@ public static class OAuthEndpoints
     private static async Task<IResult> DecideAsync(HttpContext http, IAntiforgery antiforgery, IOpenIddictApplicationManager apps,
         IOpenIddictAuthorizationManager authorizations, UserManager<ApplicationUser> users, OAuthAudit audit, CancellationToken ct)
     {
+        if (http.GetOpenIddictServerResponse() is { Error.Length: > 0 } refused) return await AuthorizeErrors.AnswerAsync(http, refused, apps, ct);
         if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenIddict request.");
         if (await PkceProblemAsync(request, apps, ct) is { } pkce) return pkce;

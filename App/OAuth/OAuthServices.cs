@@ -36,11 +36,14 @@ public static class OAuthServices
                 o.UseReferenceAccessTokens().UseReferenceRefreshTokens();
                 o.AddEventHandler(RevocationAudit.Descriptor);
                 o.AddEventHandler(MetadataBase.Descriptor);
+                o.AddEventHandler(ReturnToApp.Descriptor); // after our own forms: a page, not a 302 (CSP form-action)
                 // A used refresh token is refused at once (OpenIddict allows a short reuse leeway by default).
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
+                    // A refused authorisation request reaches OAuthEndpoints (AuthorizeErrors): back to the app, or our page.
+                    .EnableErrorPassthrough()
                     // TLS is the deployment's (ESign:PublicBaseUrl https + proxy); local use is plain http on loopback.
                     .DisableTransportSecurityRequirement();
             })
