@@ -13,6 +13,9 @@ namespace ESignWeb.Hosting;
 /// <item><c>POST /bench/discard-upload</c> (<c>bench/memory/run.sh</c>) reads a multipart form exactly as
 /// <c>POST /v1/files/original/</c> does (<see cref="Api.UploadForm"/>: the file part spooled to a temp file) and
 /// deletes it: an upload's cost without inspecting or storing the PDF.</item>
+/// <item><c>POST /bench/gc</c> (<c>bench/circuits/run.sh</c>) runs a full, blocking, compacting collection (the large
+/// object heap included) and answers the process's resident set, its managed heap and the open circuits: the memory a
+/// signing circuit keeps, measured as a slope over many open pages.</item>
 /// </list>
 /// </summary>
 public static class BenchmarkEndpoint
@@ -20,6 +23,7 @@ public static class BenchmarkEndpoint
     public const string Path = "/bench/fixed-json";
     public const int MaxBytes = 8 * 1024 * 1024;
     public const string DiscardPath = "/bench/discard-upload";
+    public const string GcPath = "/bench/gc";
 
     private const string Head = "{\"padding\":\"";
     private const string Tail = "\"}";
@@ -41,6 +45,25 @@ public static class BenchmarkEndpoint
                 await using var _ = form;
                 if (form.FilePath is null) return Results.BadRequest("The field file is required.");
                 return Results.Json(new { bytes = new FileInfo(form.FilePath).Length });
+            })
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+        app.MapPost(GcPath, (CircuitCount circuits) =>
+            {
+                System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                return Results.Json(new
+                {
+                    rssBytes = self.WorkingSet64,
+                    managedBytes = GC.GetTotalMemory(forceFullCollection: false),
+                    committedBytes = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes,
+                    circuits = circuits.Open,
+                    connected = circuits.Connected,
+                    threads = self.Threads.Count,
+                });
             })
             .DisableAntiforgery()
             .ExcludeFromDescription();

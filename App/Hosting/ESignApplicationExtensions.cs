@@ -57,7 +57,18 @@ public static class ESignApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             // Framing is decided above (embedded pages: the owner's origins; all else: none), not by Blazor's default 'self'.
-            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+            .AddInteractiveServerRenderMode(o =>
+            {
+                o.ContentSecurityFrameAncestorsPolicy = null;
+                // The circuit's WebSocket stays compressed (render batches shrink several times), but without server
+                // context takeover: each message is compressed on its own, so an idle circuit holds no deflate state
+                // (~256 KB of native zlib memory each with takeover, measured by bench/circuits/run.sh).
+                o.ConfigureWebSocketAcceptContext = (_, accept) =>
+                {
+                    accept.DisableServerContextTakeover = true;
+                    return Task.CompletedTask;
+                };
+            });
         app.MapAdditionalIdentityEndpoints();
         MapDocumentEndpoints(app);
         MapSigningEndpoints(app);

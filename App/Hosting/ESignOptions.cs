@@ -46,6 +46,9 @@ public sealed class ESignOptions
     /// <summary>How the outbox processors hold the jobs they run (leases renewed by a heartbeat).</summary>
     public OutboxOptions Outbox { get; set; } = new();
 
+    /// <summary>How many disconnected Blazor circuits are kept, and for how long (the <c>ESign:Circuits</c> section).</summary>
+    public CircuitSettings Circuits { get; set; } = new();
+
     /// <summary>The sweeper that deletes blobs no row references.</summary>
     public BlobSweepOptions BlobSweep { get; set; } = new();
 
@@ -108,6 +111,21 @@ public sealed class ReportOptions
     public int LinkDays { get; set; } = 7;
 }
 
+/// <summary>
+/// The <c>ESign:Circuits</c> section: what happens to a page's Blazor circuit when its connection drops. A retained
+/// circuit keeps its whole state (the signer's open page, gates passed) so a reconnecting browser carries on; one that
+/// was let go makes the browser reload the page, which costs a signer nothing but a passed password or SMS gate (every
+/// field is saved as it is filled). See docs/operations.md (Circuits).
+/// </summary>
+public sealed class CircuitSettings
+{
+    /// <summary>Seconds a disconnected circuit is kept for its browser to reconnect (ASP.NET Core's default: 180).</summary>
+    public int DisconnectedRetentionSeconds { get; set; } = 120;
+
+    /// <summary>Most disconnected circuits kept at once; the oldest go first (ASP.NET Core's default: 100).</summary>
+    public int DisconnectedMaxRetained { get; set; } = 500;
+}
+
 public sealed class BlobSweepOptions
 {
     /// <summary>Minutes between two sweeps (the first runs a minute after start-up).</summary>
@@ -127,7 +145,8 @@ public sealed class TestingOptions
 
     /// <summary>
     /// Maps <c>GET /bench/fixed-json?bytes=N</c> (fixed JSON of N bytes, no authentication or rate limiting), the bare
-    /// baseline of <c>bench/wrk/run.sh</c>. Default false.
+    /// baseline of <c>bench/wrk/run.sh</c>, <c>POST /bench/discard-upload</c> and <c>POST /bench/gc</c> (a full collection;
+    /// answers resident and managed memory and open circuits, for <c>bench/circuits/run.sh</c>). Default false.
     /// </summary>
     public bool BenchmarkEndpoint { get; set; }
 }

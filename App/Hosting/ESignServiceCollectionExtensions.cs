@@ -58,6 +58,8 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.MaxSignatureBytesPerSigner >= Signing.SignatureImage.MaxBytes,
                 $"ESign:MaxSignatureBytesPerSigner must be at least {Signing.SignatureImage.MaxBytes} (one image).")
             .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
+            .Validate(o => o.Circuits.DisconnectedRetentionSeconds is >= 0 and <= 3600, "ESign:Circuits:DisconnectedRetentionSeconds must be between 0 and 3600.")
+            .Validate(o => o.Circuits.DisconnectedMaxRetained is >= 0 and <= 100_000, "ESign:Circuits:DisconnectedMaxRetained must be between 0 and 100000.")
             .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
             .Validate(o => o.BlobSweep.GraceHours is >= 1 and <= 24 * 365, "ESign:BlobSweep:GraceHours must be between 1 and 8760.")
             .Validate(o => o.Reports.LinkDays is >= 1 and <= 90, "ESign:Reports:LinkDays must be between 1 and 90.")
@@ -140,6 +142,14 @@ public static class ESignServiceCollectionExtensions
         services.AddScoped<ClientInfo>();
         services.AddScoped<ESignWeb.Localization.BrowserLocale>(); // the browser's language and UTC offset, per circuit
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientInfoCircuitHandler>();
+        services.AddSingleton<CircuitCount>(); // open circuits (POST /bench/gc reports them)
+        // Disconnected circuits: kept deliberately briefly and boundedly (ESign:Circuits, docs/operations.md).
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Configure<IOptions<ESignOptions>>((c, o) =>
+        {
+            c.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(o.Value.Circuits.DisconnectedRetentionSeconds);
+            c.DisconnectedCircuitMaxRetained = o.Value.Circuits.DisconnectedMaxRetained;
+        });
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCountHandler>();
         // Notifications go bottom-right, where they never cover the page's action buttons (top-right).
         services.AddMudServices(o =>
         {
