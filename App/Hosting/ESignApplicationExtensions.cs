@@ -61,8 +61,9 @@ public static class ESignApplicationExtensions
             {
                 o.ContentSecurityFrameAncestorsPolicy = null;
                 // The circuit's WebSocket stays compressed (render batches shrink several times), but without server
-                // context takeover: each message is compressed on its own, so an idle circuit holds no deflate state
-                // (~256 KB of native zlib memory each with takeover, measured by bench/circuits/run.sh).
+                // context takeover: each message is compressed on its own, so an idle circuit keeps no deflate window
+                // between batches. (bench/circuits/run.sh could not separate its effect from the noise on a loaded
+                // machine: docs/benchmarks.md "Signing circuits".)
                 o.ConfigureWebSocketAcceptContext = (_, accept) =>
                 {
                     accept.DisableServerContextTakeover = true;
