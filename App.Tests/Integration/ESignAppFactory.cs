@@ -1,4 +1,5 @@
 using ESignWeb.Data;
+using ESignWeb.Tests.Fixtures;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -7,9 +8,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ESignWeb.Tests.Integration;
 
-/// <summary>The real app in-process (TestServer) over a fresh data directory: SQLite file, blobs, outbox folder.</summary>
+/// <summary>
+/// The real app in-process (TestServer) over a fresh data directory: SQLite file, blobs, outbox folder. On PostgreSQL
+/// (<see cref="Provider"/>; by default the environment's <c>ESIGN_TEST_DATABASE</c>) it gets a database of its own on
+/// the test run's throw-away server (<see cref="PostgresServer"/>), dropped on dispose.
+/// </summary>
 public sealed class ESignAppFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The provider the integration tests run on unless a test names one: <c>ESIGN_TEST_DATABASE=PostgreSql</c> runs them on PostgreSQL.</summary>
+    public static DatabaseProviderKind DefaultProvider { get; } =
+        Enum.TryParse<DatabaseProviderKind>(Environment.GetEnvironmentVariable("ESIGN_TEST_DATABASE"), ignoreCase: true, out var p) ? p : DatabaseProviderKind.Sqlite;
+
+    public DatabaseProviderKind Provider { get; init; } = DefaultProvider;
+
+    /// <summary>The PostgreSQL database's connection string (null on SQLite; give the first's to restart on the same database).</summary>
+    public string? ConnectionString { get => _connectionString; init => _connectionString = value; }
+
+    private string? _connectionString;
+
     public string DataDir { get; init; } = Directory.CreateTempSubdirectory("esign-it-").FullName;
 
     /// <summary>Leave the data directory in place on dispose (to start another host on it: a restart).</summary>
@@ -30,6 +46,12 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ESign:MaxUploadMegabytes", MaxUploadMegabytes.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("ESign:PublicBaseUrl", "http://localhost/"); // where the test client sends its requests
+        if (Provider == DatabaseProviderKind.PostgreSql)
+        {
+            _connectionString ??= PostgresServer.CreateDatabase();
+            builder.UseSetting("ESign:Database:Provider", nameof(DatabaseProviderKind.PostgreSql));
+            builder.UseSetting($"ConnectionStrings:{DatabaseProvider.ConnectionStringName}", ConnectionString);
+        }
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
@@ -61,6 +83,7 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         if (!KeepData)
         {
+            if (ConnectionString is not null) PostgresServer.DropDatabase(ConnectionString);
             try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
         }
     }

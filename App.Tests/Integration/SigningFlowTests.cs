@@ -85,7 +85,7 @@ public class SigningFlowTests : IClassFixture<ESignAppFactory>
         Assert.Empty(await verification.VerifyRequestAsync(s.RequestId));
 
         await using (var db = await s.Db.CreateDbContextAsync())
-            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Ip = '10.9.9.9' WHERE RequestId = {0} AND Type = 'signed'", s.RequestId);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Ip" = '10.9.9.9' WHERE "RequestId" = {0} AND "Type" = 'signed'""", s.RequestId);
         Assert.Contains(await verification.VerifyRequestAsync(s.RequestId), p => p.StartsWith("Audit chain"));
 
         var signed = (await s.Requests.GetDetailAsync(s.Owner, s.RequestId)).SignedFile!;

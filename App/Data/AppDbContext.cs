@@ -4,8 +4,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Data;
 
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class AppDbContext : IdentityDbContext<ApplicationUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>Identity's store schema (Version 3: passkeys); the app's IdentityOptions and design-time contexts use it.</summary>
+    public static Version IdentitySchemaVersion => Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+
+    /// <summary>For <see cref="PostgreSqlDbContext"/> (the same model, its own migrations).</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Folder> Folders => Set<Folder>();
     public DbSet<SignatureRequest> Requests => Set<SignatureRequest>();
@@ -29,6 +37,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // OAuth 2 (issue 14): OpenIddict's applications, authorizations, scopes and tokens (App/OAuth).
         builder.UseOpenIddict();
         builder.Entity<ApplicationUser>().HasIndex(u => u.ApiNumber).IsUnique().HasFilter("ApiNumber IS NOT NULL");
+        DatabaseProvider.AdaptModel(builder, Database);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)

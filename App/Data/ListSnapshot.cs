@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Data;
@@ -8,7 +8,7 @@ namespace ESignWeb.Data;
 /// A whole list read as one consistent snapshot, without holding it in memory: its <see cref="Count"/> first, then its
 /// rows in keyset batches of <see cref="BatchSize"/> (each batch asks for the rows after the previous batch's last
 /// row, never <c>Skip</c>). Everything is read in one deferred SQLite read transaction (WAL: a reader sees the
-/// database as of its first read and never blocks a writer), so the count and the rows agree even while requests
+/// database as of its first read and never blocks a writer; PostgreSQL: REPEATABLE READ), so the count and the rows agree even while requests
 /// are created or change status. The transaction is only ever rolled back (nothing is written), so reading a list
 /// does not bump <see cref="DataVersion"/>. Dispose it when the list has been written.
 /// </summary>
@@ -17,10 +17,10 @@ public sealed class ListSnapshot<T> : IAsyncDisposable where T : class
     public const int BatchSize = 500;
 
     private readonly AppDbContext _db;
-    private readonly SqliteTransaction _tx;
+    private readonly DbTransaction _tx;
     private readonly Func<AppDbContext, T?, int, CancellationToken, Task<List<T>>> _batch;
 
-    private ListSnapshot(AppDbContext db, SqliteTransaction tx, int count, Func<AppDbContext, T?, int, CancellationToken, Task<List<T>>> batch) =>
+    private ListSnapshot(AppDbContext db, DbTransaction tx, int count, Func<AppDbContext, T?, int, CancellationToken, Task<List<T>>> batch) =>
         (_db, _tx, Count, _batch) = (db, tx, count, batch);
 
     /// <summary>How many rows <see cref="BatchesAsync"/> yields.</summary>
@@ -41,10 +41,9 @@ public sealed class ListSnapshot<T> : IAsyncDisposable where T : class
         var db = await factory.CreateDbContextAsync(ct);
         try
         {
-            await db.Database.OpenConnectionAsync(ct);
-            // Deferred (BEGIN, not BEGIN IMMEDIATE as Transactions.WriteAsync): a read transaction that takes no write lock.
-            var tx = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-            await db.Database.UseTransactionAsync(tx, ct);
+            // Deferred on SQLite (BEGIN, not BEGIN IMMEDIATE as Transactions.WriteAsync), REPEATABLE READ on PostgreSQL:
+            // a read transaction over one snapshot that takes no write lock.
+            var tx = await DatabaseProvider.BeginReadSnapshotAsync(db, ct);
             return new ListSnapshot<T>(db, tx, await count(db, ct), batch);
         }
         catch

@@ -1,11 +1,11 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Data;
 
 /// <summary>
 /// Runs one state change as one transaction, opened before anything is read (SQLite: BEGIN IMMEDIATE, so writers
-/// queue instead of racing), and retries it from scratch when a concurrent commit won (row version or audit
+/// queue instead of racing; PostgreSQL: READ COMMITTED, writers of one request queue on its row,
+/// <see cref="DatabaseProvider.LockRequestAsync"/>), and retries it from scratch when a concurrent commit won (row version or audit
 /// sequence clash). Refusals (<see cref="Domain.AppException"/>) are not retried.
 /// </summary>
 public static class Transactions
@@ -16,7 +16,7 @@ public static class Transactions
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await factory.CreateDbContextAsync(ct);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await DatabaseProvider.BeginWriteAsync(db, ct);
             try
             {
                 var result = await work(db);
@@ -36,12 +36,5 @@ public static class Transactions
         CancellationToken ct = default) =>
         factory.WriteAsync(async db => { await work(db); return true; }, ct);
 
-    private static bool IsConflict(Exception ex) => ex switch
-    {
-        DbUpdateConcurrencyException => true,
-        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } } => true, // UNIQUE (audit Seq)
-        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 5 or 6 } } => true, // busy / table locked (shared cache)
-        SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy / locked
-        _ => false,
-    };
+    private static bool IsConflict(Exception ex) => DatabaseProvider.IsConflict(ex);
 }

@@ -95,9 +95,7 @@ public static class ESignApplicationExtensions
     public static void MigrateDatabase(this IServiceProvider services)
     {
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
-        db.Database.Migrate();
-        // WAL lets the outbox processor write while pages read.
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        DatabaseProvider.Migrate(db);
     }
 
     private static void MapSigningEndpoints(WebApplication app)

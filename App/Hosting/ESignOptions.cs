@@ -67,6 +67,9 @@ public sealed class ESignOptions
     /// <summary>The OAuth 2 authorisation server (the <c>ESign:OAuth</c> section, App/OAuth).</summary>
     public OAuthSettings OAuth { get; set; } = new();
 
+    /// <summary>Which database the instance keeps its rows in (the <c>ESign:Database</c> section, Data/DatabaseProvider).</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
     /// <summary>Whether the public address is https (then HSTS and Secure cookies).</summary>
     public bool PublicUrlIsHttps => PublicBaseUrl.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -79,6 +82,16 @@ public sealed class ESignOptions
 }
 
 /// <summary>The <c>ESign:PdfInspection</c> section: limits of the worker process that inspects untrusted PDFs.</summary>
+/// <summary>The <c>ESign:Database</c> section.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>
+    /// <c>Sqlite</c> (default: <c>&lt;DataPath&gt;/esign.db</c>) or <c>PostgreSql</c> (the connection string
+    /// <c>ConnectionStrings:ESign</c>). Migrations of the chosen provider are applied at start-up.
+    /// </summary>
+    public Data.DatabaseProviderKind Provider { get; set; } = Data.DatabaseProviderKind.Sqlite;
+}
+
 public sealed class PdfInspectionOptions
 {
     /// <summary>Wall-clock seconds one inspection may take, waiting for a free worker included (fractions allowed).</summary>

@@ -94,13 +94,18 @@ public static class ESignServiceCollectionExtensions
         // No shared cache: with WAL (set at start-up) readers never block writers; shared-cache table locks did
         // ("database table is locked" under concurrent signing). Every committed write bumps DataVersion, which the API's caches check (see DataVersion).
         services.AddSingleton<DataVersion>();
-        services.AddDbContextFactory<AppDbContext>((sp, o) => o.UseSqlite(
-                $"Data Source={sp.GetRequiredService<DataPaths>().Database};Pooling=True",
-                sqlite => sqlite.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+        // ESign:Database:Provider picks SQLite (the file in the data folder) or PostgreSQL (ConnectionStrings:ESign);
+        // everything provider-specific is in Data/DatabaseProvider.
+        services.AddDbContextFactory<AppDbContext>((sp, o) =>
+        {
+            var kind = sp.GetRequiredService<IOptions<ESignOptions>>().Value.Database.Provider;
+            var configured = sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseProvider.ConnectionStringName);
+            o.UseESignDatabase(kind, DatabaseProvider.ConnectionString(kind, configured, sp.GetRequiredService<DataPaths>().Database))
             .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>()))
             // SQLite rebuilds a table to change a column, between PRAGMA foreign_keys = 0 and = 1, which cannot run
             // inside the migration's transaction; EF says so as a warning at every fresh start. Known and intended: Debug.
-            .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
+            .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug)));
+        });
 
         // Identity (static SSR pages from the Blazor template) with lockout after repeated failures.
         services.AddCascadingAuthenticationState();
@@ -118,7 +123,7 @@ public static class ESignServiceCollectionExtensions
             p.AddAuthenticationSchemes(Api.ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()));
         services.AddIdentityCore<ApplicationUser>(o =>
             {
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.Stores.SchemaVersion = AppDbContext.IdentitySchemaVersion;
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 8;
                 o.Lockout.AllowedForNewUsers = true;

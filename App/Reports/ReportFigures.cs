@@ -197,7 +197,7 @@ public sealed class ReportFigureService(IDbContextFactory<AppDbContext> dbFactor
             SELECT "CompletedAt" - "SentAt" AS "Value" FROM "Requests"
             WHERE "CompletedAt" IS NOT NULL AND "SentAt" IS NOT NULL
               AND "CompletedAt" >= {fromTicks} AND "CompletedAt" < {toTicks}
-              AND ({ownerId} IS NULL OR "OwnerId" = {ownerId})
+              AND ({ownerId ?? ""} = '' OR "OwnerId" = {ownerId ?? ""})
             ORDER BY 1 LIMIT 2 OFFSET {(n - 1) / 2}
             """).ToListAsync(ct);
         var ticks = n % 2 == 1 || middle.Count < 2 ? middle[0] : (middle[0] + middle[1]) / 2;

@@ -159,11 +159,18 @@ public sealed class RequestListQuery(IDbContextFactory<AppDbContext> dbFactory)
             var s = EscapeLike(f.Search.Trim());
             var anywhere = $"%{s}%";
             var prefix = $"{s}%";
-            q = q.Where(r => EF.Functions.Like(r.Name, anywhere, "\\")
-                             || (r.ExternalId != null && EF.Functions.Like(r.ExternalId, prefix, "\\"))
-                             || EF.Functions.Like(r.Document!.Name, anywhere, "\\")
-                             || r.Recipients.Any(x => EF.Functions.Like(x.Email, anywhere, "\\")
-                                                      || EF.Functions.Like(x.FirstName + " " + x.LastName, anywhere, "\\")));
+            // Without regard to case on both: SQLite's LIKE is (ASCII), PostgreSQL's is not, so ILIKE there.
+            q = db.Database.IsPostgreSql()
+                ? q.Where(r => EF.Functions.ILike(r.Name, anywhere, "\\")
+                               || (r.ExternalId != null && EF.Functions.ILike(r.ExternalId, prefix, "\\"))
+                               || EF.Functions.ILike(r.Document!.Name, anywhere, "\\")
+                               || r.Recipients.Any(x => EF.Functions.ILike(x.Email, anywhere, "\\")
+                                                        || EF.Functions.ILike(x.FirstName + " " + x.LastName, anywhere, "\\")))
+                : q.Where(r => EF.Functions.Like(r.Name, anywhere, "\\")
+                               || (r.ExternalId != null && EF.Functions.Like(r.ExternalId, prefix, "\\"))
+                               || EF.Functions.Like(r.Document!.Name, anywhere, "\\")
+                               || r.Recipients.Any(x => EF.Functions.Like(x.Email, anywhere, "\\")
+                                                        || EF.Functions.Like(x.FirstName + " " + x.LastName, anywhere, "\\")));
         }
         return q;
     }

@@ -534,11 +534,14 @@ public sealed class RequestService(
         await db.SaveChangesAsync(ct);
     }
 
-    internal static async Task<SignatureRequest> LoadOwnedAsync(AppDbContext db, string ownerId, int requestId, CancellationToken ct) =>
-        await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document).Include(x => x.Categories)
+    internal static async Task<SignatureRequest> LoadOwnedAsync(AppDbContext db, string ownerId, int requestId, CancellationToken ct)
+    {
+        await db.LockRequestAsync(requestId, ct); // inside a write: the request's writers queue (PostgreSQL's row lock)
+        return await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document).Include(x => x.Categories)
             .AsSplitQuery()
             .SingleOrDefaultAsync(x => x.Id == requestId && x.OwnerId == ownerId, ct)
-        ?? throw AppException.NotFound("The request");
+            ?? throw AppException.NotFound("The request");
+    }
 
     internal static RequestSummary ToSummary(SignatureRequest r) => new(
         r.Id, r.Name, r.Status, r.IsOrdered, r.CreatedAt, r.ModifiedAt, r.SentAt, r.Document?.Name ?? "",

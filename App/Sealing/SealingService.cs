@@ -116,6 +116,7 @@ public sealed class SealingService(
                 var signedFileId = await dbFactory.WriteAsync(async db =>
                 {
                     await OutboxLeases.EnsureHeldAsync(db, job, ct); // a run whose lease was taken over never commits
+                    await db.LockRequestAsync(requestId, ct);
                     var request = await db.Requests.Include(x => x.Recipients).SingleAsync(x => x.Id == requestId, ct);
                     if (request.Status == RequestStatus.Complete) return (int?)null; // sealed meanwhile
                     var signed = new SignedFile
@@ -179,9 +180,9 @@ public sealed class SealingService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Requests.AsNoTracking().AnyAsync(x => x.Id == requestId && x.Status == RequestStatus.Complete, ct)) return null;
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct);
-        var given = await db.Database.SqlQueryRaw<long>("SELECT seq AS Value FROM sqlite_sequence WHERE name = 'SignedFiles'").ToListAsync(ct);
+        var given = await DatabaseProvider.HighestSignedFileIdGivenAsync(db, ct);
         var highest = await db.SignedFiles.MaxAsync(f => (int?)f.Id, ct) ?? 0;
-        return (events, (int)Math.Max(given.FirstOrDefault(), highest) + 1);
+        return (events, (int)Math.Max(given, highest) + 1);
     }
 
     /// <summary>

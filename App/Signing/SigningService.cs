@@ -486,12 +486,15 @@ public sealed class SigningService(
         var hash = RecipientTokens.Hash(token!);
         var now = clock.GetUtcNow();
         // An in-person signer is reached only through an in-person link (made for the sender), never a mailed or embedded one.
-        var who = RecipientTokens.LooksValid(token)
-            ? await db.Recipients.SingleOrDefaultAsync(x => x.TokenHash == hash && !x.IsInPerson, ct)
-            : await db.Recipients.SingleOrDefaultAsync(x => db.EmbeddedLinks.Any(l => l.TokenHash == hash && l.RecipientId == x.Id &&
-                                                                                      (x.IsInPerson ? l.Purpose == EmbeddedLinkPurpose.InPerson : l.Purpose == EmbeddedLinkPurpose.Sign) &&
-                                                                                      l.ExpiresAt > now), ct);
+        var recipients = RecipientTokens.LooksValid(token)
+            ? db.Recipients.Where(x => x.TokenHash == hash && !x.IsInPerson)
+            : db.Recipients.Where(x => db.EmbeddedLinks.Any(l => l.TokenHash == hash && l.RecipientId == x.Id &&
+                                                                 (x.IsInPerson ? l.Purpose == EmbeddedLinkPurpose.InPerson : l.Purpose == EmbeddedLinkPurpose.Sign) &&
+                                                                 l.ExpiresAt > now));
+        var who = await recipients.Select(x => new { x.Id, x.RequestId }).SingleOrDefaultAsync(ct);
         if (who is null) return (null, null);
+        // Inside a write: the request's writers queue here (PostgreSQL's row lock), so what is loaded next is current.
+        await db.LockRequestAsync(who.RequestId, ct);
         var r = await db.Requests.Include(x => x.Recipients).Include(x => x.Fields).Include(x => x.Document)
             .AsSplitQuery().SingleAsync(x => x.Id == who.RequestId, ct);
         return (r, r.Recipients.Single(x => x.Id == who.Id));

@@ -1,0 +1,168 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+
+namespace ESignWeb.Data;
+
+/// <summary>The database underneath (<c>ESign:Database:Provider</c>).</summary>
+public enum DatabaseProviderKind
+{
+    /// <summary>One file, <c>&lt;DataPath&gt;/esign.db</c>: the default, for one instance.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL at <c>ConnectionStrings:ESign</c>: for several instances sharing one database.</summary>
+    PostgreSql,
+}
+
+/// <summary>
+/// THE place that knows which database is underneath: how the context is configured, how the model differs, how a
+/// write transaction queues, how a read snapshot opens, which errors mean "a concurrent commit won", and the few
+/// SQL texts that differ. Everything else is provider-neutral LINQ (docs/operations.md lists the seams).
+/// </summary>
+public static class DatabaseProvider
+{
+    /// <summary>The name under <c>ConnectionStrings</c> read for PostgreSQL.</summary>
+    public const string ConnectionStringName = "ESign";
+
+    private const string NpgsqlProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>The provider, its connection, command timeout and split queries (the same for both).</summary>
+    public static DbContextOptionsBuilder UseESignDatabase(this DbContextOptionsBuilder o, DatabaseProviderKind kind, string connectionString) =>
+        kind switch
+        {
+            DatabaseProviderKind.Sqlite => o.UseSqlite(connectionString,
+                s => s.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProviderKind.PostgreSql => o.UseNpgsql(connectionString,
+                n => n.CommandTimeout(30).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+        };
+
+    /// <summary>The connection string of the configured provider (SQLite: the file in the data folder).</summary>
+    public static string ConnectionString(DatabaseProviderKind kind, string? configured, string sqliteFile) => kind switch
+    {
+        DatabaseProviderKind.Sqlite => $"Data Source={sqliteFile};Pooling=True",
+        DatabaseProviderKind.PostgreSql => string.IsNullOrWhiteSpace(configured)
+            ? throw new InvalidOperationException($"ESign:Database:Provider is PostgreSql but ConnectionStrings:{ConnectionStringName} is empty.")
+            : configured,
+    };
+
+    public static bool IsPostgreSql(this DatabaseFacade database) => database.ProviderName == NpgsqlProviderName;
+
+    /// <summary>
+    /// The model as the provider needs it. SQLite compares names without regard to case with its NOCASE collation;
+    /// PostgreSQL has no such collation, so those columns become <c>citext</c> (case-insensitive equality, IN,
+    /// GROUP BY, LIKE and unique indexes, as NOCASE). Index filters name their columns quoted (PostgreSQL folds
+    /// unquoted names to lower case; EF's columns are mixed case).
+    /// </summary>
+    internal static void AdaptModel(ModelBuilder builder, DatabaseFacade database)
+    {
+        if (!database.IsPostgreSql()) return;
+        builder.HasPostgresExtension("citext");
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetDeclaredProperties())
+            {
+                if (!string.Equals(property.GetCollation(), "NOCASE", StringComparison.Ordinal)) continue;
+                property.SetCollation(null);
+                property.SetColumnType("citext");
+                property.SetMaxLength(null);
+            }
+            foreach (var index in entity.GetDeclaredIndexes())
+            {
+                if (index.GetFilter() is { } filter && index.Properties.Count == 1 && filter == $"{index.Properties[0].Name} IS NOT NULL")
+                    index.SetFilter($"\"{index.Properties[0].GetColumnName()}\" IS NOT NULL");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the transaction of one write (<see cref="Transactions.WriteAsync{T}"/>). SQLite: BEGIN IMMEDIATE, so
+    /// writers queue on the database's write lock before they read anything. PostgreSQL: READ COMMITTED; writers
+    /// that must see each other's work queue on the rows they lock (<see cref="LockRequestAsync"/>) and the rest
+    /// is optimistic (row versions, unique audit sequence), retried by <see cref="IsConflict"/>.
+    /// </summary>
+    internal static Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginWriteAsync(AppDbContext db, CancellationToken ct) =>
+        db.Database.IsPostgreSql()
+            ? db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct)
+            : db.Database.BeginTransactionAsync(ct); // Microsoft.Data.Sqlite: BEGIN IMMEDIATE unless asked for deferred
+
+    /// <summary>
+    /// Serialises writes to one request: PostgreSQL takes the request row's lock (<c>SELECT … FOR UPDATE</c>) until
+    /// the transaction ends, so of the signers finishing at once exactly one sees "everyone has signed". SQLite's
+    /// write transaction already holds the database's only write lock: nothing to do. Outside a transaction: nothing.
+    /// </summary>
+    public static async Task LockRequestAsync(this AppDbContext db, int requestId, CancellationToken ct)
+    {
+        if (!db.Database.IsPostgreSql() || db.Database.CurrentTransaction is null) return;
+        await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Requests" WHERE "Id" = {requestId} FOR UPDATE""").ToListAsync(ct);
+    }
+
+    /// <summary>Whether a failed write lost to a concurrent commit (then it is run again from scratch).</summary>
+    internal static bool IsConflict(Exception ex) => ex switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } } => true, // UNIQUE (audit Seq)
+        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 5 or 6 } } => true, // busy / table locked (shared cache)
+        SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy / locked
+        DbUpdateException { InnerException: PostgresException pg } => IsPostgresConflict(pg),
+        PostgresException pg => IsPostgresConflict(pg),
+        InvalidOperationException { InnerException: PostgresException pg } => IsPostgresConflict(pg),
+        _ => false,
+    };
+
+    private static bool IsPostgresConflict(PostgresException pg) => pg.SqlState is
+        PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>
+    /// A read-only transaction over one consistent snapshot (<see cref="ListSnapshot{T}"/>). SQLite: deferred BEGIN
+    /// (WAL: the snapshot of the first read, no write lock). PostgreSQL: REPEATABLE READ (the snapshot of the first
+    /// statement). Only ever rolled back.
+    /// </summary>
+    internal static async Task<DbTransaction> BeginReadSnapshotAsync(AppDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var tx = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await db.Database.UseTransactionAsync(tx, ct);
+        return tx;
+    }
+
+    /// <summary>
+    /// The highest signed-file id ever handed out, committed or not (SQLite AUTOINCREMENT's sqlite_sequence;
+    /// PostgreSQL's identity sequence — neither gives an id back on rollback). 0 when none was.
+    /// </summary>
+    internal static async Task<long> HighestSignedFileIdGivenAsync(AppDbContext db, CancellationToken ct)
+    {
+        var given = db.Database.IsPostgreSql()
+            ? await db.Database.SqlQueryRaw<long>(
+                """SELECT COALESCE(last_value, 0) AS "Value" FROM pg_sequences WHERE schemaname = current_schema() AND sequencename = 'SignedFiles_Id_seq'""").ToListAsync(ct)
+            : await db.Database.SqlQueryRaw<long>("SELECT seq AS Value FROM sqlite_sequence WHERE name = 'SignedFiles'").ToListAsync(ct);
+        return given.FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Applies the provider's migrations (SQLite: Data/Migrations, for <see cref="AppDbContext"/>; PostgreSQL:
+    /// Data/PostgreSqlMigrations, for <see cref="PostgreSqlDbContext"/>, the same model) and prepares the database.
+    /// </summary>
+    internal static void Migrate(AppDbContext db)
+    {
+        if (db.Database.IsPostgreSql())
+        {
+            var options = new DbContextOptionsBuilder<PostgreSqlDbContext>()
+                .UseESignDatabase(DatabaseProviderKind.PostgreSql, db.Database.GetConnectionString()!)
+                .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options;
+            using var pg = new PostgreSqlDbContext((DbContextOptions<PostgreSqlDbContext>)options);
+            pg.Database.Migrate();
+            // A new extension's types (citext) are known to connections opened after it was created.
+            NpgsqlConnection.ClearAllPools();
+            return;
+        }
+        db.Database.Migrate();
+        // WAL lets the outbox processor write while pages read.
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+}

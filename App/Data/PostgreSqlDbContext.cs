@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace ESignWeb.Data;
+
+/// <summary>
+/// <see cref="AppDbContext"/>'s model on PostgreSQL, for migrations only: its own migrations set (Data/PostgreSqlMigrations,
+/// EF Core's "multiple providers, one context type each" shape) next to SQLite's (Data/Migrations). The app itself
+/// always works through <see cref="AppDbContext"/>; <see cref="DatabaseProvider.Migrate"/> uses this one to migrate.
+/// New migration: <c>dotnet ef migrations add Name --project App --context PostgreSqlDbContext --output-dir Data/PostgreSqlMigrations</c>
+/// (and the SQLite one with <c>--context AppDbContext</c>); App.Tests' ModelMigrationTests fail while either is missing.
+/// </summary>
+public sealed class PostgreSqlDbContext(DbContextOptions<PostgreSqlDbContext> options) : AppDbContext(options);
+
+/// <summary>Design time (dotnet ef): the PostgreSQL model without a server (nothing connects to add a migration).</summary>
+public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlDbContext>
+{
+    /// <summary>
+    /// What the model reads from the app's services outside the app: Identity's store schema (passkeys, Version 3),
+    /// as <c>AddIdentityCore</c> sets it (<see cref="AppDbContext.IdentitySchemaVersion"/>).
+    /// </summary>
+    public static IServiceProvider ModelServices { get; } = new ServiceCollection()
+        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = AppDbContext.IdentitySchemaVersion).BuildServiceProvider();
+
+    public PostgreSqlDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<PostgreSqlDbContext>)new DbContextOptionsBuilder<PostgreSqlDbContext>()
+            .UseESignDatabase(DatabaseProviderKind.PostgreSql, "Host=localhost;Database=esign_design")
+            .UseApplicationServiceProvider(ModelServices).Options);
+}
