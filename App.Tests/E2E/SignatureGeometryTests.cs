@@ -63,7 +63,7 @@ public class SignatureGeometryTests(ITestOutputHelper output)
                         var before = await PadWidthAsync(page);
                         await page.SetViewportSizeAsync(420, 900);
                         var after = double.Parse(await Poll.UntilAsync(async () =>
-                            await PadWidthAsync(page) is var w && w < before - 1 ? w.ToString("R", CultureInfo.InvariantCulture) : null), CultureInfo.InvariantCulture);
+                            await SettledPadWidthAsync(page) is { } w && w < before - 1 ? w.ToString("R", CultureInfo.InvariantCulture) : null), CultureInfo.InvariantCulture);
                         var k = after / before;
                         path = path.Select(s => ((s.From.X * k, s.From.Y * k), (s.To.X * k, s.To.Y * k))).ToList();
                         await AssertInkOnScreenAsync(page, path, ratio, label);
@@ -215,6 +215,16 @@ public class SignatureGeometryTests(ITestOutputHelper output)
 
     private static Task<double> PadWidthAsync(IPage page) =>
         page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.getElementById('signature-pad')).width)");
+
+    /// <summary>
+    /// The pad's width once a frame has been rendered with it (null while it still changes): the page's ResizeObserver
+    /// reacts in the frame that lays the new width out, so reading the width alone raced the re-fit of the pad.
+    /// </summary>
+    private static Task<double?> SettledPadWidthAsync(IPage page) =>
+        page.EvaluateAsync<double?>(@"() => new Promise(resolve => {
+            const width = () => parseFloat(getComputedStyle(document.getElementById('signature-pad')).width);
+            requestAnimationFrame(() => { const w = width(); requestAnimationFrame(() => resolve(width() === w ? w : null)); });
+        })");
 
     /// <summary>
     /// The stored image is trimmed to its ink, so its offset is not known in advance; its scale is. The ink's extent must
