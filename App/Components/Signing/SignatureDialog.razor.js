@@ -32,7 +32,11 @@ function loadHandFont() {
 // dialog is still zooming lands under the pointer too. The stored image is rendered again from the strokes
 // themselves (see padPng), so it never depends on the on-screen canvas's resolution.
 // The ink is the request's signature_color (Signing/Ink.cs), passed in by the dialog; black when none is given.
-const PEN = { penColor: '#000000', minWidth: 0.8, maxWidth: 2.6 };
+// throttle 0: signature_pad's default (16 ms) defers a pointer move to a timer, which is not cancelled when the stroke
+// ends. On a busy page the pen lifted and set down again are handled before that timer runs, and the previous stroke's
+// last position was then added to the new stroke: a line from where it began to where the old one ended, stored so.
+// Every move is taken as it comes instead (points closer than minDistance are still skipped).
+const PEN = { penColor: '#000000', minWidth: 0.8, maxWidth: 2.6, throttle: 0 };
 const penOf = ink => ({ ...PEN, penColor: ink || PEN.penColor });
 const states = new WeakMap();
 
@@ -46,6 +50,9 @@ function layoutSize(canvas) {
 
 /** Backing store = layout size × devicePixelRatio, the context scaled to draw in CSS pixels; the drawing is kept. */
 function fit(canvas, state) {
+    // Not in the middle of a stroke: redrawing the pad (clear + fromData) forgets the pointer being followed, and the
+    // pad ignored the rest of that stroke and every later one. Done when the stroke ends instead.
+    if (state.drawing) { state.refit = true; return; }
     const size = layoutSize(canvas);
     if (!size) return; // hidden (another tab) or gone: keep what there is
     const ratio = Math.max(window.devicePixelRatio || 1, 1);
@@ -83,7 +90,7 @@ async function animationsSettled(canvas) {
 export async function initPad(canvas, ink) {
     await loadPadScript();
     if (states.has(canvas)) return;
-    const state = { pad: null, size: null, observer: null, ratioQuery: null, pen: penOf(ink) };
+    const state = { pad: null, size: null, observer: null, ratioQuery: null, pen: penOf(ink), drawing: false, refit: false };
     states.set(canvas, state);
     fit(canvas, state);
     const pad = new window.SignaturePad(canvas, state.pen);
@@ -99,12 +106,16 @@ export async function initPad(canvas, ink) {
     };
     // signature_pad draws the curve into a point only when the next point arrives, so a stroke's last stretch (up to
     // where the pointer was released) was never drawn. Repeating the last point draws it, on screen and in the export.
+    pad.addEventListener('beginStroke', () => { state.drawing = true; });
     pad.addEventListener('endStroke', () => {
+        state.drawing = false;
         const group = pad.toData().at(-1);
         const last = group?.points.at(-1);
-        if (!last || group.points.length < 2) return;
-        group.points.push({ ...last, time: last.time + 1 });
-        pad.redraw();
+        if (last && group.points.length >= 2) {
+            group.points.push({ ...last, time: last.time + 1 });
+            pad.redraw();
+        }
+        if (state.refit) { state.refit = false; fit(canvas, state); }
     });
     state.pad = pad;
     // Layout changes; and the ratio itself (browser zoom, a window moved to another screen). Not the observer's
