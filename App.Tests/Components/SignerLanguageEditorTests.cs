@@ -25,6 +25,7 @@ public class SignerLanguageEditorTests : ComponentTestBase
             cut.Find("input#signer-first").Change("Ann");
             cut.Find("form").Submit();
 
+            cut.WaitForAssertion(() => Assert.Single(d.Signers)); // the submit's handler may finish after Submit returns (a loaded machine)
             Assert.Equal(expected, Assert.Single(d.Signers).Language);
             // The row names a language other than English (the default goes without saying).
             var row = cut.FindAll("li.signer-row .signer-language");

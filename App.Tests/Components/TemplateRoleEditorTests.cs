@@ -102,7 +102,9 @@ public class TemplateRoleEditorTests : ComponentTestBase
         var cut = RenderEditor(d, targetPage: 2);
 
         cut.Find("#add-merge-field").Click();
+        cut.WaitForAssertion(() => Assert.Single(d.MergeFields)); // the click's handler may finish after Click returns (a loaded machine)
         cut.Find("#add-merge-field").Click();
+        cut.WaitForAssertion(() => Assert.Equal(2, d.MergeFields.Count()));
         var merges = d.MergeFields.ToList();
         Assert.Equal(["Merge field 1", "Merge field 2"], merges.Select(m => m.Label));
         Assert.All(merges, m => Assert.Equal((2, FieldType.Text, true), (m.PageNumber, m.Type, m.Required)));

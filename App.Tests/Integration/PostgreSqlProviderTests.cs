@@ -25,7 +25,10 @@ public class PostgreSqlProviderTests(ITestOutputHelper output)
     {
         using var sqlite = new AppDbContext((DbContextOptions<AppDbContext>)new DbContextOptionsBuilder<AppDbContext>()
             .UseESignDatabase(DatabaseProviderKind.Sqlite, "Data Source=:memory:")
-            .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options);
+            .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices)
+            // Its own model, not one cached by an earlier AppDbContext of this test process built without Identity's
+            // store options (plain UseSqlite in unit tests: no passkeys table), which made this check depend on test order.
+            .EnableServiceProviderCaching(false).Options);
         using var pg = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
 
         Assert.False(sqlite.Database.HasPendingModelChanges(),

@@ -26,5 +26,5 @@ public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<Po
     public PostgreSqlDbContext CreateDbContext(string[] args) =>
         new((DbContextOptions<PostgreSqlDbContext>)new DbContextOptionsBuilder<PostgreSqlDbContext>()
             .UseESignDatabase(DatabaseProviderKind.PostgreSql, "Host=localhost;Database=esign_design")
-            .UseApplicationServiceProvider(ModelServices).Options);
+            .UseApplicationServiceProvider(ModelServices).EnableServiceProviderCaching(false).Options); // its own model, never one cached without ModelServices
 }
