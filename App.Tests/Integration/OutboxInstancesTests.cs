@@ -157,7 +157,10 @@ public class OutboxInstancesTests(ITestOutputHelper output)
             return handlerB.Started.Single(s => s.Id == id).At - committed;
         }
 
-        var first = await EnqueueOnAAndTimeBAsync(1);
+        // The first job on b compiles its queries (hundreds of ms on a busy machine): what is timed is the wake-up after.
+        var warmUp = await EnqueueOnAAndTimeBAsync(1);
+        output.WriteLine($"First job (b compiles its queries): {warmUp.TotalMilliseconds:0} ms.");
+        var first = await EnqueueOnAAndTimeBAsync(2);
         output.WriteLine($"Enqueued on a (its processors stopped, polls 600 s) → started on b: {first.TotalMilliseconds:0} ms.");
         Assert.True(first < TimeSpan.FromSeconds(1), $"b started the job after {first.TotalMilliseconds:0} ms");
 
@@ -170,7 +173,7 @@ public class OutboxInstancesTests(ITestOutputHelper output)
             Assert.Equal(2, (int)(await kill.ExecuteScalarAsync())!);
         }
         await Poll.UntilTrueAsync(() => listenerB.Connections >= 2, "b's listener reconnected", 15);
-        var second = await EnqueueOnAAndTimeBAsync(2);
+        var second = await EnqueueOnAAndTimeBAsync(3);
         output.WriteLine($"After the listening connection was killed and came back: {second.TotalMilliseconds:0} ms.");
         Assert.True(second < TimeSpan.FromSeconds(1), $"b started the job after {second.TotalMilliseconds:0} ms");
         Assert.Equal(0, handlerA.Ran);
