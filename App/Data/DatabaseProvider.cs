@@ -99,6 +99,81 @@ public static class DatabaseProvider
         await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Requests" WHERE "Id" = {requestId} FOR UPDATE""").ToListAsync(ct);
     }
 
+    /// <summary>The PostgreSQL channel on which a commit that enqueued outbox work wakes every instance's processors.</summary>
+    public const string OutboxChannel = "esign_outbox";
+
+    /// <summary>
+    /// Claims up to <paramref name="take"/> due outbox messages of one lane for the lease <paramref name="token"/> until
+    /// <paramref name="until"/>. PostgreSQL: one statement, <c>UPDATE … WHERE "Id" IN (SELECT … FOR UPDATE SKIP LOCKED)
+    /// RETURNING</c>, so concurrent claims of several instances pass over each other's rows instead of waiting or
+    /// taking them twice. SQLite (one instance, one writer): read the due ones, then a conditional update per row that
+    /// only one claim can win.
+    /// </summary>
+    internal static async Task<List<ClaimedOutboxMessage>> ClaimOutboxAsync(AppDbContext db, bool webhooks, DateTimeOffset now,
+        DateTimeOffset until, string token, int take, CancellationToken ct)
+    {
+        if (db.Database.IsPostgreSql())
+        {
+            // Times are UTC ticks (DateTimeOffsetTicksConverter) on both providers.
+            long nowTicks = now.UtcTicks, untilTicks = until.UtcTicks;
+            var webhookKind = Outbox.OutboxKinds.Webhook;
+            return await db.Database.SqlQuery<ClaimedOutboxMessage>($"""
+                UPDATE "Outbox" SET "LockedUntil" = {untilTicks}, "LeaseToken" = {token}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM "Outbox"
+                    WHERE "DoneAt" IS NULL AND NOT "Failed" AND "NextAttemptAt" <= {nowTicks}
+                      AND ("LockedUntil" IS NULL OR "LockedUntil" < {nowTicks}) AND ("Kind" = {webhookKind}) = {webhooks}
+                    ORDER BY "NextAttemptAt", "Id" LIMIT {take}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING "Id", "Partition"
+                """).ToListAsync(ct);
+        }
+        var due = await db.Outbox
+            .Where(m => m.DoneAt == null && !m.Failed && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .Where(m => (m.Kind == Outbox.OutboxKinds.Webhook) == webhooks)
+            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Select(m => new { m.Id, m.Partition }).Take(take).ToListAsync(ct);
+        var claimed = new List<ClaimedOutboxMessage>();
+        foreach (var m in due)
+        {
+            // Conditional update: only one claim wins the lease (a free one, or one whose holder stopped renewing).
+            var won = await db.Outbox.Where(x => x.Id == m.Id && x.DoneAt == null && (x.LockedUntil == null || x.LockedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until).SetProperty(x => x.LeaseToken, token), ct);
+            if (won == 1) claimed.Add(new ClaimedOutboxMessage { Id = m.Id, Partition = m.Partition });
+        }
+        return claimed;
+    }
+
+    /// <summary>
+    /// PostgreSQL: <c>NOTIFY</c> the outbox channel on this context's connection — inside its transaction when one is
+    /// open, so the listeners hear it when (and only if) the transaction commits. SQLite (one process): nothing; the
+    /// in-process <c>OutboxSignal</c> is all there is.
+    /// </summary>
+    internal static async Task NotifyOutboxAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsPostgreSql()) return;
+        await db.Database.ExecuteSqlRawAsync(NotifyOutboxSql, ct);
+    }
+
+    /// <inheritdoc cref="NotifyOutboxAsync"/>
+    internal static void NotifyOutbox(AppDbContext db)
+    {
+        if (db.Database.IsPostgreSql()) db.Database.ExecuteSqlRaw(NotifyOutboxSql);
+    }
+
+    private const string NotifyOutboxSql = $"SELECT pg_notify('{OutboxChannel}', '')";
+
+    /// <summary>
+    /// A dedicated connection for <c>LISTEN</c> (not pooled: it keeps its LISTEN state for its whole life), named so
+    /// that operators see it in <c>pg_stat_activity</c>, with a keepalive so a dead server is noticed while waiting.
+    /// </summary>
+    internal static string ListenerConnectionString(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        Pooling = false, ApplicationName = OutboxListenerName, KeepAlive = 15,
+    }.ConnectionString;
+
+    /// <summary>The <c>application_name</c> of the outbox's listening connections.</summary>
+    public const string OutboxListenerName = "esign-outbox-listener";
+
     /// <summary>Whether a failed write lost to a concurrent commit (then it is run again from scratch).</summary>
     internal static bool IsConflict(Exception ex) => ex switch
     {
@@ -165,4 +240,11 @@ public static class DatabaseProvider
         // WAL lets the outbox processor write while pages read.
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
     }
+}
+
+/// <summary>A message one claim took (<see cref="DatabaseProvider.ClaimOutboxAsync"/>).</summary>
+public sealed class ClaimedOutboxMessage
+{
+    public long Id { get; set; }
+    public string? Partition { get; set; }
 }

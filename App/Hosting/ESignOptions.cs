@@ -115,6 +115,17 @@ public sealed class OutboxOptions
     public int LeaseSeconds { get; set; } = 15;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    /// <summary>
+    /// Seconds an idle outbox processor sleeps before it looks for due work by itself (0–3600; 0: the provider's
+    /// default, 2 on SQLite and 10 on PostgreSQL). A safety net only: a commit that enqueues work wakes the processors
+    /// at once (in-process, and on PostgreSQL every instance through <c>LISTEN/NOTIFY</c>), and a processor sleeps no
+    /// longer than until the next scheduled message falls due or another instance's lease runs out.
+    /// </summary>
+    public int PollSeconds { get; set; }
+
+    public TimeSpan PollIntervalOn(ESignWeb.Data.DatabaseProviderKind provider) => TimeSpan.FromSeconds(
+        PollSeconds > 0 ? PollSeconds : provider == ESignWeb.Data.DatabaseProviderKind.PostgreSql ? 10 : 2);
 }
 
 /// <summary>The <c>ESign:Reports</c> section: reports built in the background and mailed as download links.</summary>

@@ -58,6 +58,7 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.MaxSignatureBytesPerSigner >= Signing.SignatureImage.MaxBytes,
                 $"ESign:MaxSignatureBytesPerSigner must be at least {Signing.SignatureImage.MaxBytes} (one image).")
             .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
+            .Validate(o => o.Outbox.PollSeconds is >= 0 and <= 3600, "ESign:Outbox:PollSeconds must be between 0 and 3600.")
             .Validate(o => o.Circuits.DisconnectedRetentionSeconds is >= 0 and <= 3600, "ESign:Circuits:DisconnectedRetentionSeconds must be between 0 and 3600.")
             .Validate(o => o.Circuits.DisconnectedMaxRetained is >= 0 and <= 100_000, "ESign:Circuits:DisconnectedMaxRetained must be between 0 and 100000.")
             .Validate(o => o.BlobSweep.IntervalMinutes is >= 1 and <= 7 * 24 * 60, "ESign:BlobSweep:IntervalMinutes must be between 1 and 10080.")
@@ -102,6 +103,7 @@ public static class ESignServiceCollectionExtensions
             var configured = sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseProvider.ConnectionStringName);
             o.UseESignDatabase(kind, DatabaseProvider.ConnectionString(kind, configured, sp.GetRequiredService<DataPaths>().Database))
             .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>()))
+            .AddInterceptors(new OutboxNotifyInterceptor()) // PostgreSQL: a commit that enqueued work NOTIFYs every instance
             // SQLite rebuilds a table to change a column, between PRAGMA foreign_keys = 0 and = 1, which cannot run
             // inside the migration's transaction; EF says so as a warning at every fresh start. Known and intended: Debug.
             .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug)));
@@ -236,6 +238,9 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<IOutboxHandler, Requests.AutoExpiryHandler>();
         services.AddSingleton<IOutboxHandler, ExpiredNoticeHandler>();
         // Two processors of the same type (one per lane): AddHostedService would keep only the first.
+        // PostgreSQL: one connection LISTENs for other instances' enqueues and wakes this instance's processors.
+        services.AddSingleton<OutboxListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxListener>());
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxProcessor>(sp, OutboxLane.Work));
         services.AddSingleton<BlobSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());

@@ -70,10 +70,13 @@ public sealed class OutboxProcessor(
     OutboxLane lane) : BackgroundService
 {
     public const int MaxAttempts = 25;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private const int BatchSize = 20;
     private readonly Dictionary<string, IOutboxHandler> _handlers = handlers.ToDictionary(h => h.Kind);
 
     private TimeSpan Lease => options.Value.Outbox.Lease;
+
+    /// <summary>The safety-net poll: the longest a processor sleeps when nothing wakes it (<c>ESign:Outbox:PollSeconds</c>).</summary>
+    private TimeSpan PollInterval => options.Value.Outbox.PollIntervalOn(options.Value.Database.Provider);
 
     /// <summary>The default retry delay: 5 s doubling, at most 1 h.</summary>
     public static TimeSpan Backoff(int attempts) =>
@@ -86,17 +89,46 @@ public sealed class OutboxProcessor(
             var wake = signal.Next;
             try
             {
-                while (await RunOnceAsync(stoppingToken) > 0) { }
+                while (!stoppingToken.IsCancellationRequested && await RunOnceAsync(stoppingToken) > 0) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
             {
                 log.LogError(ex, "Outbox pass ({Lane}) failed; will retry", lane.Name);
             }
-            try { await wake.WaitAsync(PollInterval, stoppingToken); }
+            if (stoppingToken.IsCancellationRequested) break;
+            try { await wake.WaitAsync(await IdleWaitAsync(stoppingToken), stoppingToken); }
             catch (TimeoutException) { }
             catch (OperationCanceledException) { break; }
         }
+    }
+
+    /// <summary>
+    /// How long to sleep when there is nothing to do: until the next scheduled message falls due or the next lease held
+    /// by someone else runs out (a dead instance's job is taken over then), at most <see cref="PollInterval"/>.
+    /// New work does not wait for this: its commit wakes the processors (<see cref="OutboxSignal"/>, and on PostgreSQL
+    /// <c>NOTIFY</c> through <see cref="OutboxListener"/>).
+    /// </summary>
+    private async Task<TimeSpan> IdleWaitAsync(CancellationToken ct)
+    {
+        var poll = PollInterval;
+        try
+        {
+            var now = clock.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var pending = db.Outbox.Where(m => m.DoneAt == null && !m.Failed && (m.Kind == OutboxKinds.Webhook) == lane.Webhooks);
+            var due = await pending.Where(m => m.NextAttemptAt > now).OrderBy(m => m.NextAttemptAt)
+                .Select(m => (DateTimeOffset?)m.NextAttemptAt).FirstOrDefaultAsync(ct);
+            var leaseEnd = await pending.Where(m => m.LockedUntil > now).OrderBy(m => m.LockedUntil)
+                .Select(m => m.LockedUntil).FirstOrDefaultAsync(ct);
+            foreach (var at in new[] { due, leaseEnd })
+                if (at is { } t && t - now + TimeSpan.FromMilliseconds(50) < poll) poll = t - now + TimeSpan.FromMilliseconds(50);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogWarning(ex, "Outbox ({Lane}): could not look for the next due message; polling", lane.Name);
+        }
+        return poll;
     }
 
     /// <summary>Processes up to a batch of due messages; returns how many it took.</summary>
@@ -107,24 +139,17 @@ public sealed class OutboxProcessor(
         List<(long Id, string? Partition)> claimed;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var due = await db.Outbox
-                .Where(m => m.DoneAt == null && !m.Failed && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-                .Where(m => (m.Kind == OutboxKinds.Webhook) == lane.Webhooks)
-                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Select(m => new { m.Id, m.Partition }).Take(20).ToListAsync(ct);
-            claimed = [];
-            foreach (var m in due)
-            {
-                // Conditional update: only one claim wins the lease (a free one, or one whose holder stopped renewing).
-                var won = await db.Outbox.Where(x => x.Id == m.Id && x.DoneAt == null && (x.LockedUntil == null || x.LockedUntil < now))
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, now + Lease).SetProperty(x => x.LeaseToken, token), ct);
-                if (won == 1) claimed.Add((m.Id, m.Partition));
-            }
+            // PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a conditional update per row (Data/DatabaseProvider).
+            claimed = (await DatabaseProvider.ClaimOutboxAsync(db, lane.Webhooks, now, now + Lease, token, BatchSize, ct))
+                .Select(m => (m.Id, m.Partition)).OrderBy(m => m.Id).ToList();
         }
         if (claimed.Count == 0) return 0;
 
         var jobs = new ConcurrentDictionary<long, CancellationTokenSource>(
             claimed.Select(m => KeyValuePair.Create(m.Id, CancellationTokenSource.CreateLinkedTokenSource(ct))));
-        using var stopHeartbeat = new CancellationTokenSource();
+        // The heartbeat ends with the host too: a stopping (or hung) instance stops renewing, so its leases run out and
+        // another instance takes the jobs over; the lease fence keeps a late finish from recording a second result.
+        using var stopHeartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var heartbeat = HeartbeatAsync(token, jobs, stopHeartbeat.Token);
         try
         {
@@ -184,8 +209,9 @@ public sealed class OutboxProcessor(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            await db.Outbox.Where(x => x.LeaseToken == token && x.DoneAt == null)
+            var released = await db.Outbox.Where(x => x.LeaseToken == token && x.DoneAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, (DateTimeOffset?)null).SetProperty(x => x.LeaseToken, (string?)null));
+            if (released > 0) await DatabaseProvider.NotifyOutboxAsync(db, CancellationToken.None); // another instance takes them now
         }
         catch (Exception ex)
         {
