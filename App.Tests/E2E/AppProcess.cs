@@ -41,15 +41,27 @@ public sealed class AppProcess : IAsyncDisposable
     /// <param name="appDll">The app to run; default: the build output of App/.</param>
     /// <param name="dataDir">The data directory; default: a fresh temp folder passed as <c>ESign__DataPath</c>.
     /// When given, it is not passed (the app must find it through its own appsettings.json).</param>
+    /// <param name="sharedDataDir">A data directory several instances share (passed as <c>ESign__DataPath</c>; keys and
+    /// blobs on disk, as on a shared volume): the caller creates it and removes it, not the instance.</param>
     public static async Task<AppProcess> StartAsync(IDictionary<string, string>? settings = null, string? appDll = null,
-        string? dataDir = null)
+        string? dataDir = null, string? sharedDataDir = null)
     {
         appDll ??= RepoPaths.AppDll;
         if (!File.Exists(appDll)) throw new FileNotFoundException("Build the app first.", appDll);
+        if (dataDir is not null && sharedDataDir is not null) throw new ArgumentException("Either dataDir or sharedDataDir.");
         var passDataDir = dataDir is null;
-        dataDir ??= Directory.CreateTempSubdirectory("esign-e2e-").FullName;
-        return await LaunchAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()), appDll, dataDir, passDataDir, FreePort.Next());
+        dataDir ??= sharedDataDir ?? Directory.CreateTempSubdirectory("esign-e2e-").FullName;
+        var app = await LaunchAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()), appDll, dataDir, passDataDir, FreePort.Next());
+        if (sharedDataDir is not null) app._ownsDataDir = false;
+        return app;
     }
+
+    /// <summary>The settings that put an instance on PostgreSQL (<c>ESign:Database:Provider</c>, <c>ConnectionStrings:ESign</c>).</summary>
+    public static Dictionary<string, string> PostgreSqlSettings(string connectionString) => new()
+    {
+        ["ESign__Database__Provider"] = "PostgreSql",
+        ["ConnectionStrings__ESign"] = connectionString,
+    };
 
     /// <summary>
     /// Ends the process at once with SIGKILL (as <c>kill -9</c>: no shutdown, no flushing, leases left as they were)

@@ -43,6 +43,33 @@ public class ProxyAndThrottlingTests
     }
 
     [Fact]
+    public async Task Forwarded_proto_is_believed_from_a_listed_proxy_and_ignored_from_anyone_else()
+    {
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ESign__ForwardedHeaders__KnownProxies__0"] = "127.0.0.1",
+        });
+        using var viaProxy = Client(app, "127.0.0.1");
+        using var stranger = Client(app, OtherIp);
+
+        // The sign-in redirect is built from the request's scheme: https only when a listed proxy said so.
+        Assert.StartsWith("https://", await LoginRedirectAsync(viaProxy, forwardedProto: "https"));
+        Assert.StartsWith("http://", await LoginRedirectAsync(stranger, forwardedProto: "https"));
+        Assert.StartsWith("http://", await LoginRedirectAsync(viaProxy, forwardedProto: null));
+    }
+
+    private static async Task<string> LoginRedirectAsync(HttpClient client, string? forwardedProto)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, "/documents");
+        if (forwardedProto is not null) req.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        var r = await client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.Found, r.StatusCode);
+        var location = r.Headers.Location!.ToString();
+        Assert.Contains("/Account/Login", location);
+        return location;
+    }
+
+    [Fact]
     public async Task Without_a_listed_proxy_forwarded_headers_change_nothing()
     {
         await using var app = await AppProcess.StartAsync();
