@@ -188,7 +188,7 @@ public class ApiPendingFileTests : IClassFixture<ESignAppFactory>
     [Fact]
     public async Task The_list_is_never_stale_after_a_change_even_one_made_with_another_users_key()
     {
-        // The list is kept per user until the next write (ApiResponseCache): every write must be seen at once.
+        // Nothing is cached (issue 15: several instances may share the database): every write must be seen at once.
         var (_, sender, fileId) = await SenderAsync();
         var (_, recipient, _) = await SenderAsync($"jack-{Guid.NewGuid():N}@company.com");
         var recipientEmail = (await JsonAsync(await recipient.GetAsync("/v1/user/"))).GetProperty("email").GetString()!;

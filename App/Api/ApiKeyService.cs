@@ -10,18 +10,14 @@ namespace ESignWeb.Api;
 public sealed record ApiKeyInfo(int Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>
-/// Creates, lists, revokes and checks API keys. A key is 256 random bits, shown once, stored as SHA-256. Keys that
-/// authenticated are remembered (by hash) until the next write to the database (<see cref="DataVersion"/>), so a
-/// revoked key or a changed e-mail address takes effect at once.
+/// Creates, lists, revokes and checks API keys. A key is 256 random bits, shown once, stored as SHA-256. Every
+/// request's key is checked against the database (one query for the key and its owner's address; nothing remembered
+/// in the process), so a revoked key or a changed e-mail address takes effect at once on every instance (issue 15).
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, DataVersion dataVersion)
+public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     public const string KeyPrefix = "esk_";
-    private const int MaxRemembered = 10_000;
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
-
-    private sealed record Known(string OwnerId, int KeyId, string? Email, DateTimeOffset? LastUsedAt, long Version);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Known> _known = new(StringComparer.Ordinal);
 
     /// <summary>Makes a key for the user and returns it (the only time it is ever visible).</summary>
     public async Task<(string Key, ApiKeyInfo Info)> CreateAsync(string ownerId, string name, CancellationToken ct = default)
@@ -70,27 +66,14 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
         if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return null;
         var hash = Hash(presented);
         var now = clock.GetUtcNow();
-        var version = dataVersion.Current; // read before the database: a write after it makes what we read stale
-        if (_known.TryGetValue(hash, out var known) && known.Version == version && !IsLastUseDue(known.LastUsedAt, now))
-            return (known.OwnerId, known.KeyId, known.Email);
-
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct);
-        if (key is null)
-        {
-            _known.TryRemove(hash, out _);
-            return null;
-        }
-        var lastUsed = key.LastUsedAt;
-        if (IsLastUseDue(lastUsed, now)) // at most one write a minute per key
-        {
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.OwnerId, k.LastUsedAt, Email = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.Email).FirstOrDefault() })
+            .SingleOrDefaultAsync(ct);
+        if (key is null) return null;
+        if (IsLastUseDue(key.LastUsedAt, now)) // at most one write a minute per key
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
-            lastUsed = now; // the write bumps the version: the next request reads the key once more, then it is remembered
-        }
-        var email = await db.Users.Where(u => u.Id == key.OwnerId).Select(u => u.Email).SingleOrDefaultAsync(ct);
-        if (_known.Count >= MaxRemembered) _known.Clear();
-        _known[hash] = new Known(key.OwnerId, key.Id, email, lastUsed, version);
-        return (key.OwnerId, key.Id, email);
+        return (key.OwnerId, key.Id, key.Email);
     }
 
     private static bool IsLastUseDue(DateTimeOffset? lastUsed, DateTimeOffset now) => lastUsed is null || now - lastUsed > LastUsedResolution;

@@ -39,15 +39,16 @@ public sealed record PendingFileDto(
     /// <param name="viewerId">Who asks: the owner sees every option; a recipient sees others' phone numbers masked.</param>
     /// <param name="links">Makes <c>prepare_url</c>; null: none is made.</param>
     /// <param name="failure">What the outbox gave up on (<see cref="Requests.RequestFailures"/>): <c>box_status</c>'s error states; null: nothing.</param>
+    /// <param name="hasMarkers">Whether the sender placed fields, when known without them (the list's projection); null: from <c>r.Fields</c>.</param>
     public static PendingFileDto Of(SignatureRequest r, ApplicationUser owner, string? viewerId = null, Hosting.PublicLinks? links = null,
-        Requests.RequestFailure? failure = null)
+        Requests.RequestFailure? failure = null, bool? hasMarkers = null)
     {
         var failed = failure ?? default;
         var full = viewerId is null || viewerId == r.OwnerId;
         return new(
             ApiJson.Epoch(r.SentAt ?? r.CreatedAt), r.Id, r.IsOrdered ? 1 : 0, ApiJson.Epoch(r.ModifiedAt), null, r.Name,
             RequestWorkflow.Next(r)?.Id, owner.Email ?? "", owner.FirstName, owner.LastName, "", // owner_company: a string in the seed; we keep none
-            r.Fields.Any(f => !f.AddedBySigner) ? 1 : 0,
+            (hasMarkers ?? r.Fields.Any(f => !f.AddedBySigner)) ? 1 : 0,
             RequestWorkflow.InOrder(r).Select(x => RecipientDto.Of(x, full)).ToList(),
             WireNames.Of(r.Status))
         {

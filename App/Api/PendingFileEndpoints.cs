@@ -69,21 +69,19 @@ public static class PendingFileEndpoints
     }
 
     /// <summary>
-    /// Every visible request, newest first, never truncated: streamed in keyset batches (<see cref="StreamedJson"/>); a
-    /// list of at most <see cref="ApiResponseCache.MaxCachedItems"/> is kept until the next write to the database.
+    /// Every visible request, newest first, never truncated: streamed in keyset batches (<see cref="StreamedJson"/>), each
+    /// batch one projected query (<see cref="RequestService.OpenVisibleListAsync"/>) plus at most two outbox queries for
+    /// the failures. Nothing is cached: every instance reads the database, so none can answer with an older list
+    /// (issue 15; docs/architecture.md "API caches").
     /// </summary>
-    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, ApiResponseCache cache, PublicLinks links, CancellationToken ct)
+    private static Task<IResult> ListAsync(ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)
     {
         var viewer = User(user);
-        var owners = new Dictionary<string, ApplicationUser>();
-        return cache.ListAsync("pending:" + viewer, token => requests.OpenVisibleListAsync(viewer, token), "files", async (list, batch, token) =>
+        return StreamedJson.OpenAsync(requests.OpenVisibleListAsync(viewer, ct), "files", async (list, batch, token) =>
         {
-            var missing = batch.Select(r => r.OwnerId).Distinct().Where(id => !owners.ContainsKey(id)).ToList();
-            if (missing.Count > 0)
-                foreach (var u in await list.Db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).ToListAsync(token)) owners[u.Id] = u;
-            var failures = await RequestFailures.LoadAsync(list.Db, batch, token);
-            return batch.Select(r => (object)PendingFileDto.Of(r, owners[r.OwnerId], viewer, links, failures[r.Id]));
-        }, ct);
+            var failures = await RequestFailures.LoadAsync(list.Db, batch.Select(row => row.Request).ToList(), token);
+            return batch.Select(row => (object)PendingFileDto.Of(row.Request, row.Owner, viewer, links, failures[row.Request.Id], row.HasMarkers));
+        });
     }
 
     private static async Task<IResult> GetAsync(int id, ClaimsPrincipal user, RequestService requests, PublicLinks links, CancellationToken ct)

@@ -9,8 +9,8 @@ namespace ESignWeb.Data;
 /// rows in keyset batches of <see cref="BatchSize"/> (each batch asks for the rows after the previous batch's last
 /// row, never <c>Skip</c>). Everything is read in one deferred SQLite read transaction (WAL: a reader sees the
 /// database as of its first read and never blocks a writer; PostgreSQL: REPEATABLE READ), so the count and the rows agree even while requests
-/// are created or change status. The transaction is only ever rolled back (nothing is written), so reading a list
-/// does not bump <see cref="DataVersion"/>. Dispose it when the list has been written.
+/// are created or change status. The transaction is only ever rolled back (nothing is written). Dispose it when the
+/// list has been written.
 /// </summary>
 public sealed class ListSnapshot<T> : IAsyncDisposable where T : class
 {

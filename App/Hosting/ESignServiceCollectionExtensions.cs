@@ -93,8 +93,8 @@ public static class ESignServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>())));
 
         // No shared cache: with WAL (set at start-up) readers never block writers; shared-cache table locks did
-        // ("database table is locked" under concurrent signing). Every committed write bumps DataVersion, which the API's caches check (see DataVersion).
-        services.AddSingleton<DataVersion>();
+        // ("database table is locked" under concurrent signing). Nothing read from the database is cached in the process
+        // (issue 15: several instances may share one database), so there is no write counter to keep.
         // ESign:Database:Provider picks SQLite (the file in the data folder) or PostgreSQL (ConnectionStrings:ESign);
         // everything provider-specific is in Data/DatabaseProvider.
         services.AddDbContextFactory<AppDbContext>((sp, o) =>
@@ -102,7 +102,6 @@ public static class ESignServiceCollectionExtensions
             var kind = sp.GetRequiredService<IOptions<ESignOptions>>().Value.Database.Provider;
             var configured = sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseProvider.ConnectionStringName);
             o.UseESignDatabase(kind, DatabaseProvider.ConnectionString(kind, configured, sp.GetRequiredService<DataPaths>().Database))
-            .AddInterceptors(new DataVersionInterceptor(sp.GetRequiredService<DataVersion>()))
             .AddInterceptors(new OutboxNotifyInterceptor()) // PostgreSQL: a commit that enqueued work NOTIFYs every instance
             // SQLite rebuilds a table to change a column, between PRAGMA foreign_keys = 0 and = 1, which cannot run
             // inside the migration's transaction; EF says so as a warning at every fresh start. Known and intended: Debug.
@@ -197,7 +196,6 @@ public static class ESignServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .Validate(o => o.RateLimitPerMinute > 0, "Api:RateLimitPerMinute must be positive.");
         services.AddSingleton<Api.ApiRateLimits>();
-        services.AddSingleton<Api.ApiResponseCache>();
         services.AddOpenApi("v1", o =>
         {
             // Only the REST API belongs in the document (not the app's own page endpoints).

@@ -325,14 +325,16 @@ public sealed class RequestService(
     /// <summary>
     /// Requests the user owns or is a recipient of (any status but draft; the owner's drafts created over the API to be
     /// prepared [is_document_preparation_needed] included), for the API: ALL of them, newest first, as a
-    /// <see cref="ListSnapshot{T}"/> (count, then keyset batches with recipients, fields and categories; never truncated). A
-    /// recipient's requests are listed only once the account's address is confirmed: registering someone else's
-    /// address shows nothing.
+    /// <see cref="ListSnapshot{T}"/> (count, then keyset batches; never truncated). A recipient's requests are listed
+    /// only once the account's address is confirmed: registering someone else's address shows nothing.
+    /// Each batch is ONE query with a projection (<see cref="PendingListRow"/>): the request's columns the API shows, its
+    /// recipients and categories, its owner's name and address, and whether it has fields the sender placed (an
+    /// EXISTS, no field rows) — no entity graph, no tracking, no query per request or per owner (issue 15).
     /// </summary>
-    public Task<ListSnapshot<SignatureRequest>> OpenVisibleListAsync(string userId, CancellationToken ct = default)
+    public Task<ListSnapshot<PendingListRow>> OpenVisibleListAsync(string userId, CancellationToken ct = default)
     {
         string? email = null;
-        return ListSnapshot<SignatureRequest>.OpenAsync(dbFactory,
+        return ListSnapshot<PendingListRow>.OpenAsync(dbFactory,
             async (db, token) =>
             {
                 email = await ConfirmedEmailAsync(db, userId, token);
@@ -340,9 +342,32 @@ public sealed class RequestService(
             },
             (db, after, take, token) =>
             {
-                var before = after?.Id ?? int.MaxValue;
-                return Visible(db, userId, email).Include(r => r.Recipients).Include(r => r.Fields).Include(r => r.Categories)
-                    .Where(r => r.Id < before).OrderByDescending(r => r.Id).Take(take).ToListAsync(token);
+                var before = after?.Request.Id ?? int.MaxValue;
+                return (from r in Visible(db, userId, email).Where(r => r.Id < before)
+                        join u in db.Users on r.OwnerId equals u.Id
+                        orderby r.Id descending
+                        select new PendingListRow(
+                            new SignatureRequest
+                            {
+                                Id = r.Id, OwnerId = r.OwnerId, Name = r.Name, IsOrdered = r.IsOrdered, Message = r.Message, Status = r.Status,
+                                CreatedAt = r.CreatedAt, ModifiedAt = r.ModifiedAt, SentAt = r.SentAt, EmailSubject = r.EmailSubject,
+                                RemindersEnabled = r.RemindersEnabled, TextSignaturesEnabled = r.TextSignaturesEnabled, SignatureColor = r.SignatureColor,
+                                DaysValid = r.DaysValid, AutoExpireAt = r.AutoExpireAt, RedirectUrl = r.RedirectUrl, DeclinedRedirectUrl = r.DeclinedRedirectUrl,
+                                ExternalId = r.ExternalId, PreparationNeeded = r.PreparationNeeded, PhoneVerificationRequired = r.PhoneVerificationRequired,
+                                FolderId = r.FolderId, DownloadedAt = r.DownloadedAt,
+                                Recipients = r.Recipients.Select(x => new Recipient
+                                {
+                                    Id = x.Id, RequestId = x.RequestId, Email = x.Email, FirstName = x.FirstName, LastName = x.LastName, OrderId = x.OrderId,
+                                    Role = x.Role, Status = x.Status, CreatedAt = x.CreatedAt, ModifiedAt = x.ModifiedAt, ViewedAt = x.ViewedAt,
+                                    RedirectUrl = x.RedirectUrl, DeclinedRedirectUrl = x.DeclinedRedirectUrl, PasswordHash = x.PasswordHash,
+                                    VerificationPhone = x.VerificationPhone, LoginRequired = x.LoginRequired, IsInPerson = x.IsInPerson,
+                                    EmbedUrlExternalUserId = x.EmbedUrlExternalUserId,
+                                }).ToList(),
+                                Categories = r.Categories.Select(c => new RequestCategory { Id = c.Id, RequestId = c.RequestId, Name = c.Name }).ToList(),
+                            },
+                            new Data.ApplicationUser { Id = u.Id, Email = u.Email, FirstName = u.FirstName, LastName = u.LastName },
+                            r.Fields.Any(f => !f.AddedBySigner)))
+                    .Take(take).AsSingleQuery().ToListAsync(token);
             }, ct);
     }
 

@@ -173,12 +173,11 @@ and the app share the machine.
 
 Target ≥ 5,000 req/s for the pending list: $(verdict "$PR" 5000).
 
-Between writes the list is served from \`ApiResponseCache\` (the serialized answer, kept per user until the next write
-to the database) after the API key is checked against the keys remembered until that same next write, so the run
-above measures authentication, rate limiting and writing ~$((BYTES / 1024)) KiB. The first list after any write
-reads SQLite and serializes again: median **$COLD_MS ms** for one request at a time here (20 writes, each followed by
-one list, timed by curl). Before these caches every request took that path: 188 req/s, p99 345 ms, 1 % of the bare
-endpoint (2026-11-22, same machine and command).
+Nothing read from the database is cached (issue 15: several instances may share one database), so every request
+checks the key against the database and reads the list (one projected query). One list at a time after a write:
+median **$COLD_MS ms** (20 writes, each followed by one list, timed by curl). Until issue 15 an in-process cache
+(\`ApiResponseCache\`, emptied by any write) served the list between writes: 8202 req/s, p99 8.48 ms, 93 % of the
+bare endpoint (2026-11-27, same machine and command); before any cache, 188 req/s (2026-11-22).
 
 Measured $(date -u +%Y-%m-%d) on $(nproc) cores${CPU:+ ($CPU)}, ASP.NET Core $RUNTIME, $OS, wrk $WRK_VERSION:
 \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up of each endpoint. Each run measures both
