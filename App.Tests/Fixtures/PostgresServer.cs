@@ -8,7 +8,10 @@ namespace ESignWeb.Tests.Fixtures;
 /// A throw-away PostgreSQL from Debian's packages (postgresql, installed by .ci/test), started once per test run and
 /// only when a test asks for it: its own data directory under /tmp, its own free port on 127.0.0.1 (no Unix socket
 /// outside that directory), trust authentication for the loopback superuser. Stopped and its directory removed when the
-/// test process exits. Each app gets a database of its own (<see cref="CreateDatabase"/>), dropped after it.
+/// test process ends, however it ends: on a normal exit by the process itself, and in any case by a watchdog (a
+/// detached shell that waits for the test process to be gone, <see cref="StartWatchdog"/>) — a killed run too. At
+/// start, folders of earlier runs that are no longer running are removed (<see cref="RemoveStale"/>). Each app gets
+/// a database of its own (<see cref="CreateDatabase"/>), dropped after it.
 /// </summary>
 public static class PostgresServer
 {
@@ -52,9 +55,12 @@ public static class PostgresServer
     {
         var watch = Stopwatch.StartNew();
         var bin = FindBinDir();
-        var root = System.IO.Directory.CreateTempSubdirectory("esign-pg-").FullName;
-        var data = Path.Combine(root, "data");
         var asRoot = Environment.UserName == "root";
+        RemoveStale(Path.GetTempPath(), DateTimeOffset.UtcNow, dir => StopServer(asRoot, bin, Path.Combine(dir, "data")));
+        var root = System.IO.Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        File.WriteAllText(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var data = Path.Combine(root, "data");
+        StartWatchdog(Environment.ProcessId, root, StopCommand(asRoot, bin, data));
         if (asRoot) Run("chown", "postgres:postgres", root); // initdb and the server refuse to run as root
         var port = FreePort.Next();
         RunPg(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
@@ -63,11 +69,77 @@ public static class PostgresServer
         RunPg(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-o", options, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try { RunPg(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"); } catch (Exception) { }
-            try { System.IO.Directory.Delete(root, recursive: true); } catch (Exception) { }
+            StopServer(asRoot, bin, data);
+            try { System.IO.Directory.Delete(root, recursive: true); } catch (Exception) { } // the watchdog removes it then
         };
         return new Instance(root, port, bin, watch.Elapsed);
     }
+
+    /// <summary>The prefix of a run's folder under the temporary directory.</summary>
+    internal const string FolderPrefix = "esign-pg-";
+
+    /// <summary>The file in a run's folder that holds the id of the test process that owns it.</summary>
+    internal const string OwnerFile = "owner.pid";
+
+    /// <summary>A folder without an owner file (made by an older fixture) is left alone this long: it may be starting.</summary>
+    internal static readonly TimeSpan UnownedGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Removes the folders (<see cref="FolderPrefix"/>) under <paramref name="tempDir"/> of runs that ended without
+    /// removing theirs: its owner process is gone (the server, if still up, is stopped first by <paramref name="stop"/>),
+    /// or, with no owner file, neither is its server running (<c>data/postmaster.pid</c>) nor was it touched within
+    /// <see cref="UnownedGrace"/>. Folders of runs still going (other worktrees' too) are kept. Returns what it removed.
+    /// </summary>
+    internal static List<string> RemoveStale(string tempDir, DateTimeOffset now, Action<string>? stop = null)
+    {
+        var removed = new List<string>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(tempDir, FolderPrefix + "*"))
+        {
+            try
+            {
+                var owner = ReadPid(Path.Combine(dir, OwnerFile));
+                var server = ReadPid(Path.Combine(dir, "data", "postmaster.pid"));
+                if (owner is { } o)
+                {
+                    if (IsRunning(o)) continue;
+                    if (server is { } s && IsRunning(s)) stop?.Invoke(dir);
+                }
+                else if (server is { } s && IsRunning(s)) continue;
+                else if (now - new DateTimeOffset(System.IO.Directory.GetLastWriteTimeUtc(dir), TimeSpan.Zero) < UnownedGrace) continue;
+                System.IO.Directory.Delete(dir, recursive: true);
+                removed.Add(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another run removes it at the same time
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// A detached shell (own session, no inherited output, so it outlives a killed test process and holds no pipe of
+    /// dotnet test) that waits until process <paramref name="ownerPid"/> is gone, then runs <paramref name="stop"/> and
+    /// removes <paramref name="root"/>.
+    /// </summary>
+    internal static void StartWatchdog(int ownerPid, string root, string stop)
+    {
+        var script = $"tail --pid={ownerPid} -f /dev/null; {stop} >/dev/null 2>&1; rm -rf '{root}'";
+        Run("sh", "-c", "setsid sh -c \"$1\" </dev/null >/dev/null 2>&1 &", "sh", script);
+    }
+
+    private static string StopCommand(bool asRoot, string bin, string data) =>
+        (asRoot ? "runuser -u postgres -- " : "") + $"'{Path.Combine(bin, "pg_ctl")}' -D '{data}' -m immediate -w stop";
+
+    private static void StopServer(bool asRoot, string bin, string data)
+    {
+        try { RunPg(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"); } catch (Exception) { }
+    }
+
+    private static int? ReadPid(string file)
+    {
+        try { return int.TryParse(File.ReadLines(file).FirstOrDefault()?.Trim(), out var pid) && pid > 0 ? pid : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private static bool IsRunning(int pid) => System.IO.Directory.Exists($"/proc/{pid}");
 
     private static string FindBinDir()
     {

@@ -20,6 +20,7 @@ public class SealRecoveryTests
         var dataDir = Directory.CreateTempSubdirectory("esign-restart-").FullName;
         string owner;
         int requestId;
+        string? connectionString;
         await using (var first = new ESignAppFactory
                      {
                          DataDir = dataDir, KeepData = true,
@@ -29,6 +30,7 @@ public class SealRecoveryTests
             _ = first.Server;
             var s = await new SigningScenario(first).SendAsync(false, "ray@example.com", "sue@example.com");
             (owner, requestId) = (s.Owner, s.RequestId);
+            connectionString = first.ConnectionString; // PostgreSQL: the restart opens the same database
             await s.SignAsync("ray@example.com");
             await s.SignAsync("sue@example.com");
 
@@ -41,7 +43,7 @@ public class SealRecoveryTests
             Assert.Null(detail.SignedFile);
         } // host stopped
 
-        await using var second = new ESignAppFactory { DataDir = dataDir };
+        await using var second = new ESignAppFactory { DataDir = dataDir, ConnectionString = connectionString };
         _ = second.Server;
         var again = new SigningScenario(second) { Owner = owner, RequestId = requestId };
         await again.WaitForStatusAsync(RequestStatus.Complete, seconds: 40);

@@ -15,7 +15,8 @@ public sealed record Actor(string? Email, string? Ip = null, string? UserAgent =
 /// <summary>
 /// Append-only, hash-chained audit events. <c>Hash = SHA-256(PrevHash ‖ canonical JSON of the event)</c>, so changing,
 /// removing or reordering any event breaks every hash after it. Appends join the caller's unit of work: the event
-/// commits with the state change it records, or not at all.
+/// commits with the state change it records, or not at all. An append in a write transaction takes the request's
+/// lock (<see cref="DatabaseProvider.LockRequestAsync"/>) before it reads the end of the chain.
 /// </summary>
 public static class AuditLog
 {
@@ -27,6 +28,10 @@ public static class AuditLog
         var pending = db.ChangeTracker.Entries<AuditEvent>()
             .Where(e => e.State == EntityState.Added && e.Entity.RequestId == requestId)
             .Select(e => e.Entity).OrderBy(e => e.Seq).LastOrDefault();
+        // The chain's end is read under the request's lock (PostgreSQL: its row, until the transaction ends; SQLite's
+        // write transaction holds the database's only write lock already), so two writers of one request never both
+        // read the same last event and collide on its Seq: every append queues, whichever path it comes from.
+        if (pending is null) await db.LockRequestAsync(requestId, ct);
         var last = pending ?? await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId)
             .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
         var ev = Next(last, requestId, type, actor, at, data);
