@@ -19,6 +19,7 @@ public static class ESignApplicationExtensions
         Sealing.SealingFonts.Install(app.Environment.WebRootFileProvider);
 
         app.Services.MigrateDatabase();
+        _ = app.Services.GetRequiredService<Components.Layout.ThemeStylesheet>(); // built at start: a failure shows now
 
         app.UseESignForwardedHeaders(); // first: everything after sees the client's address (only from listed proxies)
         if (!app.Environment.IsDevelopment())
@@ -55,6 +56,7 @@ public static class ESignApplicationExtensions
         }).DisableHttpMetrics();
 
         app.MapStaticAssets();
+        Components.Layout.ThemeStylesheet.Map(app); // /theme.css: MudBlazor's theme once, not a <style> per circuit
         app.MapRazorComponents<App>()
             // Framing is decided above (embedded pages: the owner's origins; all else: none), not by Blazor's default 'self'.
             .AddInteractiveServerRenderMode(o =>

@@ -164,6 +164,8 @@ public static class ESignServiceCollectionExtensions
             // below WCAG AA contrast (axe-core color-contrast, AccessibilityTests).
             o.SnackbarConfiguration.MaximumOpacity = 100;
         });
+        // MudBlazor's theme CSS, built once per process and linked as /theme.css (no MudThemeProvider per circuit).
+        services.AddSingleton<Components.Layout.ThemeStylesheet>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Domain services.
