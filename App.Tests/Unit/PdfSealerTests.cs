@@ -17,8 +17,7 @@ public class PdfSealerTests : IDisposable
     public PdfSealerTests()
     {
         Fonts.Install();
-        var options = Options.Create(new ESignOptions { DataPath = _dir.FullName });
-        _certificate = new SigningCertificate(options, new DataPaths(options), TimeProvider.System);
+        _certificate = new SigningCertificate(SigningCertificate.LoadPfx(SigningCertificate.NewSelfSignedPfx("ESignWeb", TimeProvider.System)));
     }
 
     private byte[] Seal(byte[] pdf)
@@ -89,16 +88,6 @@ public class PdfSealerTests : IDisposable
         sealedPdf[at] = (byte)(sealedPdf[at] == (byte)'5' ? '4' : '5'); // a page size digit, inside the signed range
         var output = await Poppler.PdfSigAsync(sealedPdf);
         Assert.DoesNotContain("Signature is Valid", output);
-    }
-
-    [Fact]
-    public void The_instance_certificate_is_created_once_and_reused()
-    {
-        var again = new SigningCertificate(Options.Create(new ESignOptions { DataPath = _dir.FullName }),
-            new DataPaths(Options.Create(new ESignOptions { DataPath = _dir.FullName })), TimeProvider.System);
-        Assert.Equal(_certificate.Certificate.Thumbprint, again.Certificate.Thumbprint);
-        Assert.True(again.Certificate.HasPrivateKey);
-        Assert.True(File.Exists(Path.Combine(_dir.FullName, "keys", "instance-certificate.pfx")));
     }
 
     public void Dispose() => _dir.Delete(true);

@@ -37,11 +37,9 @@ public class RecipientTokensTests
     [Fact]
     public void Tokens_are_256_bit_url_safe_stored_only_as_hash_and_rebuildable()
     {
-        var dir = Directory.CreateTempSubdirectory("esign-tokens-");
-        try
         {
-            var paths = new DataPaths(Options.Create(new ESignOptions { DataPath = dir.FullName }));
-            var tokens = new RecipientTokens(paths);
+            var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            var tokens = new RecipientTokens(key);
             var a = new Recipient();
             var b = new Recipient();
             var ta = tokens.Issue(a);
@@ -50,17 +48,13 @@ public class RecipientTokensTests
             Assert.NotEqual(ta, tb);
             Assert.Equal(RecipientTokens.Hash(ta), a.TokenHash);
             Assert.DoesNotContain(ta, a.TokenHash + a.TokenNonce);
-            // Same key file → same link for mail retries and reminders.
-            Assert.Equal(ta, new RecipientTokens(paths).TokenFor(a));
-            // A different instance key → a different token: the database alone cannot make links.
-            var other = new RecipientTokens(new DataPaths(Options.Create(new ESignOptions { DataPath = Path.Combine(dir.FullName, "other") })));
+            // Same key → same link for mail retries and reminders.
+            Assert.Equal(ta, new RecipientTokens(key).TokenFor(a));
+            // A different instance key → a different token: the Recipients rows alone cannot make links.
+            var other = new RecipientTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             Assert.NotEqual(ta, other.TokenFor(a));
             Assert.False(RecipientTokens.LooksValid("short"));
             Assert.False(RecipientTokens.LooksValid(ta[..42] + "!"));
-        }
-        finally
-        {
-            dir.Delete(true);
         }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Data;
 
-public class AppDbContext : IdentityDbContext<ApplicationUser>
+public class AppDbContext : IdentityDbContext<ApplicationUser>, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
 
@@ -29,6 +29,10 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<Templates.Template> Templates => Set<Templates.Template>();
     public DbSet<RequestCategory> RequestCategories => Set<RequestCategory>();
     public DbSet<OAuth.OAuthEvent> OAuthEvents => Set<OAuth.OAuthEvent>();
+    /// <summary>The Data Protection key ring, shared by every instance (Secrets/SharedKeyRing).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+    /// <summary>The signing-link key, the instance certificate and the OAuth keys, encrypted (Secrets/InstanceSecrets).</summary>
+    public DbSet<Secrets.InstanceSecret> InstanceSecrets => Set<Secrets.InstanceSecret>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -28,3 +28,16 @@ public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<Po
             .UseESignDatabase(DatabaseProviderKind.PostgreSql, "Host=localhost;Database=esign_design")
             .UseApplicationServiceProvider(ModelServices).EnableServiceProviderCaching(false).Options); // its own model, never one cached without ModelServices
 }
+
+/// <summary>
+/// Design time (dotnet ef) for SQLite's set: without it the tools build <see cref="AppDbContext"/> through
+/// <see cref="PostgreSqlDesignTimeFactory"/> (its context derives from AppDbContext) and write a PostgreSQL migration
+/// into Data/Migrations.
+/// </summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<AppDbContext>
+{
+    public AppDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<AppDbContext>)new DbContextOptionsBuilder<AppDbContext>()
+            .UseESignDatabase(DatabaseProviderKind.Sqlite, "Data Source=esign-design.db")
+            .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options);
+}

@@ -93,11 +93,12 @@ public static class ESignApplicationExtensions
         return app;
     }
 
-    /// <summary>Applies EF Core migrations (at start-up, and before command-line commands).</summary>
+    /// <summary>Applies EF Core migrations and imports an old file key ring (at start-up, and before command-line commands).</summary>
     public static void MigrateDatabase(this IServiceProvider services)
     {
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
         DatabaseProvider.Migrate(db);
+        Secrets.SharedKeyRing.ImportLegacyKeys(services); // the old keys/dataprotection ring, once (issue 15)
     }
 
     private static void MapSigningEndpoints(WebApplication app)

@@ -32,6 +32,9 @@ public sealed class ESignOptions
     /// <summary>The certificate that signs sealed PDFs. Empty path: a self-signed one is made on first start.</summary>
     public CertificateOptions Certificate { get; set; } = new();
 
+    /// <summary>The Data Protection key ring (kept in the database): optionally encrypted at rest with a certificate.</summary>
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
     /// <summary>Most pages an uploaded PDF may have.</summary>
     public int MaxPages { get; set; } = 2000;
 
@@ -200,6 +203,20 @@ public sealed class RateLimitSettings
 
     /// <summary>Requests addressed by a signing, embedded or copy token: the pages and their PDF and image endpoints.</summary>
     public int TokenLookupsPerMinute { get; set; } = 300;
+}
+
+/// <summary>
+/// The <c>ESign:DataProtection</c> section. The key ring lives in the database's DataProtectionKeys table; with no
+/// certificate its XML is plaintext there (whoever reads the database can forge cookies). With
+/// <see cref="CertificatePath"/> each key is encrypted with that certificate's public key (every instance needs the
+/// same PKCS#12 file, with its private key, to read them). See docs/operations.md, "Keys and secrets".
+/// </summary>
+public sealed class DataProtectionSettings
+{
+    /// <summary>A PKCS#12 (.pfx/.p12) file with a private key; empty: the key ring is stored unencrypted.</summary>
+    public string CertificatePath { get; set; } = "";
+
+    public string CertificatePassword { get; set; } = "";
 }
 
 public sealed class CertificateOptions

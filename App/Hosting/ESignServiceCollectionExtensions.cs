@@ -6,6 +6,7 @@ using ESignWeb.Outbox;
 using ESignWeb.Requests;
 using ESignWeb.Sealing;
 using ESignWeb.Signing;
+using ESignWeb.Secrets;
 using ESignWeb.Storage;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -86,11 +87,9 @@ public static class ESignServiceCollectionExtensions
 
         // Everything that depends on the data directory resolves it lazily from DI, so tests and hosts can set
         // ESign:DataPath in any configuration source.
-        services.AddDataProtection().SetApplicationName("ESignWeb");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().Keys, "dataprotection")),
-                sp.GetRequiredService<ILoggerFactory>())));
+        // Shared keys live in the database (issue 15): the Data Protection key ring and the named secrets (App/Secrets).
+        services.AddSharedKeyRing(builder.Configuration);
+        services.AddSingleton<Secrets.InstanceSecrets>();
 
         // No shared cache: with WAL (set at start-up) readers never block writers; shared-cache table locks did
         // ("database table is locked" under concurrent signing). Nothing read from the database is cached in the process
@@ -170,7 +169,7 @@ public static class ESignServiceCollectionExtensions
 
         // Domain services.
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
-        services.AddSingleton<RecipientTokens>();
+        services.AddSingleton(sp => RecipientTokens.FromSharedKey(sp.GetRequiredService<Secrets.InstanceSecrets>(), sp.GetRequiredService<DataPaths>()));
         services.AddSingleton<DocumentService>();
         services.AddSingleton<Api.Box.BoxFiles>();
         services.AddSingleton<RequestService>();

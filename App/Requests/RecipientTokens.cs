@@ -1,37 +1,34 @@
 using System.Security.Cryptography;
 using System.Text;
 using ESignWeb.Domain;
+using ESignWeb.Secrets;
 using ESignWeb.Storage;
 
 namespace ESignWeb.Requests;
 
 /// <summary>
 /// Signing-link tokens. A token is HMAC-SHA256(instance key, recipient nonce): 256 bits that cannot be told apart
-/// from random without the key, which lives only in the data directory (never in the database). The database keeps
-/// the per-recipient random nonce and SHA-256(token) for look-up, so a leaked database yields no working link,
-/// while mail (first invite, retries, reminders) can rebuild the same link without ever storing it.
+/// from random without the key, which every instance shares as the secret <see cref="SecretNames.SigningLinkKey"/>
+/// (InstanceSecrets: in the database, encrypted with Data Protection, whose key ring is a separate table). The
+/// database keeps the per-recipient random nonce and SHA-256(token) for look-up, so a leaked Requests/Recipients
+/// table yields no working link, while mail (first invite, retries, reminders) can rebuild the same link without
+/// ever storing it.
 /// </summary>
 public sealed class RecipientTokens
 {
     private readonly byte[] _key;
 
-    public RecipientTokens(DataPaths paths)
+    public RecipientTokens(byte[] key)
     {
-        var file = Path.Combine(paths.Keys, "signing-token.key");
-        if (!File.Exists(file))
-        {
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            try
-            {
-                using var fs = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-                fs.Write(fresh);
-            }
-            catch (IOException) when (File.Exists(file)) { /* another instance created it first */ }
-            TryRestrict(file);
-        }
-        _key = File.ReadAllBytes(file);
-        if (_key.Length < 32) throw new InvalidOperationException($"The signing key {file} is damaged (shorter than 32 bytes).");
+        if (key.Length < 32) throw new InvalidOperationException("The signing-link key is damaged (shorter than 32 bytes).");
+        _key = key;
     }
+
+    /// <summary>The shared key from the database; an instance upgraded from files imports <c>keys/signing-token.key</c> once.</summary>
+    public static RecipientTokens FromSharedKey(InstanceSecrets secrets, DataPaths paths) =>
+        new(secrets.GetOrCreate(SecretNames.SigningLinkKey,
+            () => InstanceSecrets.ReadLegacyFile(Path.Combine(paths.Keys, "signing-token.key")),
+            () => RandomNumberGenerator.GetBytes(32)));
 
     /// <summary>Gives the recipient a fresh nonce and token hash; returns the token for the link.</summary>
     public string Issue(Recipient r)
@@ -69,12 +66,4 @@ public sealed class RecipientTokens
     public static string NewSecret(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static void TryRestrict(string file)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            try { File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite); } catch (IOException) { }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ESignWeb.Hosting;
+using ESignWeb.Secrets;
 using ESignWeb.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,19 +10,26 @@ namespace ESignWeb.Sealing;
 /// <summary>
 /// The instance certificate that digitally signs sealed PDFs: the PKCS#12 file named in
 /// <c>ESign:Certificate:Path</c> (with <c>ESign:Certificate:Password</c>), or else a self-signed RSA certificate
-/// generated on first start and kept in <c>&lt;DataPath&gt;/keys/instance-certificate.pfx</c>.
+/// made on first start and shared by every instance as the secret <see cref="SecretNames.InstanceCertificate"/>
+/// (InstanceSecrets: in the database, encrypted). An instance upgraded from files imports
+/// <c>&lt;DataPath&gt;/keys/instance-certificate.pfx</c> once, so its sealed PDFs keep one certificate chain.
 /// </summary>
 public sealed class SigningCertificate
 {
     private readonly Lazy<X509Certificate2> _certificate;
 
-    public SigningCertificate(IOptions<ESignOptions> options, DataPaths paths, TimeProvider clock)
+    public SigningCertificate(IOptions<ESignOptions> options, InstanceSecrets secrets, DataPaths paths, TimeProvider clock)
     {
         var o = options.Value.Certificate;
         _certificate = new Lazy<X509Certificate2>(() => string.IsNullOrWhiteSpace(o.Path)
-            ? LoadOrCreate(Path.Combine(paths.Keys, "instance-certificate.pfx"), options.Value.ProductName, clock)
+            ? LoadPfx(secrets.GetOrCreate(SecretNames.InstanceCertificate,
+                () => InstanceSecrets.ReadLegacyFile(Path.Combine(paths.Keys, "instance-certificate.pfx")),
+                () => NewSelfSignedPfx(options.Value.ProductName, clock)))
             : Load(o.Path, o.Password));
     }
+
+    /// <summary>A certificate given as it is (tests).</summary>
+    public SigningCertificate(X509Certificate2 certificate) => _certificate = new Lazy<X509Certificate2>(certificate);
 
     public X509Certificate2 Certificate => _certificate.Value;
 
@@ -33,9 +41,17 @@ public sealed class SigningCertificate
         return cert;
     }
 
-    private static X509Certificate2 LoadOrCreate(string path, string productName, TimeProvider clock)
+    /// <summary>A PKCS#12 without password, with its private key.</summary>
+    public static X509Certificate2 LoadPfx(byte[] pfx)
     {
-        if (File.Exists(path)) return Load(path, null);
+        var cert = X509CertificateLoader.LoadPkcs12(pfx, null, X509KeyStorageFlags.Exportable);
+        if (!cert.HasPrivateKey) throw new InvalidOperationException("The instance certificate has no private key.");
+        return cert;
+    }
+
+    /// <summary>A new self-signed seal certificate (RSA 3072, ten years), as PKCS#12 without password.</summary>
+    public static byte[] NewSelfSignedPfx(string productName, TimeProvider clock)
+    {
         using var rsa = RSA.Create(3072);
         var subject = new X500DistinguishedName($"CN={productName} instance seal ({Environment.MachineName}), O={productName}");
         var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -44,18 +60,6 @@ public sealed class SigningCertificate
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = clock.GetUtcNow();
         using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
-        var pfx = created.Export(X509ContentType.Pfx);
-        var temp = path + ".part";
-        File.WriteAllBytes(temp, pfx);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp); // another process created it first: use that one
-        }
-        return Load(path, null);
+        return created.Export(X509ContentType.Pfx);
     }
 }

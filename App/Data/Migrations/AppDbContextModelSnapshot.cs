@@ -1039,6 +1039,24 @@ namespace ESignWeb.Data.Migrations
                     b.ToTable("ReportFiles", (string)null);
                 });
 
+            modelBuilder.Entity("ESignWeb.Secrets.InstanceSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Protected")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstanceSecrets");
+                });
+
             modelBuilder.Entity("ESignWeb.Templates.MergeField", b =>
                 {
                     b.Property<int>("Id")
@@ -1232,6 +1250,26 @@ namespace ESignWeb.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("TemplateRoles", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -1069,6 +1069,24 @@ namespace ESignWeb.Data.PostgreSqlMigrations
                     b.ToTable("ReportFiles", (string)null);
                 });
 
+            modelBuilder.Entity("ESignWeb.Secrets.InstanceSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Protected")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstanceSecrets");
+                });
+
             modelBuilder.Entity("ESignWeb.Templates.MergeField", b =>
                 {
                     b.Property<int>("Id")
@@ -1270,6 +1288,28 @@ namespace ESignWeb.Data.PostgreSqlMigrations
                         .IsUnique();
 
                     b.ToTable("TemplateRoles", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -1,0 +1,71 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
+using ESignWeb.Data;
+using ESignWeb.Hosting;
+using ESignWeb.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ESignWeb.Secrets;
+
+/// <summary>
+/// The Data Protection key ring (cookies, antiforgery, Identity tokens, OpenIddict's data-protection parts, and the
+/// encryption of <see cref="InstanceSecrets"/>) in the database's DataProtectionKeys table, so every instance reads
+/// and writes one ring. At rest each key's XML is plaintext unless <c>ESign:DataProtection:CertificatePath</c> names a
+/// PKCS#12 file: then new keys are encrypted to that certificate (and it decrypts them). The old ring in
+/// <c>keys/dataprotection/</c> is imported at start (<see cref="ImportLegacyKeys"/>), so cookies survive the upgrade.
+/// </summary>
+public static class SharedKeyRing
+{
+    /// <summary>
+    /// The key ring in the database; encrypted at rest with the certificate of <c>ESign:DataProtection:CertificatePath</c>
+    /// when set (read here, at start, from the host's configuration: environment, appsettings, command line).
+    /// </summary>
+    public static void AddSharedKeyRing(this IServiceCollection services, IConfiguration configuration)
+    {
+        var builder = services.AddDataProtection().SetApplicationName("ESignWeb").PersistKeysToDbContext<AppDbContext>();
+        var settings = configuration.GetSection(ESignOptions.Section).GetSection(nameof(ESignOptions.DataProtection)).Get<DataProtectionSettings>() ?? new();
+        if (LoadCertificate(settings) is { } cert)
+            builder.ProtectKeysWithCertificate(cert).UnprotectKeysWithAnyCertificate(cert);
+    }
+
+    /// <summary>The certificate of <c>ESign:DataProtection:CertificatePath</c>; null when none is configured.</summary>
+    public static X509Certificate2? LoadCertificate(DataProtectionSettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.CertificatePath)) return null;
+        if (!File.Exists(settings.CertificatePath))
+            throw new FileNotFoundException($"ESign:DataProtection:CertificatePath names {settings.CertificatePath}, which does not exist.", settings.CertificatePath);
+        var cert = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath, settings.CertificatePassword, X509KeyStorageFlags.Exportable);
+        return cert.HasPrivateKey ? cert : throw new InvalidOperationException($"The certificate in {settings.CertificatePath} has no private key.");
+    }
+
+    /// <summary>
+    /// Upgrade path: copies the keys of the old file ring (<c>keys/dataprotection/key-*.xml</c>) into the database,
+    /// those not there yet (by friendly name, which is unique), in one write. Runs at every start after the
+    /// migrations; the files stay as a backup and are never read again.
+    /// </summary>
+    public static void ImportLegacyKeys(IServiceProvider services)
+    {
+        var dir = Path.Combine(services.GetRequiredService<DataPaths>().Keys, "dataprotection");
+        var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.xml") : [];
+        if (files.Length == 0) return;
+        var imported = services.GetRequiredService<IDbContextFactory<AppDbContext>>().WriteAsync(async db =>
+        {
+            var known = (await db.DataProtectionKeys.AsNoTracking().Select(k => k.FriendlyName).ToListAsync()).ToHashSet(StringComparer.Ordinal);
+            var added = 0;
+            foreach (var file in files.Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (known.Contains(name)) continue;
+                db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = name, Xml = XElement.Load(file).ToString(SaveOptions.DisableFormatting) });
+                added++;
+            }
+            return added;
+        }).GetAwaiter().GetResult();
+        if (imported > 0)
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedKeyRing)).LogInformation(
+                "Imported {Count} Data Protection key(s) from {Folder} into the database; the files stay as a backup and are no longer read.", imported, dir);
+    }
+}
+
