@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ESignWeb.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ESignWeb.Storage;
 
@@ -189,6 +190,7 @@ public sealed class DatabaseBlobReadStream : Stream, IStoredBlobStream
     private readonly AppDbContext? _db;
     private readonly StoredBlob _blob;
     private byte[]? _chunk;
+    private int _chunkLength;
     private int _chunkNumber = -1;
     private long _position;
 
@@ -227,11 +229,11 @@ public sealed class DatabaseBlobReadStream : Stream, IStoredBlobStream
         var number = (int)(_position / _blob.ChunkBytes);
         if (number != _chunkNumber)
         {
-            if (_db is not null) Use(number, Query(_db, number).FirstOrDefault());
+            if (_db is not null) Load(_db, number);
             else
             {
                 using var db = _dbFactory.CreateDbContext();
-                Use(number, Query(db, number).FirstOrDefault());
+                Load(db, number);
             }
         }
         return CopyOut(buffer);
@@ -246,31 +248,78 @@ public sealed class DatabaseBlobReadStream : Stream, IStoredBlobStream
         var number = (int)(_position / _blob.ChunkBytes);
         if (number != _chunkNumber)
         {
-            if (_db is not null) Use(number, await Query(_db, number).FirstOrDefaultAsync(ct));
+            if (_db is not null) await LoadAsync(_db, number, ct);
             else
             {
                 await using var db = await _dbFactory.CreateDbContextAsync(ct);
-                Use(number, await Query(db, number).FirstOrDefaultAsync(ct));
+                await LoadAsync(db, number, ct);
             }
         }
         return CopyOut(buffer.Span);
     }
 
-    private IQueryable<byte[]> Query(AppDbContext db, int number) =>
-        db.Set<BlobChunk>().Where(c => c.ContentId == _blob.ContentId && c.Number == number).Select(c => c.Bytes);
-
-    private void Use(int number, byte[]? bytes)
+    // Read straight into one buffer kept for the stream's life (no new 256 KB array per chunk for the GC to collect).
+    private System.Data.Common.DbCommand Command(AppDbContext db, int number)
     {
-        _chunk = bytes ?? throw new IOException($"Blob {_blob.Key} was deleted while it was being read (chunk {number} is gone).");
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = """SELECT "Bytes" FROM "BlobChunks" WHERE "ContentId" = @id AND "Number" = @number""";
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = _blob.ContentId;
+        command.Parameters.Add(id);
+        var n = command.CreateParameter();
+        n.ParameterName = "number";
+        n.Value = number;
+        command.Parameters.Add(n);
+        return command;
+    }
+
+    private void Load(AppDbContext db, int number)
+    {
+        db.Database.OpenConnection();
+        try
+        {
+            using var command = Command(db, number);
+            using var reader = command.ExecuteReader(System.Data.CommandBehavior.SequentialAccess);
+            Use(number, reader.Read() ? Fill(reader) : -1);
+        }
+        finally { db.Database.CloseConnection(); }
+    }
+
+    private async Task LoadAsync(AppDbContext db, int number, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = Command(db, number);
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+            Use(number, await reader.ReadAsync(ct) ? Fill(reader) : -1);
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    private int Fill(System.Data.Common.DbDataReader reader)
+    {
+        _chunk ??= new byte[_blob.ChunkBytes];
+        int total = 0, n;
+        while (total < _chunk.Length && (n = (int)reader.GetBytes(0, total, _chunk, total, _chunk.Length - total)) > 0) total += n;
+        return total;
+    }
+
+    private void Use(int number, int length)
+    {
+        if (length < 0) throw new IOException($"Blob {_blob.Key} was deleted while it was being read (chunk {number} is gone).");
+        _chunkLength = length;
         _chunkNumber = number;
     }
 
     private int CopyOut(Span<byte> buffer)
     {
         var inChunk = (int)(_position - (long)_chunkNumber * _blob.ChunkBytes);
-        var n = (int)Math.Min(Math.Min(buffer.Length, _chunk!.Length - inChunk), _blob.Length - _position);
+        var n = (int)Math.Min(Math.Min(buffer.Length, _chunkLength - inChunk), _blob.Length - _position);
         if (n <= 0) throw new IOException($"Blob {_blob.Key} is shorter than its recorded length.");
-        _chunk.AsSpan(inChunk, n).CopyTo(buffer);
+        _chunk!.AsSpan(inChunk, n).CopyTo(buffer);
         _position += n;
         return n;
     }
