@@ -73,6 +73,9 @@ public sealed class ESignOptions
     /// <summary>Which database the instance keeps its rows in (the <c>ESign:Database</c> section, Data/DatabaseProvider).</summary>
     public DatabaseOptions Database { get; set; } = new();
 
+    /// <summary>Where blobs (PDFs, audit trails, images, report files) are kept (the <c>ESign:Storage</c> section, App/Storage).</summary>
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>Whether the public address is https (then HSTS and Secure cookies).</summary>
     public bool PublicUrlIsHttps => PublicBaseUrl.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -93,6 +96,16 @@ public sealed class DatabaseOptions
     /// <c>ConnectionStrings:ESign</c>). Migrations of the chosen provider are applied at start-up.
     /// </summary>
     public Data.DatabaseProviderKind Provider { get; set; } = Data.DatabaseProviderKind.Sqlite;
+}
+
+/// <summary>The <c>ESign:Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>
+    /// <c>FileSystem</c> (default: <c>&lt;DataPath&gt;/blobs</c>; a shared volume serves several instances) or
+    /// <c>Database</c> (the database's StoredBlobs and BlobChunks tables, 256 KB chunks, streamed both ways).
+    /// </summary>
+    public Storage.StorageProviderKind Provider { get; set; } = Storage.StorageProviderKind.FileSystem;
 }
 
 public sealed class PdfInspectionOptions

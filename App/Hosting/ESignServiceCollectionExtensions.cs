@@ -168,7 +168,10 @@ public static class ESignServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Domain services.
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        // ESign:Storage:Provider: files under the data folder (default) or chunks in the database (App/Storage).
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<IOptions<ESignOptions>>().Value.Storage.Provider == StorageProviderKind.Database
+            ? ActivatorUtilities.CreateInstance<DatabaseBlobStore>(sp)
+            : ActivatorUtilities.CreateInstance<FileSystemBlobStore>(sp));
         services.AddSingleton(sp => RecipientTokens.FromSharedKey(sp.GetRequiredService<Secrets.InstanceSecrets>(), sp.GetRequiredService<DataPaths>()));
         services.AddSingleton<DocumentService>();
         services.AddSingleton<Api.Box.BoxFiles>();

@@ -23,5 +23,5 @@ public static class PdfResponses
 
     /// <summary>The content's SHA-256 as a strong entity tag, when the stream is a stored blob.</summary>
     public static EntityTagHeaderValue? EntityTagOf(Stream content) =>
-        content is BlobReadStream blob ? new EntityTagHeaderValue($"\"{blob.Key}\"") : null;
+        content is IStoredBlobStream blob ? new EntityTagHeaderValue($"\"{blob.Key}\"") : null;
 }

@@ -146,7 +146,9 @@ public sealed class SigningService(
                     CheckImageBudget(r, who, fieldId, imageKey, input.Image!.Length);
                     // A replaced image is deleted at once (BlobReferences.DeleteIfUnreferencedAsync): identical content
                     // stored by this fill may have gone meanwhile, so store it again (the key is the same).
-                    if (!blobs.Exists(imageKey)) await blobs.PutAsync(new MemoryStream(input.Image), ct);
+                    // (Through this transaction: the database store must not wait for SQLite's write lock held here.)
+                    var inTransaction = blobs.Within(db);
+                    if (!inTransaction.Exists(imageKey)) await inTransaction.PutAsync(new MemoryStream(input.Image), ct);
                 }
                 var old = field.Type is FieldType.Signature or FieldType.Initials ? field.Value : null;
                 field.Value = ValueFor(field, input, imageKey);

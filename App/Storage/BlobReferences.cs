@@ -29,10 +29,11 @@ public static class BlobReferences
     /// check and the delete run inside a write transaction: no row adopting the key can commit in between, and the
     /// one writer that adopts stored-but-uncommitted content of this kind (a signer's fill) re-checks inside its own
     /// transaction that its blob still exists and stores it again if not. The delete itself runs under the store's
-    /// lock (<see cref="IBlobStore.DeleteIfStoredBefore"/>), so it never interleaves with a rename into place.
+    /// lock (<see cref="IBlobStore.DeleteIfStoredBefore"/>), so it never interleaves with a rename into place; the database store deletes inside the same transaction
+    /// (<see cref="IBlobStore.Within"/>).
     /// </summary>
     public static Task<bool> DeleteIfUnreferencedAsync(IDbContextFactory<AppDbContext> dbFactory, IBlobStore blobs, string key,
         CancellationToken ct = default) =>
         dbFactory.WriteAsync(async db =>
-            !await IsReferencedAsync(db, key, ct) && blobs.DeleteIfStoredBefore(key, DateTimeOffset.MaxValue), ct);
+            !await IsReferencedAsync(db, key, ct) && blobs.Within(db).DeleteIfStoredBefore(key, DateTimeOffset.MaxValue), ct);
 }

@@ -30,6 +30,25 @@ public interface IBlobStore
     /// there is no such blob. Call it before writing a row that adopts an existing key.
     /// </summary>
     bool Touch(string key);
+
+    /// <summary>
+    /// Deletes what writers that died left behind (the database store's chunks no blob adopted, last written before
+    /// <paramref name="cutoff"/>); returns how many pieces went. The file store's leftovers are temp files (the sweeper's).
+    /// </summary>
+    int DeleteAbandoned(DateTimeOffset cutoff);
+
+    /// <summary>
+    /// The store as seen from inside the write transaction of <paramref name="db"/> (<see cref="Data.Transactions"/>):
+    /// the database store reads and writes through that transaction (so SQLite's one write lock is not waited for twice
+    /// and a delete commits or rolls back with the rows); the file store is the same store.
+    /// </summary>
+    IBlobStore Within(Data.AppDbContext db);
+}
+
+/// <summary>A stored blob opened for reading, carrying its key (the SHA-256 of the content): a strong entity tag.</summary>
+public interface IStoredBlobStream
+{
+    string Key { get; }
 }
 
 public static class BlobStoreExtensions
@@ -49,7 +68,7 @@ public static class BlobStoreExtensions
 /// the SHA-256 of the content — a strong entity tag for free (<see cref="Hosting.PdfResponses"/>).
 /// </summary>
 public sealed class BlobReadStream(string path, string key)
-    : FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true)
+    : FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true), IStoredBlobStream
 {
     public string Key { get; } = key;
 }
@@ -122,6 +141,10 @@ public sealed class FileSystemBlobStore(DataPaths paths, TimeProvider clock) : I
     }
 
     public Stream OpenRead(string key) => new BlobReadStream(PathOf(key), key);
+
+    public int DeleteAbandoned(DateTimeOffset cutoff) => 0; // abandoned temp files: BlobSweeper
+
+    public IBlobStore Within(Data.AppDbContext db) => this;
 
     public bool Exists(string key) => File.Exists(PathOf(key));
 

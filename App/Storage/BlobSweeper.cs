@@ -9,7 +9,8 @@ namespace ESignWeb.Storage;
 /// <param name="DeletedBytes">Their total size.</param>
 /// <param name="Kept">Unreferenced blobs kept because they are younger than the grace period.</param>
 /// <param name="TempFilesDeleted">Abandoned files in <c>tmp/</c> (older than the grace period) deleted.</param>
-public sealed record BlobSweepResult(int Deleted, long DeletedBytes, int Kept, int TempFilesDeleted);
+/// <param name="AbandonedDeleted">Pieces of writes that never completed (the database store's orphaned chunks) deleted.</param>
+public sealed record BlobSweepResult(int Deleted, long DeletedBytes, int Kept, int TempFilesDeleted, int AbandonedDeleted = 0);
 
 /// <summary>
 /// Deletes blobs that no row references and that were stored longer ago than <c>ESign:BlobSweep:GraceHours</c>:
@@ -63,9 +64,11 @@ public sealed class BlobSweeper(
             else kept++;
         }
         var temp = SweepTemp(cutoff);
-        if (deleted > 0 || temp > 0)
-            log.LogInformation("Blob sweep: deleted {Deleted} unreferenced blob(s) ({Bytes} bytes) and {Temp} abandoned temp file(s)", deleted, bytes, temp);
-        return new BlobSweepResult(deleted, bytes, kept, temp);
+        var abandoned = blobs.DeleteAbandoned(cutoff);
+        if (deleted > 0 || temp > 0 || abandoned > 0)
+            log.LogInformation("Blob sweep: deleted {Deleted} unreferenced blob(s) ({Bytes} bytes), {Temp} abandoned temp file(s) and {Abandoned} abandoned chunk(s)",
+                deleted, bytes, temp, abandoned);
+        return new BlobSweepResult(deleted, bytes, kept, temp, abandoned);
     }
 
     /// <summary>
