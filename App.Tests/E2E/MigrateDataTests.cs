@@ -142,9 +142,12 @@ public class MigrateDataTests(ITestOutputHelper output)
         return (await Json(await api.PostAsync("/v1/files/original/", upload))).GetProperty("id").GetInt32();
     }
 
-    /// <summary>SHA-256 of the database file and its WAL (a killed instance leaves committed pages there).</summary>
+    /// <summary>
+    /// SHA-256 of the database file and its WAL when that holds pages (a killed instance leaves committed pages there;
+    /// SQLite's read-only open of a WAL database may leave an empty -wal behind, which holds nothing).
+    /// </summary>
     private static string SourceHashes(string dataDir) => string.Join(" ", new[] { "esign.db", "esign.db-wal" }
-        .Select(f => Path.Combine(dataDir, f)).Where(File.Exists)
+        .Select(f => Path.Combine(dataDir, f)).Where(f => File.Exists(f) && new FileInfo(f).Length > 0)
         .Select(f => $"{Path.GetFileName(f)}={Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))}"));
 
     private static long Scalar(string database, string sql)

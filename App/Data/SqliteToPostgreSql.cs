@@ -68,8 +68,8 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         output.WriteLine("Migrating the PostgreSQL database to the current model…");
         DatabaseProvider.Migrate(targetDb);
 
-        var sourceModel = sourceDb.Model.GetRelationalModel();
-        var tables = InForeignKeyOrder(targetDb.Model.GetRelationalModel().Tables.Where(t => !t.IsExcludedFromMigrations).ToList());
+        var sourceModel = sourceDb.GetService<IDesignTimeModel>().Model.GetRelationalModel();
+        var tables = InForeignKeyOrder(targetDb.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables.Where(t => !t.IsExcludedFromMigrations).ToList());
 
         await using var target = new NpgsqlConnection(targetConnectionString);
         await target.OpenAsync(ct);
@@ -176,7 +176,7 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         return ordered.Where(tables.Contains).ToList();
     }
 
-    private sealed record Column(string Name, RelationalTypeMapping Source, RelationalTypeMapping Target, Func<DbDataReader, int, object> Read,
+    private sealed record Column(string Name, RelationalTypeMapping Source, RelationalTypeMapping Target, Func<DbDataReader, int, object> Read, bool Json,
         bool SelfReference, bool TimestampWithTimeZone);
 
     private static async Task<long> CopyTableAsync(SqliteConnection source, SqliteTransaction snapshot, ITable sourceTable,
@@ -187,8 +187,11 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         var columns = table.Columns.Where(c => c.ComputedColumnSql is null).Select(c =>
         {
             var sourceColumn = sourceTable.FindColumn(c.Name) ?? throw new InvalidOperationException($"Column {table.Name}.{c.Name} is not in the SQLite model.");
-            var sourceMapping = sourceColumn.PropertyMappings.First().TypeMapping;
-            return new Column(c.Name, sourceMapping, c.PropertyMappings.First().TypeMapping, Reader(ProviderType(sourceMapping)),
+            // A JSON column (Identity's passkey data) maps to a complex type, not to one property: its store mapping.
+            var sourceMapping = (RelationalTypeMapping)(sourceColumn.PropertyMappings.FirstOrDefault()?.TypeMapping ?? sourceColumn.StoreTypeMapping);
+            var targetMapping = (RelationalTypeMapping)(c.PropertyMappings.FirstOrDefault()?.TypeMapping ?? c.StoreTypeMapping);
+            var json = c.PropertyMappings.Count == 0;
+            return new Column(c.Name, sourceMapping, targetMapping, json ? Reader(typeof(string)) : Reader(ProviderType(sourceMapping)), json,
                 selfColumns.Contains(c.Name), c.StoreType.StartsWith("timestamp with time zone", StringComparison.Ordinal));
         }).ToList();
         var keyColumns = table.PrimaryKey?.Columns.Select(c => c.Name).ToList() ?? [];
@@ -264,7 +267,9 @@ public sealed class SqliteToPostgreSql(TextWriter output)
     /// <summary>A parameter typed as EF types the column on PostgreSQL, carrying an already converted (provider) value.</summary>
     private static string Parameter(DbCommand command, Column column, string name, object value)
     {
-        var p = column.Target.CreateParameter(command, "@" + name, null, nullable: true);
+        var p = column.Json
+            ? new NpgsqlParameter("@" + name, column.Target.StoreType == "jsonb" ? NpgsqlTypes.NpgsqlDbType.Jsonb : NpgsqlTypes.NpgsqlDbType.Text)
+            : column.Target.CreateParameter(command, "@" + name, null, nullable: true);
         p.Value = value;
         command.Parameters.Add(p);
         return "@" + name;
@@ -273,6 +278,7 @@ public sealed class SqliteToPostgreSql(TextWriter output)
     /// <summary>An SQLite provider value as PostgreSQL's provider value: through the model value when the two providers store it differently.</summary>
     private static object ToTarget(Column column, object value)
     {
+        if (column.Json) return value;
         var sourceType = ProviderType(column.Source);
         var targetType = ProviderType(column.Target);
         if (sourceType != targetType)
