@@ -10,14 +10,43 @@ namespace ESignWeb.Hosting;
 /// Command-line commands run instead of the server:
 /// <c>apikey create --email user@example.com [--name label]</c> creates the user if absent, prints a new API key and exits;
 /// <c>admin grant --email user@example.com</c> makes an existing account an administrator (and confirms its address);
-/// <c>admin revoke --email user@example.com</c> takes the role away.
+/// <c>admin revoke --email user@example.com</c> takes the role away;
+/// <c>migrate-data --to-postgres "&lt;connection string&gt;"</c> copies this SQLite instance's rows and blobs into an empty
+/// PostgreSQL database and verifies them (<see cref="SqliteToPostgreSql"/>; docs/operations.md).
 /// </summary>
 public static class Commands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "apikey" or "admin";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "apikey" or "admin" or "migrate-data";
 
-    public static async Task<int> RunAsync(WebApplication app, string[] args) =>
-        args[0] == "admin" ? await AdminAsync(app, args) : await ApiKeyAsync(app, args);
+    public static async Task<int> RunAsync(WebApplication app, string[] args) => args[0] switch
+    {
+        "admin" => await AdminAsync(app, args),
+        "migrate-data" => await MigrateDataAsync(app, args),
+        _ => await ApiKeyAsync(app, args),
+    };
+
+    private static async Task<int> MigrateDataAsync(WebApplication app, string[] args)
+    {
+        if (Option(args, "--to-postgres") is not { Length: > 0 } target)
+        {
+            Console.Error.WriteLine("Usage: ESignWeb migrate-data --to-postgres \"Host=…;Database=…;Username=…;Password=…\"");
+            return 2;
+        }
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ESignOptions>>().Value.Database.Provider != DatabaseProviderKind.Sqlite)
+        {
+            Console.Error.WriteLine("migrate-data reads an SQLite instance: run it with the instance's own settings (ESign:Database:Provider = Sqlite).");
+            return 2;
+        }
+        var paths = app.Services.GetRequiredService<Storage.DataPaths>();
+        var blobs = app.Services.GetRequiredService<Storage.IBlobStore>();
+        Console.WriteLine($"Source: {paths.Database} (read-only) and the blobs under {paths.Blobs}.");
+        // The PostgreSQL instance keeps FileSystem blobs in this data folder (or a copy of it): the store is the same.
+        var code = await new SqliteToPostgreSql(Console.Out).RunAsync(paths.Database, target, blobs, blobs);
+        if (code == SqliteToPostgreSql.Verified)
+            Console.WriteLine($"Next: start the instance with ESign:Database:Provider=PostgreSql and this connection string, keeping ESign:DataPath " +
+                              $"at {paths.Root} (or a copy of it): its blobs/ and keys/ (signing-link key, certificate, Data Protection keys) stay there.");
+        return code;
+    }
 
     private static async Task<int> ApiKeyAsync(WebApplication app, string[] args)
     {
