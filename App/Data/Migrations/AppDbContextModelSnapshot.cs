@@ -1057,6 +1057,57 @@ namespace ESignWeb.Data.Migrations
                     b.ToTable("InstanceSecrets");
                 });
 
+            modelBuilder.Entity("ESignWeb.Storage.BlobChunk", b =>
+                {
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("WrittenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentId", "Number");
+
+                    b.HasIndex("WrittenAt");
+
+                    b.ToTable("BlobChunks", (string)null);
+                });
+
+            modelBuilder.Entity("ESignWeb.Storage.StoredBlob", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChunkBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique();
+
+                    b.ToTable("StoredBlobs", (string)null);
+                });
+
             modelBuilder.Entity("ESignWeb.Templates.MergeField", b =>
                 {
                     b.Property<int>("Id")

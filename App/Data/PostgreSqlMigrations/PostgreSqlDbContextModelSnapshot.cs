@@ -1087,6 +1087,57 @@ namespace ESignWeb.Data.PostgreSqlMigrations
                     b.ToTable("InstanceSecrets");
                 });
 
+            modelBuilder.Entity("ESignWeb.Storage.BlobChunk", b =>
+                {
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("WrittenAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentId", "Number");
+
+                    b.HasIndex("WrittenAt");
+
+                    b.ToTable("BlobChunks", (string)null);
+                });
+
+            modelBuilder.Entity("ESignWeb.Storage.StoredBlob", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ChunkBytes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique();
+
+                    b.ToTable("StoredBlobs", (string)null);
+                });
+
             modelBuilder.Entity("ESignWeb.Templates.MergeField", b =>
                 {
                     b.Property<int>("Id")
