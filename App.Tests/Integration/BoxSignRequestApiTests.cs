@@ -472,7 +472,11 @@ public class BoxSignRequestApiTests(BoxSignApp world) : IClassFixture<BoxSignApp
         var all = await JsonAsync(await s.Client.GetAsync("/2.0/sign_requests"));
         Assert.Equal((BoxSignRequestEndpoints.DefaultLimit, 7), (all.GetProperty("limit").GetInt32(), all.GetProperty("entries").GetArrayLength()));
         Assert.Equal(BoxSignRequestEndpoints.MaxLimit, (await JsonAsync(await s.Client.GetAsync("/2.0/sign_requests?limit=5000"))).GetProperty("limit").GetInt32());
-        Assert.DoesNotContain(ids[3], pages[1].GetProperty("next_marker").GetString()!);
+        // Opaque: not the plain "older than N" form. (A protected string is random text that may hold N's digits by
+        // chance, so the check is on the whole form; a hand-made plain marker is refused below.)
+        var opaque = pages[1].GetProperty("next_marker").GetString()!;
+        Assert.DoesNotMatch(@"^[np]?\d+$", opaque);
+        Assert.True(opaque.Length >= 40, opaque);
         await BoxApiBaseTests.AssertBoxErrorAsync(await s.Client.GetAsync("/2.0/sign_requests?marker=n" + ids[3]), HttpStatusCode.BadRequest, "bad_request");
         await BoxApiBaseTests.AssertBoxErrorAsync(await s.Client.GetAsync("/2.0/sign_requests?limit=0"), HttpStatusCode.BadRequest, "bad_request");
     }

@@ -8,6 +8,7 @@ using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
 using ESignWeb.OAuth;
 using ESignWeb.Tests.Fixtures;
+using static ESignWeb.Tests.Fixtures.OAuthBrowser;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -187,46 +188,18 @@ public class DeveloperAppsFlowTests : IClassFixture<ESignAppFactory>
         return http;
     }
 
-    /// <summary>A browser: a signed-in user's cookies, no automatic redirects.</summary>
-    private async Task<(HttpClient Browser, string UserId, string Email)> SignedInUserAsync()
-    {
-        var email = $"user-{Guid.NewGuid():N}@example.com";
-        var userId = await _app.CreateUserAsync(email, "Una", "User");
-        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var (path, _) = await AccountForms.LogInAsync(browser, email, Password);
-        Assert.NotEqual("/Account/Login", path);
-        return (browser, userId, email);
-    }
-
-    private static (string Verifier, string Challenge) Pkce()
-    {
-        var verifier = CryptoRandom.CreateUniqueId(32);
-        return (verifier, WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
-    }
+    private Task<(HttpClient Browser, string UserId, string Email)> SignedInUserAsync() => _app.SignedInUserAsync(Password);
 
     private static string AuthorizeUrl(string clientId, string scope, string state, string? challenge) =>
-        new RequestUrl("/oauth/authorize").CreateAuthorizeUrl(clientId, OidcConstants.ResponseTypes.Code, scope, Redirect, state,
-            codeChallenge: challenge, codeChallengeMethod: challenge is null ? null : OidcConstants.CodeChallengeMethods.Sha256);
+        OAuthBrowser.AuthorizeUrl(clientId, scope, state, challenge, Redirect);
 
     /// <summary>GET authorize, then Allow on the consent page (which names the app); returns the redirect back to the app.</summary>
     private static async Task<Uri> AuthorizeAsync(HttpClient browser, string url, string appName)
     {
         var response = await browser.GetAsync(url);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var consent = response.Headers.Location!.OriginalString;
-        Assert.StartsWith("/oauth/consent?", consent);
-        var page = await (await browser.GetAsync(consent)).Content.ReadAsStringAsync();
-        Assert.Contains(appName, page);
-        var form = Regex.Match(page, "<form[^>]*id=\"oauth-consent\"[^>]*>(.*?)</form>", RegexOptions.Singleline).Groups[1].Value;
-        var fields = Regex.Matches(form, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
-            .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
-        fields.Add(new("decision", "allow"));
-        var posted = await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(fields));
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.StartsWith(Redirect + "?", posted.Headers.Location!.OriginalString);
-        return posted.Headers.Location;
+        var back = await OAuthBrowser.DecideAsync(browser, response.Headers.Location!.OriginalString, "allow", appName);
+        Assert.StartsWith(Redirect + "?", back.OriginalString);
+        return back;
     }
-
-    private static Dictionary<string, string> Query(Uri uri) =>
-        QueryHelpers.ParseQuery(uri.Query).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
 }

@@ -9,6 +9,7 @@ using Duende.IdentityModel.Client;
 using ESignWeb.Data;
 using ESignWeb.OAuth;
 using ESignWeb.Tests.Fixtures;
+using static ESignWeb.Tests.Fixtures.OAuthBrowser;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,27 +64,10 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         return new Client(id, secret, ownerId);
     }
 
-    /// <summary>A browser: a signed-in user's cookies, no automatic redirects.</summary>
-    private async Task<(HttpClient Browser, string UserId, string Email)> SignedInUserAsync()
-    {
-        var email = $"user-{Guid.NewGuid():N}@example.com";
-        var userId = await _app.CreateUserAsync(email, "Una", "User");
-        var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var (path, _) = await AccountForms.LogInAsync(browser, email, Password);
-        Assert.NotEqual("/Account/Login", path);
-        return (browser, userId, email);
-    }
-
-    private static (string Verifier, string Challenge) Pkce()
-    {
-        var verifier = CryptoRandom.CreateUniqueId(32);
-        var challenge = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        return (verifier, challenge);
-    }
+    private Task<(HttpClient Browser, string UserId, string Email)> SignedInUserAsync() => _app.SignedInUserAsync(Password);
 
     private static string AuthorizeUrl(string clientId, string scope, string state, string? challenge, string redirect = Redirect) =>
-        new RequestUrl("/oauth/authorize").CreateAuthorizeUrl(clientId, OidcConstants.ResponseTypes.Code, scope, redirect, state,
-            codeChallenge: challenge, codeChallengeMethod: challenge is null ? null : OidcConstants.CodeChallengeMethods.Sha256);
+        OAuthBrowser.AuthorizeUrl(clientId, scope, state, challenge, redirect);
 
     /// <summary>GET authorize; if the consent page shows, submit its form with <paramref name="decision"/>. Returns the final redirect to the app.</summary>
     private static async Task<Uri> AuthorizeAsync(HttpClient browser, string url, string decision = "allow")
@@ -92,22 +76,8 @@ public class OAuthServerTests : IClassFixture<OAuthServerTests.Clock>
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         if (location.OriginalString.StartsWith(Redirect, StringComparison.Ordinal)) return location;
-        Assert.StartsWith("/oauth/consent?", location.OriginalString);
-        var page = await (await browser.GetAsync(location.OriginalString)).Content.ReadAsStringAsync();
-        Assert.Contains("Acme Signer", page);
-        Assert.Contains("Dana Developer", page);
-        var form = Regex.Match(page, "<form[^>]*id=\"oauth-consent\"[^>]*>(.*?)</form>", RegexOptions.Singleline).Groups[1].Value;
-        var fields = Regex.Matches(form, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
-            .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
-        Assert.Contains(fields, f => f.Key == "__RequestVerificationToken");
-        fields.Add(new("decision", decision));
-        var posted = await browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(fields));
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        return posted.Headers.Location!;
+        return await OAuthBrowser.DecideAsync(browser, location.OriginalString, decision, "Acme Signer", "Dana Developer");
     }
-
-    private static Dictionary<string, string> Query(Uri uri) =>
-        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
 
     private async Task<DiscoveryDocumentResponse> DiscoveryAsync()
     {
