@@ -9,7 +9,7 @@ namespace ESignWeb.Data;
 /// EF Core's "multiple providers, one context type each" shape) next to SQLite's (Data/Migrations). The app itself
 /// always works through <see cref="AppDbContext"/>; <see cref="DatabaseProvider.Migrate"/> uses this one to migrate.
 /// New migration: <c>dotnet ef migrations add Name --project App --context PostgreSqlDbContext --output-dir Data/PostgreSqlMigrations</c>
-/// (and the SQLite one with <c>--context AppDbContext</c>); App.Tests' ModelMigrationTests fail while either is missing.
+/// (and the SQLite one with <c>--context ESignWeb.Data.AppDbContext --output-dir Data/Migrations</c>: the full name, since "AppDbContext" alone matches both contexts; run <c>dotnet tool restore</c> first); App.Tests' ModelMigrationTests fail while either is missing.
 /// </summary>
 public sealed class PostgreSqlDbContext(DbContextOptions<PostgreSqlDbContext> options) : AppDbContext(options);
 
