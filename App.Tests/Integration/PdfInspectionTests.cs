@@ -242,7 +242,13 @@ public class PdfInspectionLimitTests
     [Fact]
     public async Task At_most_MaxConcurrent_workers_run_at_once_and_the_others_wait_their_turn()
     {
-        await using var app = new ESignAppFactory { Settings = new() { ["ESign:PdfInspection:MaxConcurrent"] = "1" } };
+        await using var app = new ESignAppFactory { Settings = new()
+        {
+            ["ESign:PdfInspection:MaxConcurrent"] = "1",
+            // The four wait in one queue within one inspection's time limit; on a loaded machine four worker starts
+            // can take longer than the default, and this test is about the limit, not the timeout.
+            ["ESign:PdfInspection:TimeoutSeconds"] = "120",
+        } };
         _ = app.Server;
         var owner = await app.CreateUserAsync("flood@example.com");
         var documents = app.Get<DocumentService>();
