@@ -11,7 +11,8 @@ namespace ESignWeb.Tests.Fixtures;
 /// test process ends, however it ends: on a normal exit by the process itself, and in any case by a watchdog (a
 /// detached shell that waits for the test process to be gone, <see cref="StartWatchdog"/>) — a killed run too. At
 /// start, folders of earlier runs that are no longer running are removed (<see cref="RemoveStale"/>). Each app gets
-/// a database of its own (<see cref="CreateDatabase"/>), dropped after it.
+/// a database of its own (<see cref="CreateDatabase"/>; the integration factory's a copy of the run's migrated
+/// <see cref="TemplateDatabase"/>), dropped after it.
 /// </summary>
 public static class PostgresServer
 {
