@@ -11,7 +11,8 @@ namespace ESignWeb.Tests.Integration;
 /// <summary>
 /// The real app in-process (TestServer) over a fresh data directory: SQLite file, blobs, outbox folder. On PostgreSQL
 /// (<see cref="Provider"/>; by default the environment's <c>ESIGN_TEST_DATABASE</c>) it gets a database of its own on
-/// the test run's throw-away server (<see cref="PostgresServer"/>), dropped on dispose.
+/// the test run's throw-away server (<see cref="PostgresServer"/>), copied from the run's migrated template database
+/// (give <see cref="ConnectionString"/> an empty one to have start-up migrate it), dropped on dispose.
 /// </summary>
 public sealed class ESignAppFactory : WebApplicationFactory<Program>
 {
@@ -48,7 +49,7 @@ public sealed class ESignAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ESign:PublicBaseUrl", "http://localhost/"); // where the test client sends its requests
         if (Provider == DatabaseProviderKind.PostgreSql)
         {
-            _connectionString ??= PostgresServer.CreateDatabase();
+            _connectionString ??= PostgresServer.CreateDatabase(migrated: true); // a copy of the run's migrated template
             builder.UseSetting("ESign:Database:Provider", nameof(DatabaseProviderKind.PostgreSql));
             builder.UseSetting($"ConnectionStrings:{DatabaseProvider.ConnectionStringName}", ConnectionString);
         }

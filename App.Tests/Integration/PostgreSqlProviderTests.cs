@@ -72,7 +72,8 @@ public class PostgreSqlProviderTests(ITestOutputHelper output)
         _ = PostgresServer.StartUpTime; // the server, once per test run
         output.WriteLine($"PostgreSQL ready after {watch.Elapsed.TotalSeconds:0.00} s (its own start-up: {PostgresServer.StartUpTime.TotalSeconds:0.00} s).");
         watch.Restart();
-        await using var app = new ESignAppFactory { Provider = DatabaseProviderKind.PostgreSql };
+        // An empty database, as an operator creates it (not the tests' migrated template): start-up migrates it.
+        await using var app = new ESignAppFactory { Provider = DatabaseProviderKind.PostgreSql, ConnectionString = PostgresServer.CreateDatabase() };
         _ = app.Server;
         output.WriteLine($"App on a new PostgreSQL database (create + migrate + start): {watch.Elapsed.TotalSeconds:0.00} s.");
 

@@ -227,18 +227,27 @@ public static class DatabaseProvider
     {
         if (db.Database.IsPostgreSql())
         {
-            var options = new DbContextOptionsBuilder<PostgreSqlDbContext>()
-                .UseESignDatabase(DatabaseProviderKind.PostgreSql, db.Database.GetConnectionString()!)
-                .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options;
-            using var pg = new PostgreSqlDbContext((DbContextOptions<PostgreSqlDbContext>)options);
-            pg.Database.Migrate();
-            // A new extension's types (citext) are known to connections opened after it was created.
-            NpgsqlConnection.ClearAllPools();
+            MigratePostgreSql(db.Database.GetConnectionString()!);
             return;
         }
         db.Database.Migrate();
         // WAL lets the outbox processor write while pages read.
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+
+    /// <summary>
+    /// Applies PostgreSQL's migrations set (Data/PostgreSqlMigrations, <see cref="PostgreSqlDbContext"/>) to the database
+    /// of <paramref name="connectionString"/> (the app at start-up; the tests' template database once per run).
+    /// </summary>
+    internal static void MigratePostgreSql(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<PostgreSqlDbContext>()
+            .UseESignDatabase(DatabaseProviderKind.PostgreSql, connectionString)
+            .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options;
+        using (var pg = new PostgreSqlDbContext((DbContextOptions<PostgreSqlDbContext>)options))
+            pg.Database.Migrate();
+        // A new extension's types (citext) are known to connections opened after it was created.
+        NpgsqlConnection.ClearAllPools();
     }
 }
 
