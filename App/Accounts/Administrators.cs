@@ -66,12 +66,18 @@ public sealed class Administrators(IDbContextFactory<AppDbContext> dbFactory)
                ?? throw new AppException(ApiErrorCode.UnauthorizedResource, $"There is no account with the e-mail address {email}.");
     }
 
-    /// <summary>The role's id; the role row is made on first use.</summary>
+    /// <summary>
+    /// The role's id; the role row is made on first use. Two first uses at once (two instances, or two requests on
+    /// PostgreSQL, where writes do not queue behind one lock) both insert it with <c>ON CONFLICT DO NOTHING</c> (same SQL
+    /// on SQLite and PostgreSQL), so the second waits for the first and adds nothing instead of failing on the unique
+    /// name; then both read the one row.
+    /// </summary>
     private static async Task<string> RoleIdAsync(AppDbContext db, CancellationToken ct)
     {
         if (await db.Roles.Where(r => r.NormalizedName == NormalizedRole).Select(r => r.Id).FirstOrDefaultAsync(ct) is { } id) return id;
         var role = new IdentityRole(Role) { NormalizedName = NormalizedRole };
-        db.Roles.Add(role);
-        return role.Id;
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""INSERT INTO "AspNetRoles" ("Id", "Name", "NormalizedName", "ConcurrencyStamp") VALUES ({role.Id}, {role.Name}, {role.NormalizedName}, {role.ConcurrencyStamp}) ON CONFLICT DO NOTHING""", ct);
+        return await db.Roles.Where(r => r.NormalizedName == NormalizedRole).Select(r => r.Id).SingleAsync(ct);
     }
 }
