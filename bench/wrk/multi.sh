@@ -12,7 +12,7 @@
 #
 #   bench/wrk/multi.sh                                   # build (Release), all three set-ups, write the doc (~5 min)
 #   SKIP_BUILD=1 CONFIGS="pg-two" WRITE_DOC=0 bench/wrk/multi.sh
-#   knobs: CONFIGS, THREADS (2), CONNECTIONS (32), DURATION (20s), WARMUP (5s), REQUESTS (200), WRITE_RATE (5 a second
+#   knobs: CONFIGS, THREADS (2), CONNECTIONS (32), DURATION (20s), WARMUP (5s), TIMEOUT (10s), REQUESTS (200), WRITE_RATE (5 a second
 #          per writer), SKIP_BUILD, WRITE_DOC
 #
 # PostgreSQL: a throw-away cluster from Debian's packages (initdb as the postgres user in its own folder under /tmp,
@@ -28,6 +28,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
+TIMEOUT=${TIMEOUT:-10s}
 REQUESTS=${REQUESTS:-200}
 WRITE_RATE=${WRITE_RATE:-5}
 WRITE_DOC=${WRITE_DOC:-1}
@@ -162,7 +163,7 @@ request_body() { # <doc id> <n>
                           x: 72, y: 100, width: 160, height: 48, additional_info: {}}]}'
 }
 send() { # <base> <auth> <doc id> <n> → request id
-    curl -fsS -H "$2" -H "Content-Type: application/json" -d "$(request_body "$3" "$4")" "$1/v1/files/pending/fields/" | jq -er .id
+    curl -fsS -H "$2" -H "Content-Type: application/json" -d "$(request_body "$3" "$4")" "$1/v1/files/pending/fields/" | jq -er .pending_file_id
 }
 
 # The writers, through nginx, each at most WRITE_RATE operations a second until killed; one line per operation in
@@ -192,7 +193,8 @@ writer_uploads() {
 }
 
 # --- wrk ------------------------------------------------------------------------------------------------------------
-WRK_ARGS=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
+# --timeout: a slow answer counts in the latency, not as a socket error (wrk's default 2 s is short on a busy machine).
+WRK_ARGS=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency)
 # Prints "req/s p50-ms p99-ms errors" (errors: socket errors + non-2xx answers).
 measure() {
     local out
@@ -281,8 +283,8 @@ run_config() {
     wpids+=("$!"); PIDS+=("$!")
 
     log "warm-up ($WARMUP each)"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$auth" "$url" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$bare" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$TIMEOUT" -H "$auth" "$url" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$TIMEOUT" "$bare" >/dev/null
 
     local l0 l1 pr pp50 pp99 perr br bp50 bp99 berr
     l0=$(load1)
@@ -306,7 +308,7 @@ run_config() {
     fail=$(grep -c '^fail' "$dir/writes" || true)
     local wrate
     wrate=$(awk -v n="$ok" -v s="$secs" 'BEGIN { printf "%.1f", n / (s > 0 ? s : 1) }')
-    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b > 0 ? 100 * a / b : 0 }'; }
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0 ? 100 * a / b : 0) }'; }
     local label
     case $config in
         sqlite-single) label="SQLite, 1 instance" ;;
@@ -363,7 +365,7 @@ EOF
     cat <<EOF
 
 Measured $(date -u +%Y-%m-%d) on $(nproc) cores${CPU:+ ($CPU)}, ASP.NET Core $RUNTIME, $OS, wrk $WRK_VERSION:
-\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` after a $WARMUP warm-up of each endpoint; one run of each. wrk,
+\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT --latency\` after a $WARMUP warm-up of each endpoint; one run of each. wrk,
 nginx, the app(s), PostgreSQL and the writers all share the machine. **Load average $LOAD_RANGE** during the runs
 (column "load average": before → after each pair): other engineers' builds and tests ran on the same cores, so
 absolute figures are low and noisy; the ratios to the baseline measured in the same minute are the figures to compare.
