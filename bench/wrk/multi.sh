@@ -61,6 +61,7 @@ stop_pids() {
     PIDS=()
 }
 cleanup() {
+    trap '' INT TERM # a second signal (timeout, Ctrl-C) must not cut the clean-up short
     stop_pids
     if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
         "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
