@@ -43,6 +43,27 @@ bench_start_app() {
     curl -fs "$1/healthz" >/dev/null || { cat "$DATA/app.log" >&2; die "the app did not start"; }
 }
 
+# Prints a one-page Letter PDF, written from scratch (offsets counted, so the cross-reference table is exact).
+bench_make_pdf() {
+    local objs=("<< /Type /Catalog /Pages 2 0 R >>" "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    local text="BT /F1 24 Tf 72 696 Td (Benchmark) Tj ET"
+    objs+=("<< /Length ${#text} >>
+stream
+$text
+endstream")
+    local out="%PDF-1.7"$'\n' offsets=() i
+    for i in "${!objs[@]}"; do
+        offsets+=("${#out}")
+        out+="$((i + 1)) 0 obj"$'\n'"${objs[$i]}"$'\n'"endobj"$'\n'
+    done
+    local xref=${#out}
+    out+="xref"$'\n'"0 $((${#objs[@]} + 1))"$'\n'"0000000000 65535 f "$'\n'
+    for i in "${offsets[@]}"; do out+=$(printf '%010d 00000 n ' "$i")$'\n'; done
+    out+="trailer"$'\n'"<< /Size $((${#objs[@]} + 1)) /Root 1 0 R >>"$'\n'"startxref"$'\n'"$xref"$'\n'"%%EOF"$'\n'
+    printf '%s' "$out"
+}
 # Replaces the $SECTION section of $DOC (up to the next "## " heading) with <section file>, or appends it; everything
 # else in the file is kept. Only with WRITE_DOC=1.
 bench_write_section() {

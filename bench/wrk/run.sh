@@ -57,28 +57,7 @@ AUTH="Authorization: Bearer $KEY"
 
 bench_start_app "$BASE"
 
-# A one-page Letter PDF, written from scratch (offsets counted, so the cross-reference table is exact).
-make_pdf() {
-    local objs=("<< /Type /Catalog /Pages 2 0 R >>" "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    local text="BT /F1 24 Tf 72 696 Td (Benchmark) Tj ET"
-    objs+=("<< /Length ${#text} >>
-stream
-$text
-endstream")
-    local out="%PDF-1.7"$'\n' offsets=() i
-    for i in "${!objs[@]}"; do
-        offsets+=("${#out}")
-        out+="$((i + 1)) 0 obj"$'\n'"${objs[$i]}"$'\n'"endobj"$'\n'
-    done
-    local xref=${#out}
-    out+="xref"$'\n'"0 $((${#objs[@]} + 1))"$'\n'"0000000000 65535 f "$'\n'
-    for i in "${offsets[@]}"; do out+=$(printf '%010d 00000 n ' "$i")$'\n'; done
-    out+="trailer"$'\n'"<< /Size $((${#objs[@]} + 1)) /Root 1 0 R >>"$'\n'"startxref"$'\n'"$xref"$'\n'"%%EOF"$'\n'
-    printf '%s' "$out"
-}
-LC_ALL=C make_pdf >"$DATA/bench.pdf"
+LC_ALL=C bench_make_pdf >"$DATA/bench.pdf"
 
 log "seeding $REQUESTS signature requests through the API"
 DOC_ID=$(curl -fsS -H "$AUTH" -F name=bench.pdf -F "file=@$DATA/bench.pdf;type=application/pdf" -F rename_if_exists=true \
