@@ -93,11 +93,11 @@ public class SealingBenchmarks
     public int ESignWebSeal()
     {
         var sealedPdf = PdfSealer.Seal(new MemoryStream(_pdf), _items, _info, "Contract", "Signed", _certificate, "ESignWeb");
-        var trail = AuditTrailPdf.Render(_info);
+        var trail = AuditTrailPdf.Render(_info, _certificate);
         return sealedPdf.Length + trail.Length;
     }
 
     public int SealOnly() => PdfSealer.Seal(new MemoryStream(_pdf), _items, _info, "Contract", "Signed", _certificate, "ESignWeb").Length;
 
-    public int TrailOnly() => AuditTrailPdf.Render(_info).Length;
+    public int TrailOnly() => AuditTrailPdf.Render(_info, _certificate).Length;
 }

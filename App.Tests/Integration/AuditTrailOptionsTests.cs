@@ -107,7 +107,8 @@ public class AuditTrailOptionsTests
         {
             Options = AuditTrailOptions.Of(r, []),
         };
-        var trail = Flat(await SigningFlowTests.PdfTextAsync(AuditTrailPdf.Render(info)));
+        using var certificate = SigningCertificate.LoadPfx(SigningCertificate.NewSelfSignedPfx("ESignWeb", TimeProvider.System));
+        var trail = Flat(await SigningFlowTests.PdfTextAsync(AuditTrailPdf.Render(info, certificate)));
 
         Assert.Contains($"Signing order {OptionWords.InGroups}", trail);
         Assert.Contains("Reminders Off", trail);
@@ -128,7 +129,7 @@ public class AuditTrailOptionsTests
             "the options block comes before the signers");
 
         // A self-signed document has no request options.
-        var selfSigned = Flat(await SigningFlowTests.PdfTextAsync(AuditTrailPdf.Render(info with { Options = null })));
+        var selfSigned = Flat(await SigningFlowTests.PdfTextAsync(AuditTrailPdf.Render(info with { Options = null }, certificate)));
         Assert.DoesNotContain("Request options", selfSigned);
     }
 }

@@ -1,5 +1,6 @@
 using ESignWeb.Audit;
 using ESignWeb.Domain;
+using System.Security.Cryptography.X509Certificates;
 using PdfSharp.Pdf;
 
 namespace ESignWeb.Sealing;
@@ -46,15 +47,20 @@ public sealed record AuditTrailOptions(IReadOnlyList<(string Label, string Text)
 /// </summary>
 public static class AuditTrailPdf
 {
-    public static byte[] Render(AuditTrailInfo info)
+    /// <summary>
+    /// The audit trail PDF, with the audit chain attached as <see cref="AuditChainFile.FileName"/>, signed by
+    /// <paramref name="certificate"/> exactly as the sealed PDF is (<see cref="PdfSealer.SaveSigned"/>).
+    /// </summary>
+    public static byte[] Render(AuditTrailInfo info, X509Certificate2 certificate)
     {
         using var doc = new PdfDocument();
         doc.Info.Title = $"Audit trail — {info.DocumentName}";
         doc.Info.Creator = info.ProductName;
+        PdfEvidence.Mark(doc, info.PublicIdentifier, EvidenceKind.AuditTrail);
         using (var l = new PdfLayout(doc, $"{info.ProductName} audit trail · {info.PublicIdentifier}"))
         {
             Header(l, "Audit trail", info);
-            l.Field("Sealed SHA-256", info.SealedSha256 ?? "(not sealed)");
+            l.Field("Sealed SHA-256", info.SealedSha256 ?? "(not sealed)", HashLabelWidth);
             var chain = AuditLog.Verify(info.Events);
             l.Field("Event chain", chain is null ? $"intact ({info.Events.Count} events, SHA-256 chained)" : "BROKEN: " + chain);
             l.Field("Times", "UTC (ISO 8601)");
@@ -83,8 +89,9 @@ public static class AuditTrailPdf
                 l.Field("", $"event {e.Seq} · hash {e.Hash}", 145);
             }
         }
-        var ms = new MemoryStream();
-        doc.Save(ms, closeStream: false);
+        doc.AddEmbeddedFile(AuditChainFile.FileName, new MemoryStream(AuditChainFile.Json(info.Events, info.PublicIdentifier)));
+        using var ms = new MemoryStream();
+        PdfSealer.SaveSigned(doc, ms, certificate, $"Audit trail of {info.DocumentName}", info.ProductName);
         return ms.ToArray();
     }
 
@@ -95,9 +102,23 @@ public static class AuditTrailPdf
         Header(l, "Signature certificate", info);
         l.Text("This document is sealed with a digital signature; any change after sealing invalidates it. " +
                "The audit trail delivered with it records every event and the SHA-256 of this sealed file.", PdfLayout.Font(8));
+        if (info.Events.OrderBy(e => e.Seq).LastOrDefault() is { } head)
+        {
+            // The anchor: the audit trail's chain must contain this hash, and the trail prints this file's SHA-256.
+            l.Field(ChainHeadLabel, head.Hash, HashLabelWidth);
+            l.Field(ChainHeadEventLabel, $"event {head.Seq} ({head.Type.StoredName()}) of the audit trail's chain");
+        }
         l.Heading("Signed by");
         foreach (var s in info.Signers) Signer(l, s);
     }
+
+    /// <summary>A narrower label column for a SHA-256 line, so that its 64 characters stay on one line (pdftotext, the
+    /// offline check script).</summary>
+    private const double HashLabelWidth = 110;
+
+    /// <summary>The certificate page's label of the audit chain's head hash when sealed.</summary>
+    public const string ChainHeadLabel = "Audit chain head";
+    public const string ChainHeadEventLabel = "Audit chain head event";
 
     private static void Header(PdfLayout l, string title, AuditTrailInfo info)
     {
@@ -106,7 +127,7 @@ public static class AuditTrailPdf
         l.Field("Request id", info.RequestId == 0 ? "(self-signed)" : info.RequestId.ToString());
         l.Field("Reference", info.PublicIdentifier);
         l.Field(info.RequestId == 0 ? "Signed by" : "Sent by", $"{info.SenderName} <{info.SenderEmail}>");
-        l.Field("Original SHA-256", info.OriginalSha256);
+        l.Field("Original SHA-256", info.OriginalSha256, HashLabelWidth);
     }
 
     private static void Signer(PdfLayout l, AuditSigner s)

@@ -29,6 +29,7 @@ public static class PdfSealer
         AuditTrailPdf.AppendCertificatePage(doc, info);
         doc.Info.Title = title;
         doc.Info.Creator = productName;
+        PdfEvidence.Mark(doc, info.PublicIdentifier, EvidenceKind.Sealed);
         using var ms = new MemoryStream();
         SaveSigned(doc, ms, certificate, reason, productName);
         return ms.ToArray();

@@ -109,7 +109,7 @@ public sealed class SealingService(
             var now = clock.GetUtcNow();
             var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, AuditEventType.Completed, new Actor(null), now,
                 CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey, coveredTags));
-            var trail = AuditTrailPdf.Render(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions });
+            var trail = await RenderTrailAsync(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions });
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
             try
             {
@@ -192,6 +192,10 @@ public sealed class SealingService(
     internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
         IReadOnlyList<TextTag>? textTags = null, List<TextTag>? covered = null) =>
         Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered));
+
+    /// <summary>Renders and signs the audit trail PDF, on a <see cref="Documents.PdfStack"/> thread like the seal.</summary>
+    internal Task<byte[]> RenderTrailAsync(AuditTrailInfo info) =>
+        Documents.PdfStack.RunAsync(() => AuditTrailPdf.Render(info, certificate.Certificate));
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>

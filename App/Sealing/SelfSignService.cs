@@ -66,7 +66,7 @@ public sealed class SelfSignService(
             ? new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId }
             : new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId,
                 text_tags_covered = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList() });
-        var trailKey = await blobs.PutAsync(new MemoryStream(AuditTrailPdf.Render(Info(events, sealedKey))), ct);
+        var trailKey = await blobs.PutAsync(new MemoryStream(await sealing.RenderTrailAsync(Info(events, sealedKey))), ct);
 
         var signed = await dbFactory.WriteAsync(async write =>
         {
