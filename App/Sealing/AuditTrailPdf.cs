@@ -46,7 +46,9 @@ public sealed record AuditTrailOptions(IReadOnlyList<(string Label, string Text)
 /// </summary>
 public static class AuditTrailPdf
 {
-    public static byte[] Render(AuditTrailInfo info)
+    /// <param name="certificate">Signs the trail (with <paramref name="ltv"/>: a security store and room for a timestamp) when given.</param>
+    public static byte[] Render(AuditTrailInfo info, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        LongTermValidation? ltv = null)
     {
         using var doc = new PdfDocument();
         doc.Info.Title = $"Audit trail — {info.DocumentName}";
@@ -84,7 +86,8 @@ public static class AuditTrailPdf
             }
         }
         var ms = new MemoryStream();
-        doc.Save(ms, closeStream: false);
+        if (certificate is null) doc.Save(ms, closeStream: false);
+        else PdfSealer.SaveSigned(doc, ms, certificate, "Audit trail", info.ProductName, ltv);
         return ms.ToArray();
     }
 

@@ -59,8 +59,8 @@ public sealed class SelfSignService(
         byte[] sealedPdf;
         var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(doc.BlobKey))
-            sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}",
-                doc.TextTags, covered); // the document's text tags are erased, as in a request's seal
+            (sealedPdf, _) = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}",
+                doc.TextTags, covered, $"self-signed document {doc.Id}", ct); // the document's text tags are erased, as in a request's seal
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
         Add(AuditEventType.Completed, new Actor(null), now, covered.Count == 0
             ? new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId }
