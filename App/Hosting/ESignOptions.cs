@@ -32,6 +32,9 @@ public sealed class ESignOptions
     /// <summary>The certificate that signs sealed PDFs. Empty path: a self-signed one is made on first start.</summary>
     public CertificateOptions Certificate { get; set; } = new();
 
+    /// <summary>RFC 3161 trusted timestamps on the signatures of sealed PDFs and audit trails (empty URL: off).</summary>
+    public TimestampingOptions Timestamping { get; set; } = new();
+
     /// <summary>The Data Protection key ring (kept in the database): optionally encrypted at rest with a certificate.</summary>
     public DataProtectionSettings DataProtection { get; set; } = new();
 
@@ -238,6 +241,19 @@ public sealed class CertificateOptions
     public string Path { get; set; } = "";
 
     public string Password { get; set; } = "";
+}
+
+/// <summary>
+/// The time-stamp authority (RFC 3161) asked for a signature timestamp on every sealed PDF and audit trail (PAdES B-T),
+/// whose signing certificate chain is then embedded in the PDF (document security store) for long-term validation.
+/// </summary>
+public sealed class TimestampingOptions
+{
+    /// <summary>The authority's HTTP(S) address, e.g. <c>http://timestamp.digicert.com</c>. Empty: no timestamps.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>How long a seal waits for the authority (1–120 s); past it the PDF is sealed without a timestamp.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
 }
 
 /// <summary>The <c>Smtp</c> section. With no <see cref="Host"/>, mail is written to the outbox folder instead.</summary>

@@ -58,6 +58,9 @@ public static class ESignServiceCollectionExtensions
                 "ESign:PublicBaseUrl must be an absolute http:// or https:// address with no query, fragment or user name, e.g. https://sign.example.com.")
             .Validate(o => o.MaxSignatureBytesPerSigner >= Signing.SignatureImage.MaxBytes,
                 $"ESign:MaxSignatureBytesPerSigner must be at least {Signing.SignatureImage.MaxBytes} (one image).")
+            .Validate(o => o.Timestamping.TimeoutSeconds is >= 1 and <= 120, "ESign:Timestamping:TimeoutSeconds must be between 1 and 120.")
+            .Validate(o => Timestamping.TimestampAuthority.UrlProblem(o.Timestamping.Url) is null,
+                "ESign:Timestamping:Url must be empty or an absolute http:// or https:// address.")
             .Validate(o => o.Outbox.LeaseSeconds is >= 3 and <= 3600, "ESign:Outbox:LeaseSeconds must be between 3 and 3600.")
             .Validate(o => o.Outbox.PollSeconds is >= 0 and <= 3600, "ESign:Outbox:PollSeconds must be between 0 and 3600.")
             .Validate(o => o.Circuits.DisconnectedRetentionSeconds is >= 0 and <= 3600, "ESign:Circuits:DisconnectedRetentionSeconds must be between 0 and 3600.")
@@ -187,6 +190,9 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<Signing.SignerVerification>();
         services.AddSingleton<Signing.SignerPasswordReset>();
         services.AddSingleton<SigningCertificate>();
+        services.AddSingleton<Timestamping.TimestampAuthority>();
+        services.AddSingleton<Timestamping.SealEvidence>();
+        services.AddHttpClient(Timestamping.TimestampAuthority.HttpClientName);
         services.AddSingleton<SealingFaults>();
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();

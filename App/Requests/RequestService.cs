@@ -75,6 +75,9 @@ public sealed record RequestDetail(
     public IReadOnlyList<(string Label, string Text)> Options { get; init; } = [];
     /// <summary>The signers sign in groups (some share an order number).</summary>
     public bool InGroups { get; init; }
+    /// <summary>Whether the sealed PDF carries a trusted timestamp, as its <c>completed</c> event records (null: not recorded, timestamping off).</summary>
+    public Timestamping.TrustedTimestamp? Timestamp =>
+        Timestamping.TrustedTimestamps.OfCompletedData(Events.LastOrDefault(e => e.Type == Audit.AuditEventType.Completed)?.Data);
 }
 
 /// <summary>When a request expires [auto_expire_at] and whether it reminds its signers by itself [are_reminders_enabled].</summary>

@@ -49,9 +49,10 @@ public static class AuditTrailPdf
 {
     /// <summary>
     /// The audit trail PDF, with the audit chain attached as <see cref="AuditChainFile.FileName"/>, signed by
-    /// <paramref name="certificate"/> exactly as the sealed PDF is (<see cref="PdfSealer.SaveSigned"/>).
+    /// <paramref name="certificate"/> exactly as the sealed PDF is (<see cref="PdfSealer.SaveSigned"/>; with
+    /// <paramref name="ltv"/>: a security store and room for a timestamp).
     /// </summary>
-    public static byte[] Render(AuditTrailInfo info, X509Certificate2 certificate)
+    public static byte[] Render(AuditTrailInfo info, X509Certificate2 certificate, LongTermValidation? ltv = null)
     {
         using var doc = new PdfDocument();
         doc.Info.Title = $"Audit trail — {info.DocumentName}";
@@ -91,7 +92,7 @@ public static class AuditTrailPdf
         }
         doc.AddEmbeddedFile(AuditChainFile.FileName, new MemoryStream(AuditChainFile.Json(info.Events, info.PublicIdentifier)));
         using var ms = new MemoryStream();
-        PdfSealer.SaveSigned(doc, ms, certificate, $"Audit trail of {info.DocumentName}", info.ProductName);
+        PdfSealer.SaveSigned(doc, ms, certificate, $"Audit trail of {info.DocumentName}", info.ProductName, ltv);
         return ms.ToArray();
     }
 

@@ -16,7 +16,8 @@ public static class PdfSealer
     /// The whole seal of one document: stamp every value, flatten, append the certificate page, sign with SHA-256.
     /// </summary>
     public static byte[] Seal(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
-        X509Certificate2 certificate, string productName, IReadOnlyList<Domain.TextTag>? textTags = null, List<Domain.TextTag>? covered = null)
+        X509Certificate2 certificate, string productName, IReadOnlyList<Domain.TextTag>? textTags = null, List<Domain.TextTag>? covered = null,
+        LongTermValidation? ltv = null)
     {
         using var doc = OpenForSealing(original);
         if (textTags is { Count: > 0 })
@@ -31,7 +32,7 @@ public static class PdfSealer
         doc.Info.Creator = productName;
         PdfEvidence.Mark(doc, info.PublicIdentifier, EvidenceKind.Sealed);
         using var ms = new MemoryStream();
-        SaveSigned(doc, ms, certificate, reason, productName);
+        SaveSigned(doc, ms, certificate, reason, productName, ltv);
         return ms.ToArray();
     }
 
@@ -78,10 +79,20 @@ public static class PdfSealer
         }
     }
 
-    /// <summary>Saves <paramref name="doc"/> to <paramref name="output"/>, digitally signed.</summary>
-    public static void SaveSigned(PdfDocument doc, Stream output, X509Certificate2 certificate, string reason, string location)
+    /// <summary>
+    /// Saves <paramref name="doc"/> to <paramref name="output"/>, digitally signed. With <paramref name="ltv"/> (timestamping
+    /// on), the document also gets a security store with the certificate chain and revocation data, and its signature
+    /// room for an RFC 3161 token (added afterwards, asynchronously: <see cref="Timestamping.SealEvidence.TimestampAsync"/>).
+    /// </summary>
+    public static void SaveSigned(PdfDocument doc, Stream output, X509Certificate2 certificate, string reason, string location,
+        LongTermValidation? ltv = null)
     {
-        var signer = new PdfSharpDefaultSigner(certificate, PdfMessageDigestType.SHA256);
+        IDigitalSigner signer = new PdfSharpDefaultSigner(certificate, PdfMessageDigestType.SHA256);
+        if (ltv is not null)
+        {
+            ltv.AddSecurityStore(doc);
+            signer = new LongTermValidation.RoomForTimestamp(signer);
+        }
         DigitalSignatureHandler.ForDocument(doc, signer, new DigitalSignatureOptions
         {
             Reason = reason,

@@ -6,6 +6,7 @@ using ESignWeb.Hosting;
 using ESignWeb.Outbox;
 using ESignWeb.Signing;
 using ESignWeb.Storage;
+using ESignWeb.Timestamping;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PdfSharp.Pdf.IO;
@@ -44,6 +45,8 @@ public sealed class SealingService(
     IDbContextFactory<AppDbContext> dbFactory,
     IBlobStore blobs,
     SigningCertificate certificate,
+    Timestamping.SealEvidence evidence,
+    Timestamping.TimestampAuthority timestampAuthority,
     SealingFaults faults,
     IOptions<ESignOptions> options,
     OutboxSignal outboxSignal,
@@ -89,10 +92,11 @@ public sealed class SealingService(
         var info = Info(r, owner, events, images, publicId, sealedSha: null, product) with { Options = trailOptions };
 
         byte[] sealedPdf;
+        TrustedTimestamp? timestamp;
         var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(r.Document!.BlobKey))
-            sealedPdf = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
-                $"Signed by {string.Join(", ", RequestWorkflow.Actors(r).Select(x => x.FullName))}", r.Document.TextTags, covered);
+            (sealedPdf, timestamp) = await SealPdfAsync(original, r.Fields.Where(f => f.Value is not null).Select(f => ToStamp(f, images)), info, r.Name,
+                $"Signed by {string.Join(", ", RequestWorkflow.Actors(r).Select(x => x.FullName))}", r.Document.TextTags, covered, $"request {requestId}", ct);
         var coveredTags = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList(); // tags painted over, not removed
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct); // content-addressed: the key is its SHA-256
         await faults.BeforeCommitAsync(requestId, ct);
@@ -108,8 +112,9 @@ public sealed class SealingService(
             if (basis is null) return null; // sealed meanwhile
             var now = clock.GetUtcNow();
             var expected = AuditLog.Next(basis.Value.Events.LastOrDefault(), requestId, AuditEventType.Completed, new Actor(null), now,
-                CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey, coveredTags));
-            var trail = await RenderTrailAsync(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions });
+                CompletedData(basis.Value.NextSignedFileId, publicId, r.Document.Sha256, sealedKey, coveredTags, timestamp));
+            var trail = await RenderTrailAsync(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions },
+                timestamp, $"the audit trail of request {requestId}", ct);
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
             try
             {
@@ -131,7 +136,7 @@ public sealed class SealingService(
                     await db.SaveChangesAsync(ct);
                     RequestWorkflow.Complete(request, signed.Id, now);
                     var completed = await AuditLog.AppendAsync(db, request.Id, AuditEventType.Completed, new Actor(null), now,
-                        CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey, coveredTags), ct);
+                        CompletedData(signed.Id, publicId, r.Document.Sha256, sealedKey, coveredTags, timestamp), ct);
                     if (completed.Hash != expected.Hash) throw new StaleAuditTrail(); // rolls back
                     await Webhooks.WebhookEvents.RaiseCompletedAsync(db, request, signed.Id, now, ct);
 
@@ -164,11 +169,18 @@ public sealed class SealingService(
     private sealed class StaleAuditTrail() : Exception("The audit trail changed while it was being rendered.");
 
     /// <param name="coveredTags">Text tags whose glyphs could not be removed and were covered with white instead.</param>
-    private static object CompletedData(int signedFileId, string publicId, string originalSha, string sealedSha, IReadOnlyList<object> coveredTags) =>
-        coveredTags.Count == 0
-            ? new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha }
-            : new { signed_file_id = signedFileId, public_identifier = publicId, original_sha256 = originalSha, sealed_sha256 = sealedSha,
-                    text_tags_covered = coveredTags };
+    /// <param name="timestamp">Whether the sealed PDF's signature carries a trusted timestamp; null (not recorded) while timestamping is off.</param>
+    private static Dictionary<string, object> CompletedData(int signedFileId, string publicId, string originalSha, string sealedSha,
+        IReadOnlyList<object> coveredTags, TrustedTimestamp? timestamp)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["signed_file_id"] = signedFileId, ["public_identifier"] = publicId, ["original_sha256"] = originalSha, ["sealed_sha256"] = sealedSha,
+        };
+        if (coveredTags.Count > 0) data["text_tags_covered"] = coveredTags;
+        if (timestamp is { } t) data[TrustedTimestamps.DataKey] = t.WireName();
+        return data;
+    }
 
     /// <summary>
     /// What the audit trail is rendered from, read without the write lock: the request's events and the id its signed
@@ -187,15 +199,40 @@ public sealed class SealingService(
 
     /// <summary>
     /// Stamps the values, flattens, appends the certificate page and signs: the sealed PDF's bytes. PDFsharp runs on a
-    /// thread with a large stack (<see cref="Documents.PdfStack"/>).
+    /// thread with a large stack (<see cref="Documents.PdfStack"/>). While <c>ESign:Timestamping:Url</c> is set, the PDF
+    /// also gets a document security store and, afterwards (on no PDFsharp thread), a trusted timestamp: the second
+    /// value says whether it did (null: timestamping off).
     /// </summary>
-    internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
-        IReadOnlyList<TextTag>? textTags = null, List<TextTag>? covered = null) =>
-        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered));
+    internal async Task<(byte[] Pdf, TrustedTimestamp? Timestamp)> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info,
+        string title, string reason, IReadOnlyList<TextTag>? textTags, List<TextTag>? covered, string what, CancellationToken ct)
+    {
+        var ltv = await evidence.LongTermValidationAsync(ct);
+        var pdf = await Documents.PdfStack.RunAsync(() =>
+            PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered, ltv));
+        return ltv is null ? (pdf, null) : await TimestampAsync(pdf, what, ct);
+    }
 
-    /// <summary>Renders and signs the audit trail PDF, on a <see cref="Documents.PdfStack"/> thread like the seal.</summary>
-    internal Task<byte[]> RenderTrailAsync(AuditTrailInfo info) =>
-        Documents.PdfStack.RunAsync(() => AuditTrailPdf.Render(info, certificate.Certificate));
+    /// <summary>A signed PDF with a trusted timestamp when the authority answers; else unchanged, said once in the log.</summary>
+    private async Task<(byte[] Pdf, TrustedTimestamp? Timestamp)> TimestampAsync(byte[] pdf, string what, CancellationToken ct)
+    {
+        var (stamped, timestamp, problem) = await evidence.TimestampAsync(pdf, ct);
+        if (timestamp != TrustedTimestamp.Rfc3161)
+            log.LogWarning("Sealed {What} without a trusted timestamp: the time-stamp authority at {Authority} did not answer ({Problem})",
+                what, timestampAuthority.Where, problem);
+        return (stamped, timestamp);
+    }
+
+    /// <summary>
+    /// Renders and signs the audit trail PDF, on a <see cref="Documents.PdfStack"/> thread like the seal. While
+    /// timestamping is on it gets a security store, and a trusted timestamp when the sealed PDF got one
+    /// (<paramref name="sealedTimestamp"/>): an authority that did not answer is not waited for twice.
+    /// </summary>
+    internal async Task<byte[]> RenderTrailAsync(AuditTrailInfo info, TrustedTimestamp? sealedTimestamp, string what, CancellationToken ct)
+    {
+        var ltv = await evidence.LongTermValidationAsync(ct); // null while timestamping is off
+        var trail = await Documents.PdfStack.RunAsync(() => AuditTrailPdf.Render(info, certificate.Certificate, ltv));
+        return ltv is not null && sealedTimestamp == TrustedTimestamp.Rfc3161 ? (await TimestampAsync(trail, what, ct)).Pdf : trail;
+    }
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>

@@ -6,6 +6,7 @@ using ESignWeb.Hosting;
 using ESignWeb.Requests;
 using ESignWeb.Signing;
 using ESignWeb.Storage;
+using ESignWeb.Timestamping;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -57,16 +58,17 @@ public sealed class SelfSignService(
             e, options.Value.ProductName);
 
         byte[] sealedPdf;
+        TrustedTimestamp? timestamp;
         var covered = new List<TextTag>();
         await using (var original = blobs.OpenRead(doc.BlobKey))
-            sealedPdf = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}",
-                doc.TextTags, covered); // the document's text tags are erased, as in a request's seal
+            (sealedPdf, timestamp) = await sealing.SealPdfAsync(original, items, Info(events, null), Path.GetFileNameWithoutExtension(doc.Name), $"Signed by {owner.DisplayName}",
+                doc.TextTags, covered, $"self-signed document {doc.Id}", ct); // the document's text tags are erased, as in a request's seal
         var sealedKey = await blobs.PutAsync(new MemoryStream(sealedPdf), ct);
         Add(AuditEventType.Completed, new Actor(null), now, covered.Count == 0
             ? new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId }
             : new { original_sha256 = doc.Sha256, sealed_sha256 = sealedKey, public_identifier = publicId,
                 text_tags_covered = covered.Select(t => new { page = t.Page, tag = t.Text }).ToList() });
-        var trailKey = await blobs.PutAsync(new MemoryStream(await sealing.RenderTrailAsync(Info(events, sealedKey))), ct);
+        var trailKey = await blobs.PutAsync(new MemoryStream(await sealing.RenderTrailAsync(Info(events, sealedKey), timestamp, $"the audit trail of self-signed document {doc.Id}", ct)), ct);
 
         var signed = await dbFactory.WriteAsync(async write =>
         {

@@ -17,10 +17,14 @@ namespace ESignWeb.Sealing;
 public sealed class SigningCertificate
 {
     private readonly Lazy<X509Certificate2> _certificate;
+    private readonly Lazy<IReadOnlyList<X509Certificate2>> _chain;
 
     public SigningCertificate(IOptions<ESignOptions> options, InstanceSecrets secrets, DataPaths paths, TimeProvider clock)
     {
         var o = options.Value.Certificate;
+        _chain = new Lazy<IReadOnlyList<X509Certificate2>>(() => string.IsNullOrWhiteSpace(o.Path)
+            ? [Certificate]
+            : ChainOf(Certificate, X509CertificateLoader.LoadPkcs12CollectionFromFile(o.Path, o.Password)));
         _certificate = new Lazy<X509Certificate2>(() => string.IsNullOrWhiteSpace(o.Path)
             ? LoadPfx(secrets.GetOrCreate(SecretNames.InstanceCertificate,
                 () => InstanceSecrets.ReadLegacyFile(Path.Combine(paths.Keys, "instance-certificate.pfx")),
@@ -29,9 +33,32 @@ public sealed class SigningCertificate
     }
 
     /// <summary>A certificate given as it is (tests).</summary>
-    public SigningCertificate(X509Certificate2 certificate) => _certificate = new Lazy<X509Certificate2>(certificate);
+    public SigningCertificate(X509Certificate2 certificate)
+    {
+        _certificate = new Lazy<X509Certificate2>(certificate);
+        _chain = new Lazy<IReadOnlyList<X509Certificate2>>([certificate]);
+    }
 
     public X509Certificate2 Certificate => _certificate.Value;
+
+    /// <summary>The certificate, then its issuers as far as the PKCS#12 file holds them (embedded for long-term validation).</summary>
+    public IReadOnlyList<X509Certificate2> Chain => _chain.Value;
+
+    /// <summary><paramref name="leaf"/>, then each issuer found in <paramref name="others"/>, up to a self-signed one.</summary>
+    internal static IReadOnlyList<X509Certificate2> ChainOf(X509Certificate2 leaf, IEnumerable<X509Certificate2> others)
+    {
+        var pool = others.Where(c => c.Thumbprint != leaf.Thumbprint).ToList();
+        var chain = new List<X509Certificate2> { leaf };
+        for (var current = leaf; current.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData) is false;)
+        {
+            var issuer = pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData));
+            if (issuer is null) break;
+            chain.Add(issuer);
+            pool.Remove(issuer);
+            current = issuer;
+        }
+        return chain;
+    }
 
     private static X509Certificate2 Load(string path, string? password)
     {
