@@ -20,7 +20,9 @@ namespace ESignWeb.Tests.E2E;
 /// stopped and migrated into the throw-away PostgreSQL; the source file is byte for byte unchanged; the app started on
 /// PostgreSQL with the same data folder lists everything over the API with the same key, the sealed PDF passes
 /// pdfsig, the evidence (audit chain, original and sealed SHA-256) verifies, new rows get new ids; a second migrate
-/// into the now non-empty database is refused.
+/// into the now non-empty database is refused. Then <c>--blobs database</c> into a second database: an instance on it with
+/// <c>ESign:Storage:Provider=Database</c> and a data folder of its own serves the sealed PDF (pdfsig) and the audit
+/// trail from PostgreSQL's blob tables, and the evidence verifies against them.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public class MigrateDataTests(ITestOutputHelper output)
@@ -38,8 +40,9 @@ public class MigrateDataTests(ITestOutputHelper output)
             ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = smtp.Port.ToString(), ["Smtp__Security"] = "None",
             ["ESign__RequireConfirmedAccount"] = "false", ["Webhooks__AllowPrivateNetworks"] = "true", ["Api__RateLimitPerMinute"] = "100000",
         });
-        AppProcess? onPostgres = null;
+        AppProcess? onPostgres = null, onDatabaseBlobs = null;
         var target = PostgresServer.CreateDatabase("esign_migrate");
+        var blobTarget = PostgresServer.CreateDatabase("esign_migrate_blobs");
         try
         {
             var key = (await onSqlite.RunCommandAsync("apikey", "create", "--email", Sender)).Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("esk_"));
@@ -117,18 +120,57 @@ public class MigrateDataTests(ITestOutputHelper output)
             var again = await AppCommand.RunAsync(environment, TimeSpan.FromMinutes(3), "migrate-data", "--to-postgres", target);
             Assert.Equal(3, again.ExitCode);
             Assert.Contains("not empty", again.Output);
+
+            // --blobs database: the same SQLite instance into a second database whose instances will keep blobs in
+            // PostgreSQL (ESign:Storage:Provider=Database). Started on a data folder of its own (no blobs/ to fall back
+            // on), it serves the sealed PDF and the audit trail from the database's blob tables.
+            await onPostgres.KillAsync();
+            Assert.Equal(sourceFiles, SourceHashes(onSqlite.DataDir));
+            var bad = await AppCommand.RunAsync(environment, TimeSpan.FromMinutes(1), "migrate-data", "--to-postgres", blobTarget, "--blobs", "cloud");
+            Assert.Equal(2, bad.ExitCode);
+            var toBlobs = await AppCommand.RunAsync(environment, TimeSpan.FromMinutes(3), "migrate-data", "--to-postgres", blobTarget, "--blobs", "database");
+            output.WriteLine(toBlobs.Output);
+            Assert.True(toBlobs.ExitCode == 0, toBlobs.Output);
+            Assert.Matches(@"Blobs: (\d+) referenced, \1 copied to the target store \(PostgreSQL's StoredBlobs/BlobChunks\), \1 verified by SHA-256", toBlobs.Output);
+            Assert.Equal(sourceFiles, SourceHashes(onSqlite.DataDir));
+            onDatabaseBlobs = await AppProcess.StartAsync(new Dictionary<string, string>(AppProcess.PostgreSqlSettings(blobTarget))
+            {
+                ["ESign__Storage__Provider"] = "Database", ["Api__RateLimitPerMinute"] = "100000",
+            });
+            using var blobApi = new HttpClient { BaseAddress = new Uri(onDatabaseBlobs.BaseUrl) };
+            blobApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            Assert.Equal("complete", (await Json(await blobApi.GetAsync($"/v1/files/pending/{requestId}/"))).GetProperty("status").GetString());
+            Assert.Contains("Signature is Valid", await Poppler.PdfSigAsync(await blobApi.GetByteArrayAsync($"/v1/files/signed/{signedId}/download/")));
+            var blobTrail = await blobApi.GetByteArrayAsync($"/v1/audit-trail/{signedId}/");
+            Assert.Equal(trail, blobTrail);
+            Assert.False(Directory.Exists(Path.Combine(onDatabaseBlobs.DataDir, "blobs")) &&
+                         Directory.EnumerateFiles(Path.Combine(onDatabaseBlobs.DataDir, "blobs"), "*", SearchOption.AllDirectories).Any());
+            var blobFactory = new PooledDbContextFactory<AppDbContext>((DbContextOptions<AppDbContext>)new DbContextOptionsBuilder<AppDbContext>()
+                .UseESignDatabase(DatabaseProviderKind.PostgreSql, blobTarget)
+                .UseApplicationServiceProvider(PostgreSqlDesignTimeFactory.ModelServices).Options);
+            await using (var blobDb = await blobFactory.CreateDbContextAsync())
+            {
+                var referenced = await BlobReferences.Keys(blobDb).Distinct().CountAsync();
+                Assert.Contains($"Blobs: {referenced} referenced", toBlobs.Output);
+                Assert.True(referenced >= 5, $"{referenced} blobs"); // two originals, the sealed PDF, its audit trail, the signature image
+                Assert.Equal(referenced, await blobDb.Set<StoredBlob>().CountAsync());
+            }
+            Assert.Empty(await new Audit.Verification(blobFactory, new DatabaseBlobStore(blobFactory, TimeProvider.System)).VerifyRequestAsync(requestId));
         }
         catch
         {
             output.WriteLine("SQLite app log:\n" + onSqlite.Log);
             if (onPostgres is not null) output.WriteLine("PostgreSQL app log:\n" + onPostgres.Log);
+            if (onDatabaseBlobs is not null) output.WriteLine("PostgreSQL + database blobs app log:\n" + onDatabaseBlobs.Log);
             throw;
         }
         finally
         {
             await onSqlite.DisposeAsync();
             if (onPostgres is not null) await onPostgres.DisposeAsync();
+            if (onDatabaseBlobs is not null) await onDatabaseBlobs.DisposeAsync();
             PostgresServer.DropDatabase(target);
+            PostgresServer.DropDatabase(blobTarget);
         }
     }
 

@@ -107,6 +107,7 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         var keys = await BlobReferences.Keys(sourceDb).Distinct().ToListAsync(ct);
         var blobProblems = new List<string>();
         long bytes = 0;
+        var copiedBlobs = 0;
         foreach (var key in keys.Order(StringComparer.Ordinal))
         {
             if (!sourceBlobs.Exists(key))
@@ -119,6 +120,7 @@ public sealed class SqliteToPostgreSql(TextWriter output)
                 await using var content = sourceBlobs.OpenRead(key);
                 var stored = await targetBlobs.PutAsync(content, ct);
                 if (stored != key) blobProblems.Add($"{key}: stored in the target as {stored}");
+                copiedBlobs++;
             }
             await using var copy = targetBlobs.OpenRead(key);
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -137,7 +139,8 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         output.WriteLine($"{"Table",-40} {"SQLite",10} {"PostgreSQL",10}");
         foreach (var c in counts)
             output.WriteLine($"{c.Table,-40} {c.Source,10} {c.Target,10}{(c.Matches ? "" : "  MISMATCH")}");
-        output.WriteLine($"Blobs: {keys.Count} referenced, {keys.Count - blobProblems.Count} verified by SHA-256 ({bytes:N0} bytes read).");
+        output.WriteLine($"Blobs: {keys.Count} referenced, {copiedBlobs} copied to the target store ({TargetName(targetBlobs)}), " +
+                         $"{keys.Count - blobProblems.Count} verified by SHA-256 there ({bytes:N0} bytes read).");
         foreach (var p in blobProblems) output.WriteLine($"  BLOB PROBLEM {p}");
         var ok = counts.All(c => c.Matches) && blobProblems.Count == 0;
         output.WriteLine(ok
@@ -145,6 +148,14 @@ public sealed class SqliteToPostgreSql(TextWriter output)
             : "NOT verified: see the mismatches above. The SQLite database was not changed; drop the PostgreSQL database and try again.");
         return ok ? Verified : Failed;
     }
+
+    /// <summary>
+    /// The blob store of a PostgreSQL instance with <c>ESign:Storage:Provider = Database</c> (its StoredBlobs and
+    /// BlobChunks tables), as the target of <c>--blobs database</c>; written after the rows are committed.
+    /// </summary>
+    public static DatabaseBlobStore PostgreSqlBlobStore(string targetConnectionString) => new(
+        new PooledDbContextFactory<AppDbContext>(ContextOptions(o => o.UseESignDatabase(DatabaseProviderKind.PostgreSql, targetConnectionString))),
+        TimeProvider.System);
 
     /// <summary>The app's model (with Identity's store schema) on the given provider; no interceptors, no app services.</summary>
     private static DbContextOptions<AppDbContext> ContextOptions(Action<DbContextOptionsBuilder> provider)
@@ -339,6 +350,13 @@ public sealed class SqliteToPostgreSql(TextWriter output)
         var value = await cmd.ExecuteScalarAsync(ct);
         return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
     }
+
+    private static string TargetName(IBlobStore store) => store switch
+    {
+        DatabaseBlobStore => "PostgreSQL's StoredBlobs/BlobChunks",
+        FileSystemBlobStore => "the data folder's blobs/",
+        _ => store.GetType().Name,
+    };
 
     private static string Quote(ITable table) => table.Schema is null ? $"\"{table.Name}\"" : $"\"{table.Schema}\".\"{table.Name}\"";
 }

@@ -11,8 +11,8 @@ namespace ESignWeb.Hosting;
 /// <c>apikey create --email user@example.com [--name label]</c> creates the user if absent, prints a new API key and exits;
 /// <c>admin grant --email user@example.com</c> makes an existing account an administrator (and confirms its address);
 /// <c>admin revoke --email user@example.com</c> takes the role away;
-/// <c>migrate-data --to-postgres "&lt;connection string&gt;"</c> copies this SQLite instance's rows and blobs into an empty
-/// PostgreSQL database and verifies them (<see cref="SqliteToPostgreSql"/>; docs/operations.md).
+/// <c>migrate-data --to-postgres "&lt;connection string&gt;" [--blobs filesystem|database]</c> copies this SQLite instance's rows
+/// and blobs into an empty PostgreSQL database (blobs: to the data folder or to PostgreSQL's blob tables) and verifies them (<see cref="SqliteToPostgreSql"/>; docs/operations.md).
 /// </summary>
 public static class Commands
 {
@@ -27,24 +27,50 @@ public static class Commands
 
     private static async Task<int> MigrateDataAsync(WebApplication app, string[] args)
     {
+        const string usage = "Usage: ESignWeb migrate-data --to-postgres \"Host=…;Database=…;Username=…;Password=…\" [--blobs filesystem|database]";
         if (Option(args, "--to-postgres") is not { Length: > 0 } target)
         {
-            Console.Error.WriteLine("Usage: ESignWeb migrate-data --to-postgres \"Host=…;Database=…;Username=…;Password=…\"");
+            Console.Error.WriteLine(usage);
             return 2;
         }
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ESignOptions>>().Value.Database.Provider != DatabaseProviderKind.Sqlite)
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ESignOptions>>().Value;
+        if (options.Database.Provider != DatabaseProviderKind.Sqlite)
         {
             Console.Error.WriteLine("migrate-data reads an SQLite instance: run it with the instance's own settings (ESign:Database:Provider = Sqlite).");
             return 2;
         }
+        // Where the PostgreSQL instance will keep its blobs (its ESign:Storage:Provider); by default where this one does.
+        var blobsTo = options.Storage.Provider;
+        if (Option(args, "--blobs") is { } blobsOption && !Enum.TryParse(blobsOption, ignoreCase: true, out blobsTo) || !Enum.IsDefined(blobsTo))
+        {
+            Console.Error.WriteLine(usage);
+            Console.Error.WriteLine("--blobs: filesystem (the data folder's blobs/, shared by the instances) or database (PostgreSQL's StoredBlobs/BlobChunks tables).");
+            return 2;
+        }
         var paths = app.Services.GetRequiredService<Storage.DataPaths>();
         var blobs = app.Services.GetRequiredService<Storage.IBlobStore>();
-        Console.WriteLine($"Source: {paths.Database} (read-only) and the blobs under {paths.Blobs}.");
-        // The PostgreSQL instance keeps FileSystem blobs in this data folder (or a copy of it): the store is the same.
-        var code = await new SqliteToPostgreSql(Console.Out).RunAsync(paths.Database, target, blobs, blobs);
+        var targetBlobs = blobsTo == options.Storage.Provider ? blobs
+            : blobsTo == Storage.StorageProviderKind.Database ? SqliteToPostgreSql.PostgreSqlBlobStore(target)
+            : new Storage.FileSystemBlobStore(paths, TimeProvider.System);
+        Console.WriteLine($"Source: {paths.Database} (read-only) and its blobs ({options.Storage.Provider}" +
+                          $"{(options.Storage.Provider == Storage.StorageProviderKind.FileSystem ? $": {paths.Blobs}" : "")}); " +
+                          $"blobs to: {(blobsTo == Storage.StorageProviderKind.Database ? "the PostgreSQL database" : paths.Blobs)}.");
+        int code;
+        try
+        {
+            code = await new SqliteToPostgreSql(Console.Out).RunAsync(paths.Database, target, blobs, targetBlobs);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException)
+        {
+            // Unreachable server, wrong password, a malformed connection string: say so (no stack trace), exit 1.
+            Console.Error.WriteLine($"migrate-data failed: {ex.Message.TrimEnd('.')}. The SQLite database was not changed.");
+            return SqliteToPostgreSql.Failed;
+        }
         if (code == SqliteToPostgreSql.Verified)
-            Console.WriteLine($"Next: start the instance with ESign:Database:Provider=PostgreSql and this connection string, keeping ESign:DataPath " +
-                              $"at {paths.Root} (or a copy of it): its blobs/ and keys/ (signing-link key, certificate, Data Protection keys) stay there.");
+            Console.WriteLine("Next: start the instances with ESign:Database:Provider=PostgreSql, ConnectionStrings:ESign=<this connection string> and " +
+                              $"ESign:Storage:Provider={blobsTo}" +
+                              (blobsTo == Storage.StorageProviderKind.FileSystem ? $", ESign:DataPath at {paths.Root} (or a shared copy of it: blobs/ is read there)." : ".") +
+                              " The keys (Data Protection, signing-link key, certificate, OAuth) are in the database now.");
         return code;
     }
 

@@ -5,6 +5,7 @@ using ESignWeb.Hosting;
 using ESignWeb.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 
 namespace ESignWeb.Secrets;
@@ -67,5 +68,61 @@ public static class SharedKeyRing
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedKeyRing)).LogInformation(
                 "Imported {Count} Data Protection key(s) from {Folder} into the database; the files stay as a backup and are no longer read.", imported, dir);
     }
-}
 
+    /// <summary>
+    /// Refuses to start (an <see cref="InvalidOperationException"/>: "ESignWeb cannot start: …", exit 1) when a key of the
+    /// ring that is still in use (not expired, not revoked) cannot be decrypted here — the ring was encrypted with a
+    /// certificate (<c>ESign:DataProtection:CertificatePath</c>) this instance does not have, or has another one.
+    /// Left alone, Data Protection would log the failure, find no usable default key and write a NEW key (unencrypted
+    /// without a certificate) that every instance then adopts: everybody signed out, antiforgery and Identity tokens
+    /// invalid, and the instance secrets (signing-link key, certificate, OAuth keys), encrypted with the old ring,
+    /// unreadable. Runs after the migrations and the legacy import, before anything protects or unprotects.
+    /// </summary>
+    public static void EnsureReadable(IServiceProvider services)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var unreadable = new List<(Guid Id, string Error)>();
+        foreach (var key in services.GetRequiredService<IKeyManager>().GetAllKeys())
+        {
+            if (key.IsRevoked || key.ExpirationDate <= now) continue;
+            try
+            {
+                _ = key.Descriptor; // decrypts the key's XML (throws when it cannot)
+            }
+            catch (Exception ex)
+            {
+                unreadable.Add((key.KeyId, ex.GetBaseException().Message));
+            }
+        }
+        if (unreadable.Count == 0) return;
+        var configured = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ESignOptions>>().Value.DataProtection.CertificatePath;
+        var thumbprints = EncryptingCertificates(services);
+        throw new InvalidOperationException(
+            $"{unreadable.Count} Data Protection key(s) in the database cannot be decrypted by this instance " +
+            $"(key {unreadable[0].Id}: {unreadable[0].Error}). " +
+            (thumbprints.Count > 0 ? $"The key ring is encrypted to the certificate(s) {string.Join(", ", thumbprints)}; " : "") +
+            (string.IsNullOrWhiteSpace(configured)
+                ? "set ESign:DataProtection:CertificatePath (and CertificatePassword) to that PKCS#12 file, as on the other instances. "
+                : $"ESign:DataProtection:CertificatePath ({configured}) is not that certificate (or lacks its private key). ") +
+            "Refusing to start rather than create new keys, which would sign every user out and make the instance secrets unreadable. " +
+            "See docs/operations.md, \"Keys and secrets in the database\".");
+    }
+
+    /// <summary>Thumbprints of the certificates the stored keys were encrypted to (read from the keys' XML; for the error message).</summary>
+    private static List<string> EncryptingCertificates(IServiceProvider services)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var xml in db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToList())
+        {
+            if (xml is null) continue;
+            try
+            {
+                foreach (var element in XElement.Parse(xml).Descendants().Where(e => e.Name.LocalName == "X509Certificate"))
+                    result.Add(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(element.Value.Trim())).Thumbprint);
+            }
+            catch (Exception) { } // a key that is not XML or holds no certificate: nothing to name
+        }
+        return result.ToList();
+    }
+}
