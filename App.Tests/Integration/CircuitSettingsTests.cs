@@ -51,23 +51,4 @@ public class CircuitSettingsTests
         Assert.Equal(0, json.GetProperty("circuits").GetInt32());
         Assert.Equal(0, json.GetProperty("connected").GetInt32());
     }
-
-    [Fact]
-    public void A_circuit_js_runtime_uses_the_shared_interop_json_resolver()
-    {
-        using var app = new ESignAppFactory();
-        using var one = app.Services.CreateScope();
-        using var two = app.Services.CreateScope();
-        var first = one.ServiceProvider.GetRequiredService<Microsoft.JSInterop.IJSRuntime>();
-        var second = two.ServiceProvider.GetRequiredService<Microsoft.JSInterop.IJSRuntime>();
-        Assert.NotSame(first, second); // still one runtime per circuit, Blazor Server's own
-        Assert.Equal("RemoteJSRuntime", first.GetType().Name);
-        foreach (var runtime in new[] { first, second })
-        {
-            var options = (JsonSerializerOptions)typeof(Microsoft.JSInterop.JSRuntime)
-                .GetProperty("JsonSerializerOptions", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(runtime)!;
-            Assert.Contains(options.TypeInfoResolverChain, r => ReferenceEquals(r, InteropJsonMetadata.Resolver));
-            Assert.DoesNotContain(options.TypeInfoResolverChain, r => r is System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver && !ReferenceEquals(r, InteropJsonMetadata.Resolver));
-        }
-    }
 }

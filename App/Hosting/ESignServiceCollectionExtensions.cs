@@ -213,9 +213,6 @@ public static class ESignServiceCollectionExtensions
         });
         // Request bodies: Kestrel, form and SignalR limits, counted after decompression per endpoint class (BodyLimits).
         builder.AddBodyLimits();
-        // One set of JS interop JSON accessors for all circuits (InteropJsonMetadata). After every AddServerSideBlazor
-        // (AddBodyLimits calls it too, and each call registers IJSRuntime again: the last registration wins).
-        builder.Services.ShareInteropJsonMetadata();
         services.AddSingleton<Audit.Verification>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SealingService>());
 
