@@ -30,7 +30,10 @@ public static partial class CircuitMemory
         var label = Arg("--label", "this build");
         var steps = Arg("--steps", "10,20,40").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var pdfPages = int.Parse(Arg("--pdf-pages", "3"), CultureInfo.InvariantCulture);
-        var signers = steps.Max();
+        // --warmup N: N pages opened and closed before the first step, so first-use JIT, tiering and caches are paid
+        // before the slope is taken (their links are extra signers of the same request).
+        var warmup = int.Parse(Arg("--warmup", "0"), CultureInfo.InvariantCulture);
+        var signers = steps.Max() + warmup;
         // --gcdump DIR: a heap dump at every step (dotnet-gcdump on PATH or ESIGN_GCDUMP), for `dotnet-gcdump report`.
         var gcdumpDir = Arg("--gcdump", "") is { Length: > 0 } d ? Directory.CreateDirectory(d).FullName : null;
         var extra = args.SkipWhile(a => a != "--set").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))
@@ -51,6 +54,18 @@ public static partial class CircuitMemory
         Console.Error.WriteLine($"[circuits] {label}: {links.Count} links, app pid {app.Pid}");
 
         await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
+        if (warmup > 0)
+        {
+            var warm = new List<IBrowserContext>();
+            for (var i = 0; i < warmup; i++)
+            {
+                warm.Add(await browser.NewContextAsync());
+                await OpenAsync(await warm[^1].NewPageAsync(), links[steps.Max() + i]);
+            }
+            foreach (var c in warm) await c.CloseAsync();
+            await Poll.UntilAsync(async () => (await MeasureAsync(http, 0)).Connected == 0 ? "down" : null, 60);
+            Console.Error.WriteLine($"[circuits] {warmup} warm-up pages opened and closed");
+        }
         var contexts = new List<IBrowserContext>();
         var samples = new List<Sample> { await MeasureAsync(http, 0) };
         Console.Error.WriteLine($"[circuits] {samples[^1]} {ProcStatus(app.Pid)}");
@@ -140,11 +155,12 @@ public static partial class CircuitMemory
     /// <summary>Opens a signer's link, gives consent on that page and waits for the signing view with its PDF loaded.</summary>
     private static async Task OpenAsync(IPage page, string link)
     {
-        await page.GotoAsync(link);
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "I agree to use electronic records and signatures." }).CheckAsync();
-        await page.Locator("#consent-continue").ClickAsync();
+        // Generous timeouts: on a machine shared with builds a page can take well over the default 20 s to go live.
+        await page.GotoAsync(link, new() { Timeout = 120_000 });
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "I agree to use electronic records and signatures." }).CheckAsync(new() { Timeout = 120_000 });
+        await page.Locator("#consent-continue").ClickAsync(new() { Timeout = 120_000 });
         await Assertions.Expect(page.Locator("#pdf-viewer[data-loaded='true']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(page.Locator("#sign-progress")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#sign-progress")).ToBeVisibleAsync(new() { Timeout = 60_000 });
     }
 
     /// <summary>One request, <paramref name="signers"/> unordered signers with a signature field each; their links (from the mail outbox).</summary>

@@ -10,6 +10,7 @@
 #   bench/circuits/run.sh                                   # build, measure this build, write the doc
 #   BEFORE_DLL=/path/to/old/App/bin/Release/net10.0/ESignWeb.dll bench/circuits/run.sh   # also an older build
 #   SKIP_BUILD=1 WRITE_DOC=0 bench/circuits/run.sh
+#   WARMUP=10 bench/circuits/run.sh                        # 10 pages opened and closed first (JIT warm before the slope)
 #   GCDUMP_DIR=/tmp/dumps bench/circuits/run.sh             # also a heap dump per step (dotnet-gcdump on PATH or ESIGN_GCDUMP)
 #
 # Needs dotnet and Chromium (/usr/bin/chromium, or ESIGN_CHROMIUM). About three minutes per build measured.
@@ -18,6 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WRITE_DOC=${WRITE_DOC:-1}
 STEPS=${STEPS:-10,20,40}
+WARMUP=${WARMUP:-0} # pages opened and closed before the first step (first-use JIT and tiering paid before the slope)
 DOC="$ROOT/docs/benchmarks.md"
 SECTION="## Signing circuits (\`bench/circuits/run.sh\`)"
 BENCH_DLL="$ROOT/bench/bin/Release/net10.0/ESignWeb.Bench.dll"
@@ -35,7 +37,7 @@ DATA=$(mktemp -d /tmp/esign-circuits-XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
 
 measure() { # label dll -> ROW/SLOPE/RETAINED lines on stdout
-    (cd "$(dirname "$BENCH_DLL")" && dotnet "$BENCH_DLL" --circuits --steps "$STEPS" --label "$1" --app-dll "$2" \
+    (cd "$(dirname "$BENCH_DLL")" && dotnet "$BENCH_DLL" --circuits --steps "$STEPS" --label "$1" --app-dll "$2" --warmup "$WARMUP" \
         ${GCDUMP_DIR:+--gcdump "$GCDUMP_DIR"})
 }
 : >"$DATA/rows"
