@@ -99,6 +99,9 @@ public static class DatabaseProvider
         await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Requests" WHERE "Id" = {requestId} FOR UPDATE""").ToListAsync(ct);
     }
 
+    /// <summary>The transaction advisory lock the webhook lane's claims queue on (PostgreSQL; any constant unique to it).</summary>
+    private const long PartitionedClaimLock = 0x4553_6967_6E57_4831; // "ESignWH1"
+
     /// <summary>The PostgreSQL channel on which a commit that enqueued outbox work wakes every instance's processors.</summary>
     public const string OutboxChannel = "esign_outbox";
 
@@ -108,6 +111,14 @@ public static class DatabaseProvider
     /// RETURNING</c>, so concurrent claims of several instances pass over each other's rows instead of waiting or
     /// taking them twice. SQLite (one instance, one writer): read the due ones, then a conditional update per row that
     /// only one claim can win.
+    /// <para>
+    /// Partitions (a webhook's callback URL): a message is not claimed while another message of its partition is leased
+    /// by another claim, so one URL's deliveries go one at a time and in order across every processor and instance, as
+    /// on one instance (docs/api.md, webhooks); a dead holder's lease runs out and frees the partition. On PostgreSQL the
+    /// webhook lane's claims queue on a transaction advisory lock (a claim is one short statement), so a claim's
+    /// snapshot sees every claim committed before it — SKIP LOCKED alone would let two instances each take one message
+    /// of the same URL at the same moment. Each SQLite row update re-checks the partition in the same statement.
+    /// </para>
     /// </summary>
     internal static async Task<List<ClaimedOutboxMessage>> ClaimOutboxAsync(AppDbContext db, bool webhooks, DateTimeOffset now,
         DateTimeOffset until, string token, int take, CancellationToken ct)
@@ -117,26 +128,37 @@ public static class DatabaseProvider
             // Times are UTC ticks (DateTimeOffsetTicksConverter) on both providers.
             long nowTicks = now.UtcTicks, untilTicks = until.UtcTicks;
             var webhookKind = Outbox.OutboxKinds.Webhook;
-            return await db.Database.SqlQuery<ClaimedOutboxMessage>($"""
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            if (webhooks) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PartitionedClaimLock})", ct);
+            var rows = await db.Database.SqlQuery<ClaimedOutboxMessage>($"""
                 UPDATE "Outbox" SET "LockedUntil" = {untilTicks}, "LeaseToken" = {token}
                 WHERE "Id" IN (
-                    SELECT "Id" FROM "Outbox"
-                    WHERE "DoneAt" IS NULL AND NOT "Failed" AND "NextAttemptAt" <= {nowTicks}
-                      AND ("LockedUntil" IS NULL OR "LockedUntil" < {nowTicks}) AND ("Kind" = {webhookKind}) = {webhooks}
-                    ORDER BY "NextAttemptAt", "Id" LIMIT {take}
+                    SELECT o."Id" FROM "Outbox" o
+                    WHERE o."DoneAt" IS NULL AND NOT o."Failed" AND o."NextAttemptAt" <= {nowTicks}
+                      AND (o."LockedUntil" IS NULL OR o."LockedUntil" < {nowTicks}) AND (o."Kind" = {webhookKind}) = {webhooks}
+                      AND (o."Partition" IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM "Outbox" h
+                          WHERE h."Partition" = o."Partition" AND h."DoneAt" IS NULL AND NOT h."Failed"
+                            AND h."LockedUntil" >= {nowTicks} AND h."LeaseToken" <> {token}))
+                    ORDER BY o."NextAttemptAt", o."Id" LIMIT {take}
                     FOR UPDATE SKIP LOCKED)
                 RETURNING "Id", "Partition"
                 """).ToListAsync(ct);
+            await tx.CommitAsync(ct);
+            return rows;
         }
         var due = await db.Outbox
             .Where(m => m.DoneAt == null && !m.Failed && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
             .Where(m => (m.Kind == Outbox.OutboxKinds.Webhook) == webhooks)
+            .Where(m => m.Partition == null || !db.Outbox.Any(h => h.Partition == m.Partition && h.DoneAt == null && !h.Failed && h.LockedUntil >= now))
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Select(m => new { m.Id, m.Partition }).Take(take).ToListAsync(ct);
         var claimed = new List<ClaimedOutboxMessage>();
         foreach (var m in due)
         {
             // Conditional update: only one claim wins the lease (a free one, or one whose holder stopped renewing).
             var won = await db.Outbox.Where(x => x.Id == m.Id && x.DoneAt == null && (x.LockedUntil == null || x.LockedUntil < now))
+                .Where(x => x.Partition == null || !db.Outbox.Any(h => h.Partition == x.Partition && h.DoneAt == null && !h.Failed &&
+                                                                      h.LockedUntil >= now && h.LeaseToken != token))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until).SetProperty(x => x.LeaseToken, token), ct);
             if (won == 1) claimed.Add(new ClaimedOutboxMessage { Id = m.Id, Partition = m.Partition });
         }
