@@ -27,6 +27,9 @@ public sealed record AuditTrailInfo(
 {
     /// <summary>The request's options (the trail's "Request options" block); null: none shown (a self-signed document).</summary>
     public AuditTrailOptions? Options { get; init; }
+
+    /// <summary>The public verify page's link for this reference (<see cref="Evidence.VerifyLink"/>); null: none configured.</summary>
+    public string? VerifyUrl { get; init; }
 }
 
 /// <summary>What the audit trail says of a request's options, in words (<see cref="OptionWords.ForAuditTrail(SignatureRequest, IReadOnlyList{string})"/>).</summary>
@@ -97,6 +100,17 @@ public static class AuditTrailPdf
                "The audit trail delivered with it records every event and the SHA-256 of this sealed file.", PdfLayout.Font(8));
         l.Heading("Signed by");
         foreach (var s in info.Signers) Signer(l, s);
+        l.Heading("Verify");
+        if (info.VerifyUrl is { } url)
+        {
+            l.Field("Verify at", url);
+            l.Image(Evidence.VerifyLink.QrPng(url), 90, 90, "Scan to verify");
+            l.Text("Open the link (or scan the code) and choose this file: the page says whether it is unchanged since sealing.", PdfLayout.Font(8));
+        }
+        else
+        {
+            l.Text($"Check this file on the /verify page of the {info.ProductName} instance that sealed it (reference {info.PublicIdentifier}).", PdfLayout.Font(8));
+        }
     }
 
     private static void Header(PdfLayout l, string title, AuditTrailInfo info)

@@ -191,7 +191,8 @@ public sealed class SealingService(
     /// </summary>
     internal Task<byte[]> SealPdfAsync(Stream original, IEnumerable<StampItem> items, AuditTrailInfo info, string title, string reason,
         IReadOnlyList<TextTag>? textTags = null, List<TextTag>? covered = null) =>
-        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered));
+        Documents.PdfStack.RunAsync(() => PdfSealer.Seal(original, items,
+            info with { VerifyUrl = Evidence.VerifyLink.For(options.Value.PublicBaseUrl, info.PublicIdentifier) }, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered));
 
     private static AuditTrailInfo Info(SignatureRequest r, Data.ApplicationUser owner, IReadOnlyList<AuditEvent> events,
         IReadOnlyDictionary<string, byte[]> images, string publicId, string? sealedSha, string product) =>
