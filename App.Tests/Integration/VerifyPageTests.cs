@@ -79,7 +79,7 @@ public class VerifyPageTests
 
         // The link's reference is named, and a different document says it is not that one.
         var page = await http.GetStringAsync("/verify?ref=0123456789abcdef01234567");
-        Assert.Contains("reference <strong>0123456789abcdef01234567</strong>", page);
+        Assert.Matches("id=\"verify-reference\"[^>]*>.*?reference <strong[^>]*>0123456789abcdef01234567</strong>", Regex.Replace(page, @"\s+", " "));
         html = await PostAsync(http, sealedPdf, "Contract (signed).pdf", "/verify?ref=0123456789abcdef01234567");
         Assert.Contains("This file is not the document of reference 0123456789abcdef01234567", html);
         Assert.DoesNotContain("&lt;script", await http.GetStringAsync("/verify?ref=%3Cscript%3E"));
