@@ -80,7 +80,8 @@ public static class BodyLimits
         app.Use(async (ctx, next) =>
         {
             var options = ctx.RequestServices.GetRequiredService<IOptions<ESignOptions>>().Value;
-            var upload = ctx.GetEndpoint()?.Metadata.GetMetadata<UploadEndpoint>() is not null;
+            var upload = ctx.GetEndpoint()?.Metadata is { } metadata &&
+                         (metadata.GetMetadata<UploadEndpoint>() is not null || metadata.GetMetadata<AcceptsUploadAttribute>() is not null);
             var limit = upload ? options.MaxUploadRequestBytes : options.MaxJsonBodyBytes;
             if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } raw) raw.MaxRequestBodySize = limit;
             if (ctx.Request.ContentLength > limit)
@@ -146,6 +147,10 @@ public static class BodyLimits
 
     private static string Describe(long bytes) =>
         bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes / 1024} KiB";
+
+    /// <summary>The same mark for a page (a Razor component whose form takes a file: <c>/verify</c>).</summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class AcceptsUploadAttribute : Attribute;
 
     private sealed class UploadEndpoint
     {

@@ -219,6 +219,9 @@ public sealed class RateLimitSettings
 
     /// <summary>Requests addressed by a signing, embedded or copy token: the pages and their PDF and image endpoints.</summary>
     public int TokenLookupsPerMinute { get; set; } = 300;
+
+    /// <summary>Files checked on the public verify page (<c>POST /verify</c>) — each is hashed and its signature checked.</summary>
+    public int VerifyPerMinute { get; set; } = 10;
 }
 
 /// <summary>

@@ -197,6 +197,7 @@ public static class ESignServiceCollectionExtensions
         services.AddSingleton<SealingService>();
         services.AddSingleton<SelfSignService>();
         services.AddSingleton<SignedFileService>();
+        services.AddSingleton<Evidence.VerifyService>(); // issue 16: the public verify page
         services.AddSingleton<Folders.FolderService>();
         services.AddSingleton<Api.ApiKeyService>();
         services.AddSingleton<OAuth.DeveloperApps>();

@@ -16,7 +16,7 @@ namespace ESignWeb.Hosting;
 /// </summary>
 public static class Throttling
 {
-    public const string SignIn = "sign-in", Account = "account", TokenLookup = "token-lookup", DocumentRange = "document-range";
+    public const string SignIn = "sign-in", Account = "account", TokenLookup = "token-lookup", DocumentRange = "document-range", Verify = "verify";
 
     /// <summary>
     /// A viewer reads a large PDF in 256 KiB ranges (a 50 MB file is 200 requests): range reads of a token's document
@@ -40,6 +40,7 @@ public static class Throttling
                     Account => limits.AccountPerMinute,
                     TokenLookup => limits.TokenLookupsPerMinute,
                     DocumentRange => limits.TokenLookupsPerMinute * DocumentRangesPerLookup,
+                    Verify => limits.VerifyPerMinute,
                     _ => 0,
                 };
                 if (rule is null || permits <= 0) return RateLimitPartition.GetNoLimiter(("", ""));
@@ -64,7 +65,7 @@ public static class Throttling
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 http.Response.Headers.CacheControl = "no-store";
                 http.Response.ContentType = "text/html; charset=utf-8";
-                await http.Response.WriteAsync(Page(seconds), ct);
+                await http.Response.WriteAsync(RuleFor(http.Request) == Verify ? VerifyPage(seconds) : Page(seconds), ct);
             };
         });
         return services;
@@ -86,6 +87,7 @@ public static class Throttling
             if (Is(path, "/Account/Register") || Is(path, "/Account/ForgotPassword") || Is(path, "/Account/ResetPassword") ||
                 Is(path, "/Account/ResendEmailConfirmation"))
                 return Account;
+            if (Is(path, "/verify")) return Verify; // each check hashes an upload: the page itself (GET) is free
         }
         if (HttpMethods.IsGet(request.Method) && request.Headers.Range.Count > 0 &&
             (path.StartsWithSegments("/sign") || path.StartsWithSegments("/embed")) &&
@@ -112,6 +114,18 @@ public static class Throttling
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
     }
+
+    /// <summary>The verify page's refusal: too many files checked from one network.</summary>
+    private static string VerifyPage(int seconds) => $"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Too many checks</title></head>
+        <body style="font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
+        <h1>Too many checks</h1>
+        <p>Too many checks, try again in {seconds} seconds. (Too many files were checked from your network in the last minute.)</p>
+        <p><a href="/verify">Back to the verify page</a></p>
+        </body></html>
+        """;
 
     private static string Page(int seconds) => $"""
         <!DOCTYPE html>

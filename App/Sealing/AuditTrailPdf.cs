@@ -28,6 +28,9 @@ public sealed record AuditTrailInfo(
 {
     /// <summary>The request's options (the trail's "Request options" block); null: none shown (a self-signed document).</summary>
     public AuditTrailOptions? Options { get; init; }
+
+    /// <summary>The public verify page's link for this reference (<see cref="Evidence.VerifyLink"/>); null: none configured.</summary>
+    public string? VerifyUrl { get; init; }
 }
 
 /// <summary>What the audit trail says of a request's options, in words (<see cref="OptionWords.ForAuditTrail(SignatureRequest, IReadOnlyList{string})"/>).</summary>
@@ -111,6 +114,17 @@ public static class AuditTrailPdf
         }
         l.Heading("Signed by");
         foreach (var s in info.Signers) Signer(l, s);
+        l.Heading("Verify");
+        if (info.VerifyUrl is { } url)
+        {
+            l.Field("Verify at", url);
+            l.Image(Evidence.VerifyLink.QrPng(url), 90, 90, "Scan to verify");
+            l.Text("Open the link (or scan the code) and choose this file: the page says whether it is unchanged since sealing.", PdfLayout.Font(8));
+        }
+        else
+        {
+            l.Text($"Check this file on the /verify page of the {info.ProductName} instance that sealed it (reference {info.PublicIdentifier}).", PdfLayout.Font(8));
+        }
     }
 
     /// <summary>A narrower label column for a SHA-256 line, so that its 64 characters stay on one line (pdftotext, the

@@ -208,7 +208,8 @@ public sealed class SealingService(
     {
         var ltv = await evidence.LongTermValidationAsync(ct);
         var pdf = await Documents.PdfStack.RunAsync(() =>
-            PdfSealer.Seal(original, items, info, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered, ltv));
+            PdfSealer.Seal(original, items,
+                info with { VerifyUrl = Evidence.VerifyLink.For(options.Value.PublicBaseUrl, info.PublicIdentifier) }, title, reason, certificate.Certificate, options.Value.ProductName, textTags, covered, ltv));
         return ltv is null ? (pdf, null) : await TimestampAsync(pdf, what, ct);
     }
 
