@@ -133,6 +133,9 @@ internal sealed class SignedFileConfiguration : IEntityTypeConfiguration<SignedF
         // Exactly one signed file per request, whatever races: the second insert fails.
         e.HasIndex(x => x.RequestId).IsUnique().HasFilter("RequestId IS NOT NULL");
         e.HasIndex(x => x.OwnerId);
+        // The public verify page (Evidence/VerifyService) looks a dropped file up by its SHA-256 among both.
+        e.HasIndex(x => x.Checksum);
+        e.HasIndex(x => x.AuditTrailBlobKey);
         e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Folder>().WithMany().HasForeignKey(x => x.FolderId).OnDelete(DeleteBehavior.Restrict);
     }

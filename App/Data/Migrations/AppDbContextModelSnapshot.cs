@@ -828,6 +828,10 @@ namespace ESignWeb.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AuditTrailBlobKey");
+
+                    b.HasIndex("Checksum");
+
                     b.HasIndex("FolderId");
 
                     b.HasIndex("OwnerId");

@@ -850,6 +850,10 @@ namespace ESignWeb.Data.PostgreSqlMigrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AuditTrailBlobKey");
+
+                    b.HasIndex("Checksum");
+
                     b.HasIndex("FolderId");
 
                     b.HasIndex("OwnerId");
