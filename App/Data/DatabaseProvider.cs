@@ -241,6 +241,29 @@ public static class DatabaseProvider
         return given.FirstOrDefault();
     }
 
+    /// <summary>The id the next signed file gets unless another insert comes first (see <see cref="HighestSignedFileIdGivenAsync"/>).</summary>
+    internal static async Task<int> NextSignedFileIdAsync(AppDbContext db, CancellationToken ct)
+    {
+        var given = await HighestSignedFileIdGivenAsync(db, ct);
+        var highest = await db.SignedFiles.MaxAsync(f => (int?)f.Id, ct) ?? 0;
+        return (int)Math.Max(given, highest) + 1;
+    }
+
+    /// <summary>The transaction advisory lock seals take before they check and take the next signed-file id (PostgreSQL).</summary>
+    private const long SignedFileIdLock = 0x4553_6967_6E53_4631; // "ESignSF1"
+
+    /// <summary>
+    /// Makes the next signed-file id stable until this write transaction ends, among seals. PostgreSQL: a transaction
+    /// advisory lock — an identity sequence hands an id out even to an insert that rolls back, so seals racing without
+    /// it each burned an id per attempt and kept each other's guessed id (shown in the audit trail) stale until they
+    /// gave up. SQLite: the write transaction holds the only write lock and a rolled-back insert gives its id back.
+    /// </summary>
+    internal static async Task LockSignedFileIdsAsync(this AppDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsPostgreSql() || db.Database.CurrentTransaction is null) return;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SignedFileIdLock})", ct);
+    }
+
     /// <summary>
     /// Applies the provider's migrations (SQLite: Data/Migrations, for <see cref="AppDbContext"/>; PostgreSQL:
     /// Data/PostgreSqlMigrations, for <see cref="PostgreSqlDbContext"/>, the same model) and prepares the database.

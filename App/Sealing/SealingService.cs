@@ -116,6 +116,7 @@ public sealed class SealingService(
             var trail = await RenderTrailAsync(Info(r, owner, [.. basis.Value.Events, expected], images, publicId, sealedKey, product) with { Options = trailOptions },
                 timestamp, $"the audit trail of request {requestId}", ct);
             var trailKey = await blobs.PutAsync(new MemoryStream(trail), ct);
+            var guessedId = basis.Value.NextSignedFileId;
             try
             {
                 var signedFileId = await dbFactory.WriteAsync(async db =>
@@ -124,6 +125,9 @@ public sealed class SealingService(
                     await db.LockRequestAsync(requestId, ct);
                     var request = await db.Requests.Include(x => x.Recipients).SingleAsync(x => x.Id == requestId, ct);
                     if (request.Status == RequestStatus.Complete) return (int?)null; // sealed meanwhile
+                    // A stale id guess fails before the insert takes an id (PostgreSQL's sequence never gives one back).
+                    await db.LockSignedFileIdsAsync(ct);
+                    if (await DatabaseProvider.NextSignedFileIdAsync(db, ct) != guessedId) throw new StaleAuditTrail();
                     var signed = new SignedFile
                     {
                         OwnerId = request.OwnerId, RequestId = request.Id, DocumentId = request.DocumentId,
@@ -192,9 +196,7 @@ public sealed class SealingService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Requests.AsNoTracking().AnyAsync(x => x.Id == requestId && x.Status == RequestStatus.Complete, ct)) return null;
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.RequestId == requestId).OrderBy(e => e.Seq).ToListAsync(ct);
-        var given = await DatabaseProvider.HighestSignedFileIdGivenAsync(db, ct);
-        var highest = await db.SignedFiles.MaxAsync(f => (int?)f.Id, ct) ?? 0;
-        return (events, (int)Math.Max(given, highest) + 1);
+        return (events, await DatabaseProvider.NextSignedFileIdAsync(db, ct));
     }
 
     /// <summary>
