@@ -19,9 +19,15 @@ public sealed class InstanceSecrets(IDbContextFactory<AppDbContext> dbFactory, I
     /// <summary>The Data Protection purpose of every secret; the secret's name is the sub-purpose.</summary>
     public const string Purpose = "ESignWeb.InstanceSecrets.v1";
 
-    /// <summary>Synchronous <see cref="GetOrCreateAsync"/>, for the lazily built singletons that own a secret.</summary>
+    /// <summary>
+    /// Synchronous <see cref="GetOrCreateAsync"/>, for the lazily built singletons that own a secret. It runs on the
+    /// thread pool: the first use may come from a caller with a single-threaded synchronization context (a Blazor
+    /// renderer, e.g. the verify page reading the instance certificate), and blocking there on work whose continuations
+    /// are posted back to that context never ends once the database driver is truly asynchronous (Npgsql; SQLite's
+    /// completes synchronously, which hid it).
+    /// </summary>
     public byte[] GetOrCreate(string name, Func<byte[]?> legacy, Func<byte[]> create) =>
-        GetOrCreateAsync(name, legacy, create).GetAwaiter().GetResult();
+        Task.Run(() => GetOrCreateAsync(name, legacy, create)).GetAwaiter().GetResult();
 
     /// <param name="name">One of <see cref="SecretNames"/>.</param>
     /// <param name="legacy">The value kept in the old <c>keys/</c> file, or null when there is none.</param>
