@@ -62,13 +62,7 @@ public static class EmbeddedSignature
     {
         if (!file.CanSeek) throw new ArgumentException("The file must be seekable.", nameof(file));
         var length = file.Length;
-        if (length < 16) return SignatureCheck.None;
-        var at = LastIndexOf(file, ByteRangeKey);
-        if (at < 0) return SignatureCheck.None;
-        if (ReadRange(file, at + ByteRangeKey.Length, 200) is not { } tail || ParseRange(tail) is not { } r) return SignatureCheck.None;
-        var (a, b, c, d) = r;
-        // Bounds: the first range starts the file, the gap holds the Contents, both ranges lie inside the file.
-        if (a != 0 || b <= 0 || c <= b || d < 0 || c > length || d > length - c) return SignatureCheck.None;
+        if (LastByteRange(file) is not (var a, var b, var c, var d)) return SignatureCheck.None;
         var gap = c - b;
         if (gap < 2 || gap > MaxContentsHexLength + 2) return SignatureCheck.None;
         var hex = ReadRange(file, b, (int)gap);
@@ -192,6 +186,22 @@ public static class EmbeddedSignature
     }
 
     /// <summary>Up to <paramref name="count"/> bytes from <paramref name="start"/> (fewer at the end of the file), or null past it.</summary>
+    /// <summary>
+    /// The last <c>/ByteRange [a b c d]</c> in a seekable file, scanned as bytes and bounded: the first range starts the
+    /// file, the gap <c>[b, c)</c> (the <c>/Contents</c>) is not empty, both ranges lie inside the file; null otherwise.
+    /// Also how the sealing code finds its own signature's gap (<see cref="Timestamping.SignatureContents.Find"/>).
+    /// </summary>
+    internal static (long A, long B, long C, long D)? LastByteRange(Stream file)
+    {
+        var length = file.Length;
+        if (length < 16) return null;
+        var at = LastIndexOf(file, ByteRangeKey);
+        if (at < 0) return null;
+        if (ReadRange(file, at + ByteRangeKey.Length, 200) is not { } tail || ParseRange(tail) is not { } r) return null;
+        var (a, b, c, d) = r;
+        return a != 0 || b <= 0 || c <= b || d < 0 || c > length || d > length - c ? null : r;
+    }
+
     private static byte[]? ReadRange(Stream file, long start, int count)
     {
         if (start < 0 || start >= file.Length) return null;

@@ -13,16 +13,9 @@ public static class SignatureContents
     /// <summary>The last signature's hole (offset of '&lt;', length up to and including '&gt;'), or null when there is none.</summary>
     public static (int Start, int Length)? Find(byte[] pdf)
     {
-        var text = Encoding.Latin1.GetString(pdf);
-        var at = text.LastIndexOf("/ByteRange", StringComparison.Ordinal);
-        if (at < 0) return null;
-        var open = text.IndexOf('[', at);
-        var close = open < 0 ? -1 : text.IndexOf(']', open);
-        if (close < 0) return null;
-        var numbers = text[(open + 1)..close].Split([' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (numbers.Length != 4 || !numbers.All(n => long.TryParse(n, out _))) return null;
-        var (a, b, c) = (long.Parse(numbers[0]), long.Parse(numbers[1]), long.Parse(numbers[2]));
-        if (a != 0 || b <= 0 || c <= b || c > pdf.Length || pdf[b] != (byte)'<' || pdf[c - 1] != (byte)'>') return null;
+        // The same bounded byte scan the verify page uses on uploads (no copy of the whole PDF as a string).
+        if (Evidence.EmbeddedSignature.LastByteRange(new MemoryStream(pdf, writable: false)) is not (_, var b, var c, _)) return null;
+        if (pdf[b] != (byte)'<' || pdf[c - 1] != (byte)'>') return null;
         return ((int)b, (int)(c - b));
     }
 
