@@ -97,7 +97,7 @@ public sealed class VerifyService(IDbContextFactory<AppDbContext> dbFactory, Sig
         }
 
         string? reference = null;
-        if (EmbeddedSignature.LastLiteral(file, "/ESignWebReference") is { } named &&
+        if (EmbeddedSignature.LastLiteral(file, Sealing.PdfEvidence.ReferenceKey) is { } named &&
             await db.SignedFiles.AsNoTracking().IgnoreQueryFilters().AnyAsync(f => f.PublicIdentifier == named, ct))
             reference = named;
         if (signature.SignerIsInstance || reference is not null)
