@@ -119,21 +119,22 @@ public sealed class PdfWorkerProcessTests : IDisposable
     [Fact]
     public async Task Waiting_for_a_free_worker_does_not_count_against_the_checks_time_limit_only_against_its_own_bound()
     {
-        // One worker; the app's clock is a fake one, so "30 s in the queue" is exact and costs no real time.
+        // One worker; the app's clock is a fake one, so "150 s in the queue" is exact and costs no real time. (The worker
+        // process keeps its own real-time deadline, --timeout-seconds: the limits are generous for a loaded machine.)
         var clock = new FakeTimeProvider();
-        var options = new ESignOptions { PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 120, QueueWaitSeconds = 60 } };
+        var options = new ESignOptions { PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 600, QueueWaitSeconds = 300 } };
         var worker = new PdfInspectionWorker(Options.Create(options), NullLogger<PdfInspectionWorker>.Instance, clock);
-        // A slow upload holds the slot (a 120 s limit of its own) ...
+        // A slow upload holds the slot (a 600 s limit of its own) ...
         var slow = worker.InspectAsync(Input(TestPdf.Pages(3)), Path.Combine(_dir, "slow.out"), null);
-        // ... while the next one, whose check may take 20 s, waits behind it for 30 s: longer than its check's limit
-        // (before, that wait counted against the 20 s and the upload was refused as busy), shorter than the queue's bound.
-        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 20, QueueWaitSeconds = 60 };
+        // ... while the next one, whose check may take 100 s, waits behind it for 150 s: longer than its check's limit
+        // (before, that wait counted against the 100 s and the upload was refused as busy), shorter than the queue's bound.
+        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 100, QueueWaitSeconds = 300 };
         var queued = worker.InspectAsync(Input(TestPdf.Pages(2)), Path.Combine(_dir, "queued.out"), null);
-        clock.Advance(TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(150));
         Assert.False(slow.IsCompleted, "the slow inspection should still hold the slot");
         Assert.False(queued.IsCompleted, "the second upload should still be waiting for the slot");
         Assert.Equal(3, (await slow).Info.PageCount);
-        Assert.Equal(2, (await queued).Info.PageCount); // its 20 s started when the worker started on it
+        Assert.Equal(2, (await queued).Info.PageCount); // its 100 s started when the worker started on it
 
         // A wait beyond the queue's bound is "busy", whatever the check's own limit.
         options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 600, QueueWaitSeconds = 60 };
