@@ -51,7 +51,12 @@ public sealed class AppProcess : IAsyncDisposable
         if (dataDir is not null && sharedDataDir is not null) throw new ArgumentException("Either dataDir or sharedDataDir.");
         var passDataDir = dataDir is null;
         dataDir ??= sharedDataDir ?? Directory.CreateTempSubdirectory("esign-e2e-").FullName;
-        var app = await LaunchAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()), appDll, dataDir, passDataDir, FreePort.Next());
+        var launch = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        // The journeys upload PDFs but are not about the inspection's time limit (PdfInspectionLimitTests are): under a
+        // load average of 60 on 2 cores the worker for a one-page PDF (a .NET process start) took longer than the 20 s
+        // default and SignerGateJourneyTests' upload was refused ("took longer than 20 s"). A test may set its own.
+        launch.TryAdd("ESign__PdfInspection__TimeoutSeconds", "120");
+        var app = await LaunchAsync(launch, appDll, dataDir, passDataDir, FreePort.Next());
         if (sharedDataDir is not null) app._ownsDataDir = false;
         return app;
     }
@@ -127,10 +132,20 @@ public sealed class AppProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => "App log:\n" + app.Log);
-        using var http = new HttpClient();
-        var health = await http.GetAsync(app.BaseUrl + "/healthz");
-        if (!health.IsSuccessStatusCode) throw new InvalidOperationException($"/healthz answered {(int)health.StatusCode}. Log:\n{app.Log}");
+        // 120 s: at a load average of 69 on 2 cores (three builds and two `yes`) an app printed nothing in 60 s.
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(120), () => "App log:\n" + app.Log);
+            using var http = new HttpClient();
+            var health = await http.GetAsync(app.BaseUrl + "/healthz");
+            if (!health.IsSuccessStatusCode) throw new InvalidOperationException($"/healthz answered {(int)health.StatusCode}. Log:\n{app.Log}");
+        }
+        catch
+        {
+            // A start that failed left the process running (and loading the machine) after the test: end it.
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
         return app;
     }
 

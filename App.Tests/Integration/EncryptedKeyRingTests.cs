@@ -139,4 +139,79 @@ public class EncryptedKeyRingTests
             foreach (var dir in dirs) Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>What a stored key must look like with a certificate: its secret encrypted to it, nothing in plaintext.</summary>
+    private static void AssertEncrypted(string xml, string pfx, string password)
+    {
+        Assert.Contains("<encryptedSecret", xml);
+        Assert.Contains("EncryptedData", xml);
+        Assert.DoesNotContain("<masterKey", xml);
+        Assert.DoesNotContain("requiresEncryption", xml);
+        Assert.DoesNotContain("unencrypted form", xml);
+        Assert.Contains(Convert.ToBase64String(X509CertificateLoader.LoadPkcs12FromFile(pfx, password).RawData), xml);
+    }
+
+    [Fact]
+    public async Task Keys_imported_from_the_old_keys_folder_are_encrypted_to_the_certificate_once_and_keep_working()
+    {
+        var certs = Directory.CreateTempSubdirectory("esign-it-ringcert-").FullName;
+        var pfx = NewPkcs12(certs, "esign-keyring", "ring-pass");
+        // The layout before issue 15: a plaintext file ring in keys/dataprotection.
+        var dataDir = Directory.CreateTempSubdirectory("esign-it-upgrade-ring-").FullName;
+        var ringDir = Path.Combine(dataDir, "keys", "dataprotection");
+        var oldRing = DataProtectionProvider.Create(new DirectoryInfo(ringDir), b => b.SetApplicationName("ESignWeb"));
+        var cookie = oldRing.CreateProtector(CookiePurpose).Protect("an old session");
+        var plaintext = Directory.GetFiles(ringDir, "*.xml").Select(File.ReadAllText).ToList();
+        Assert.Contains(plaintext, x => x.Contains("<masterKey", StringComparison.Ordinal)); // what was imported as it was before
+        try
+        {
+            await using var app = new ESignAppFactory { DataDir = dataDir, KeepData = true, Settings = WithCertificate(pfx, "ring-pass") };
+            Assert.Equal("an old session", app.Get<IDataProtectionProvider>().CreateProtector(CookiePurpose).Unprotect(cookie));
+            var keys = await KeyXmlAsync(app);
+            Assert.NotEmpty(keys);
+            Assert.All(keys, xml => AssertEncrypted(xml, pfx, "ring-pass"));
+            // Idempotent: the next start finds nothing to encrypt (and logs nothing) and leaves the rows as they are.
+            Assert.Equal(0, ESignWeb.Secrets.SharedKeyRing.EncryptPlaintextKeys(app.Services));
+            Assert.Equal(keys, await KeyXmlAsync(app));
+            // The files stay as the backup they were.
+            Assert.Equal(plaintext, Directory.GetFiles(ringDir, "*.xml").Select(File.ReadAllText).ToList());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+            Directory.Delete(certs, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Plaintext_keys_in_the_database_as_migrate_data_copies_them_are_encrypted_when_an_instance_starts_with_the_certificate()
+    {
+        var certs = Directory.CreateTempSubdirectory("esign-it-ringcert-").FullName;
+        var pfx = NewPkcs12(certs, "esign-keyring", "ring-pass");
+        // An instance without a certificate writes its keys in plaintext (migrate-data copies such rows as they are).
+        await using var plain = new ESignAppFactory();
+        var cookie = plain.Get<IDataProtectionProvider>().CreateProtector(CookiePurpose, "Identity.Application", "v2").Protect("a session ticket");
+        var recipient = new Recipient();
+        var link = plain.Get<RecipientTokens>().Issue(recipient); // an InstanceSecret protected with the plaintext key
+        var before = await KeyXmlAsync(plain);
+        Assert.All(before, xml => Assert.Contains("<masterKey", xml));
+
+        var encrypted = OnSameDatabase(plain, WithCertificate(pfx, "ring-pass"));
+        try
+        {
+            Assert.Equal("a session ticket", encrypted.Get<IDataProtectionProvider>().CreateProtector(CookiePurpose, "Identity.Application", "v2").Unprotect(cookie));
+            Assert.Equal(link, encrypted.Get<RecipientTokens>().TokenFor(recipient));
+            var after = await KeyXmlAsync(encrypted);
+            Assert.Equal(before.Count, after.Count); // the same keys, re-written: no new key
+            Assert.All(after, xml => AssertEncrypted(xml, pfx, "ring-pass"));
+            Assert.Equal(0, ESignWeb.Secrets.SharedKeyRing.EncryptPlaintextKeys(encrypted.Services));
+            Assert.Equal(after, await KeyXmlAsync(encrypted));
+        }
+        finally
+        {
+            await encrypted.DisposeAsync();
+            Directory.Delete(encrypted.DataDir, recursive: true);
+            Directory.Delete(certs, recursive: true);
+        }
+    }
 }

@@ -245,9 +245,10 @@ public class PdfInspectionLimitTests
         await using var app = new ESignAppFactory { Settings = new()
         {
             ["ESign:PdfInspection:MaxConcurrent"] = "1",
-            // The four wait in one queue within one inspection's time limit; on a loaded machine four worker starts
-            // can take longer than the default, and this test is about the limit, not the timeout.
+            // The four wait in one queue; on a loaded machine four worker starts can take longer than the defaults
+            // (20 s a check, 60 s in the queue), and this test is about the limit, not the timeouts.
             ["ESign:PdfInspection:TimeoutSeconds"] = "120",
+            ["ESign:PdfInspection:QueueWaitSeconds"] = "600",
         } };
         _ = app.Server;
         var owner = await app.CreateUserAsync("flood@example.com");

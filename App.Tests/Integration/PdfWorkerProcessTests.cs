@@ -6,12 +6,14 @@ using ESignWeb.Hosting;
 using ESignWeb.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ESignWeb.Tests.Integration;
 
 /// <summary>
 /// The inspection worker as a real child process, without the web app: it ends by itself at its own deadline and when
-/// its parent dies, the parent removes its temp files, and a wait for a free worker that runs out says "busy".
+/// its parent dies, the parent removes its temp files, and a wait for a free worker beyond its own bound says "busy"
+/// (the wait does not count against the check's time limit).
 /// </summary>
 public sealed class PdfWorkerProcessTests : IDisposable
 {
@@ -98,20 +100,54 @@ public sealed class PdfWorkerProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Running_out_of_time_while_waiting_for_a_free_worker_is_refused_as_busy()
+    public async Task A_wait_for_a_free_worker_beyond_QueueWaitSeconds_is_refused_as_busy()
     {
-        var options = new ESignOptions { PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 60 } };
+        var options = new ESignOptions { PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 60, QueueWaitSeconds = 60 } };
         var worker = new PdfInspectionWorker(Options.Create(options), NullLogger<PdfInspectionWorker>.Instance);
         // The first inspection holds the only slot from the moment InspectAsync returns its task (a worker process
         // takes far longer than 50 ms to start, let alone finish).
         var first = worker.InspectAsync(Input(TestPdf.Pages(3)), Path.Combine(_dir, "first.out"), null);
-        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 0.05 };
+        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 60, QueueWaitSeconds = 0.05 };
         var ex = await Assert.ThrowsAsync<AppException>(() =>
             worker.InspectAsync(Input(TestPdf.Pages(1)), Path.Combine(_dir, "second.out"), null));
         Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
         Assert.Equal("ESignWeb is busy checking other uploads; try again in a minute.", ex.Message);
         Assert.False(first.IsCompleted, "the first inspection should still hold the slot");
         Assert.Equal(3, (await first).Info.PageCount);
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_free_worker_does_not_count_against_the_checks_time_limit_only_against_its_own_bound()
+    {
+        // One worker; the app's clock is a fake one, so "150 s in the queue" is exact and costs no real time. (The worker
+        // process keeps its own real-time deadline, --timeout-seconds: the limits are generous for a loaded machine.)
+        var clock = new FakeTimeProvider();
+        var options = new ESignOptions { PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 600, QueueWaitSeconds = 300 } };
+        var worker = new PdfInspectionWorker(Options.Create(options), NullLogger<PdfInspectionWorker>.Instance, clock);
+        // A slow upload holds the slot (a 600 s limit of its own) ...
+        var slow = worker.InspectAsync(Input(TestPdf.Pages(3)), Path.Combine(_dir, "slow.out"), null);
+        // ... while the next one, whose check may take 100 s, waits behind it for 150 s: longer than its check's limit
+        // (before, that wait counted against the 100 s and the upload was refused as busy), shorter than the queue's bound.
+        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 100, QueueWaitSeconds = 300 };
+        var queued = worker.InspectAsync(Input(TestPdf.Pages(2)), Path.Combine(_dir, "queued.out"), null);
+        clock.Advance(TimeSpan.FromSeconds(150));
+        Assert.False(slow.IsCompleted, "the slow inspection should still hold the slot");
+        Assert.False(queued.IsCompleted, "the second upload should still be waiting for the slot");
+        Assert.Equal(3, (await slow).Info.PageCount);
+        Assert.Equal(2, (await queued).Info.PageCount); // its 100 s started when the worker started on it
+
+        // A wait beyond the queue's bound is "busy", whatever the check's own limit.
+        options.PdfInspection = new PdfInspectionOptions { MaxConcurrent = 1, TimeoutSeconds = 600, QueueWaitSeconds = 60 };
+        var holder = worker.InspectAsync(Input(TestPdf.Pages(1)), Path.Combine(_dir, "holder.out"), null);
+        var tooLong = worker.InspectAsync(Input(TestPdf.Pages(1)), Path.Combine(_dir, "too-long.out"), null);
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(tooLong.IsCompleted, "59 s is within the 60 s bound");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var ex = await Assert.ThrowsAsync<AppException>(() => tooLong);
+        Assert.Equal(ApiErrorCode.FileConversionFailure, ex.Code);
+        Assert.Equal("ESignWeb is busy checking other uploads; try again in a minute.", ex.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "too-long.out")));
+        Assert.Equal(1, (await holder).Info.PageCount); // the slot's holder was not disturbed
     }
 
     private static bool Alive(int pid)

@@ -24,10 +24,12 @@ public interface IPdfInspection
 /// Runs <c>ESignWeb inspect-pdf</c> (<see cref="InspectPdfCommand"/>) in a child process: <c>dotnet exec</c> of this
 /// very ESignWeb.dll, so nothing extra has to be installed. The child gets a GC heap limit, no crash dumps, no
 /// diagnostics, only an allow-list of this process's environment (<see cref="WorkerEnvironment"/>: no secrets) and its
-/// own deadline (it exits by itself when that passes or when this process dies); the parent enforces a wall-clock deadline (waiting for a free worker included), samples the child's
+/// own deadline (it exits by itself when that passes or when this process dies); the parent enforces a wall-clock deadline
+/// that starts when the worker starts on the PDF (waiting for a free worker has its own bound,
+/// <see cref="PdfInspectionOptions.QueueWaitSeconds"/>, past which the upload is refused as "busy"), samples the child's
 /// resident memory and kills it past the limit, bounds how many run at once, keeps at most a little of its stderr,
 /// and turns every way it can fail (crash, stack overflow, timeout, memory, garbage output) into a refusal of that
-/// one upload. After every inspection it deletes the worker's temp files (a killed worker cannot). Supervision uses real time on purpose: it watches a real process.
+/// one upload. After every inspection it deletes the worker's temp files (a killed worker cannot). Both deadlines run on the app's <see cref="TimeProvider"/> (the system clock outside tests).
 /// </summary>
 public sealed class PdfInspectionWorker : IPdfInspection
 {
@@ -37,13 +39,15 @@ public sealed class PdfInspectionWorker : IPdfInspection
     private readonly IOptions<ESignOptions> _options;
     private readonly ILogger<PdfInspectionWorker> _log;
     private readonly SemaphoreSlim _slots;
+    private readonly TimeProvider _time;
     private readonly string _dll;
     private readonly Lazy<string> _host = new(FindDotnetHost);
 
-    public PdfInspectionWorker(IOptions<ESignOptions> options, ILogger<PdfInspectionWorker> log)
+    public PdfInspectionWorker(IOptions<ESignOptions> options, ILogger<PdfInspectionWorker> log, TimeProvider? time = null)
     {
         _options = options;
         _log = log;
+        _time = time ?? TimeProvider.System;
         _slots = new SemaphoreSlim(options.Value.PdfInspection.EffectiveMaxConcurrent);
         _dll = typeof(PdfInspectionWorker).Assembly.Location;
     }
@@ -51,25 +55,20 @@ public sealed class PdfInspectionWorker : IPdfInspection
     public async Task<PdfInspection> InspectAsync(string input, string output, string? password, CancellationToken ct = default)
     {
         var limits = _options.Value.PdfInspection;
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(limits.TimeoutSeconds));
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var queued = _time.GetTimestamp();
         try
         {
+            await EnterAsync(limits, ct);
             try
             {
-                await _slots.WaitAsync(linked.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw PdfRefusal.Busy();
-            }
-            try
-            {
-                var left = limits.TimeoutSeconds - Stopwatch.GetElapsedTime(started).TotalSeconds;
-                var result = await RunAsync(input, output, password, limits, Math.Max(left, 0.001), linked.Token, ct);
-                _log.LogDebug("PDF inspection accepted the file in {Ms} ms ({Pages} pages, rewritten: {Rewritten})",
-                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Info.PageCount, result.Rewritten);
+                // The check's own limit starts now, when a worker starts on this PDF: the wait for a slot has its own bound.
+                var started = _time.GetTimestamp();
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(limits.TimeoutSeconds), _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+                var result = await RunAsync(input, output, password, limits, limits.TimeoutSeconds, linked.Token, ct);
+                _log.LogDebug("PDF inspection accepted the file in {Ms} ms after {WaitMs} ms in the queue ({Pages} pages, rewritten: {Rewritten})",
+                    (long)_time.GetElapsedTime(started).TotalMilliseconds, (long)(_time.GetElapsedTime(queued) - _time.GetElapsedTime(started)).TotalMilliseconds,
+                    result.Info.PageCount, result.Rewritten);
                 TryDelete(PdfInspector.TempFiles(input, output)[1..]);
                 if (result.Removed.Count > 0)
                     _log.LogInformation("PDF inspection removed from an upload: {Removed}", string.Join(", ", result.Removed));
@@ -84,13 +83,32 @@ public sealed class PdfInspectionWorker : IPdfInspection
         {
             TryDelete(PdfInspector.TempFiles(input, output));
             _log.LogInformation("PDF inspection refused an upload after {Ms} ms ({Code}): {Reason}",
-                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Code.WireCode(), ex.Message);
+                (long)_time.GetElapsedTime(queued).TotalMilliseconds, ex.Code.WireCode(), ex.Message);
             throw;
         }
         catch
         {
             TryDelete(PdfInspector.TempFiles(input, output));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes a worker slot, waiting at most <see cref="PdfInspectionOptions.QueueWaitSeconds"/> (on <see cref="TimeProvider"/>)
+    /// for one to come free; a wait that runs out is "busy". The caller releases the slot.
+    /// </summary>
+    private async Task EnterAsync(PdfInspectionOptions limits, CancellationToken ct)
+    {
+        if (_slots.Wait(0, CancellationToken.None)) return;
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(limits.QueueWaitSeconds), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, wait.Token);
+        try
+        {
+            await _slots.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw PdfRefusal.Busy();
         }
     }
 

@@ -99,6 +99,7 @@ public static class ESignApplicationExtensions
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
         DatabaseProvider.Migrate(db);
         Secrets.SharedKeyRing.ImportLegacyKeys(services); // the old keys/dataprotection ring, once (issue 15)
+        Secrets.SharedKeyRing.EncryptPlaintextKeys(services); // with a certificate: imported/copied plaintext keys encrypted
         Secrets.SharedKeyRing.EnsureReadable(services); // a ring encrypted to a certificate this instance lacks: refuse to start
     }
 

@@ -113,13 +113,19 @@ public sealed class StorageOptions
 
 public sealed class PdfInspectionOptions
 {
-    /// <summary>Wall-clock seconds one inspection may take, waiting for a free worker included (fractions allowed).</summary>
+    /// <summary>Wall-clock seconds one inspection may take from the moment a worker starts on it (fractions allowed).</summary>
     public double TimeoutSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// Seconds an upload may wait for a free worker when all <see cref="MaxConcurrent"/> are busy (fractions allowed;
+    /// 0: never wait). A wait that runs out is refused as "busy"; the wait does not count against <see cref="TimeoutSeconds"/>.
+    /// </summary>
+    public double QueueWaitSeconds { get; set; } = 60;
 
     /// <summary>Memory one worker may use, in MiB (its GC heap limit and the resident size it is killed at).</summary>
     public int MemoryMegabytes { get; set; } = 512;
 
-    /// <summary>Workers running at once; more uploads wait (and their waiting counts against the timeout). 0: one per processor.</summary>
+    /// <summary>Workers running at once; more uploads wait, at most <see cref="QueueWaitSeconds"/>. 0: one per processor.</summary>
     public int MaxConcurrent { get; set; }
 
     public int EffectiveMaxConcurrent => MaxConcurrent > 0 ? MaxConcurrent : Environment.ProcessorCount;

@@ -52,6 +52,7 @@ public static class ESignServiceCollectionExtensions
             .Validate(o => o.MaxUploadMegabytes is > 0 and <= 2048, "ESign:MaxUploadMegabytes must be between 1 and 2048.")
             .Validate(o => o.MaxPages is > 0 and <= 1_000_000, "ESign:MaxPages must be between 1 and 1000000.")
             .Validate(o => o.PdfInspection.TimeoutSeconds is > 0 and <= 3600, "ESign:PdfInspection:TimeoutSeconds must be more than 0 and at most 3600.")
+            .Validate(o => o.PdfInspection.QueueWaitSeconds is >= 0 and <= 3600, "ESign:PdfInspection:QueueWaitSeconds must be between 0 and 3600.")
             .Validate(o => o.PdfInspection.MemoryMegabytes is >= 128 and <= 65536, "ESign:PdfInspection:MemoryMegabytes must be between 128 and 65536 (the worker itself, with its PDF libraries, needs about 70 MB).")
             .Validate(o => o.PdfInspection.MaxConcurrent is >= 0 and <= 256, "ESign:PdfInspection:MaxConcurrent must be between 0 (one per processor) and 256.")
             .Validate(o => PublicLinks.Problem(o.PublicBaseUrl) is null,

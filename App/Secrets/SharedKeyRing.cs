@@ -14,7 +14,8 @@ namespace ESignWeb.Secrets;
 /// The Data Protection key ring (cookies, antiforgery, Identity tokens, OpenIddict's data-protection parts, and the
 /// encryption of <see cref="InstanceSecrets"/>) in the database's DataProtectionKeys table, so every instance reads
 /// and writes one ring. At rest each key's XML is plaintext unless <c>ESign:DataProtection:CertificatePath</c> names a
-/// PKCS#12 file: then new keys are encrypted to that certificate (and it decrypts them). The old ring in
+/// PKCS#12 file: then new keys are encrypted to that certificate (and it decrypts them), and keys stored in plaintext
+/// before are re-written encrypted at start (<see cref="EncryptPlaintextKeys"/>). The old ring in
 /// <c>keys/dataprotection/</c> is imported at start (<see cref="ImportLegacyKeys"/>), so cookies survive the upgrade.
 /// </summary>
 public static class SharedKeyRing
@@ -67,6 +68,70 @@ public static class SharedKeyRing
         if (imported > 0)
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedKeyRing)).LogInformation(
                 "Imported {Count} Data Protection key(s) from {Folder} into the database; the files stay as a backup and are no longer read.", imported, dir);
+    }
+
+    /// <summary>
+    /// With a certificate (<c>ESign:DataProtection:CertificatePath</c>): re-writes every key of the ring that is still
+    /// stored in plaintext — imported from an old <c>keys/dataprotection/</c> (<see cref="ImportLegacyKeys"/>), copied by
+    /// <c>migrate-data</c> from an instance without a certificate, or written before the certificate was configured —
+    /// encrypted to that certificate, exactly as Data Protection encrypts a new key (each element marked
+    /// <c>requiresEncryption</c> becomes an <c>&lt;encryptedSecret&gt;</c>). The key itself (its id, dates and secret) does
+    /// not change, so cookies, tokens and the instance secrets protected with it stay readable. Idempotent: an encrypted
+    /// key has nothing marked any more; runs at every start after the import, before <see cref="EnsureReadable"/>, and
+    /// logs (count and key ids, never a secret) only when it re-wrote something. Returns how many keys it re-wrote.
+    /// </summary>
+    public static int EncryptPlaintextKeys(IServiceProvider services)
+    {
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyManagementOptions>>().Value.XmlEncryptor is not { } encryptor)
+            return 0; // no certificate: the ring stays as it is (see docs/operations.md, "Keys and secrets in the database")
+        var rewritten = services.GetRequiredService<IDbContextFactory<AppDbContext>>().WriteAsync(async db =>
+        {
+            var ids = new List<string>();
+            foreach (var row in await db.DataProtectionKeys.OrderBy(k => k.Id).ToListAsync())
+            {
+                if (row.Xml is null || !row.Xml.Contains("requiresEncryption", StringComparison.Ordinal)) continue;
+                XElement key;
+                try { key = XElement.Parse(row.Xml); }
+                catch (System.Xml.XmlException) { continue; } // not a key Data Protection could read either; EnsureReadable speaks
+                if (Encrypt(key, encryptor) is not { } encrypted) continue;
+                row.Xml = encrypted.ToString(SaveOptions.DisableFormatting);
+                ids.Add((string?)key.Attribute("id") ?? row.FriendlyName ?? row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            await db.SaveChangesAsync();
+            return ids;
+        }).GetAwaiter().GetResult();
+        if (rewritten.Count > 0)
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedKeyRing)).LogInformation(
+                "Encrypted {Count} Data Protection key(s) that were stored in plaintext (imported from keys/ or copied by migrate-data) to the certificate of ESign:DataProtection:CertificatePath: {Keys}",
+                rewritten.Count, string.Join(", ", rewritten));
+        return rewritten.Count;
+    }
+
+    private static readonly XNamespace DataProtectionXml = "http://schemas.asp.net/2015/03/dataProtection";
+    private static readonly XName RequiresEncryption = DataProtectionXml + "requiresEncryption";
+
+    /// <summary>
+    /// <paramref name="key"/> with each element marked <c>requiresEncryption="true"</c> replaced by
+    /// <c>&lt;encryptedSecret decryptorType="…"&gt;</c> holding what <paramref name="encryptor"/> made of it (the shape
+    /// Data Protection's key manager writes and reads), and the "unencrypted form" warning comments dropped; null when
+    /// nothing is marked.
+    /// </summary>
+    internal static XElement? Encrypt(XElement key, Microsoft.AspNetCore.DataProtection.XmlEncryption.IXmlEncryptor encryptor)
+    {
+        var copy = new XElement(key);
+        var marked = copy.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList();
+        if (marked.Count == 0) return null;
+        foreach (var element in marked)
+        {
+            var info = encryptor.Encrypt(new XElement(element));
+            if (info.EncryptedElement.Attribute(RequiresEncryption) is not null)
+                throw new InvalidOperationException("The key ring's encryptor returned the key unencrypted.");
+            element.ReplaceWith(new XElement(DataProtectionXml + "encryptedSecret",
+                new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
+        }
+        copy.DescendantNodes().OfType<XComment>().Where(c => c.Value.Contains("unencrypted form", StringComparison.Ordinal)).ToList()
+            .ForEach(c => c.Remove());
+        return copy;
     }
 
     /// <summary>
