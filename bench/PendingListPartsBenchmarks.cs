@@ -12,6 +12,7 @@ using ESignWeb.Requests;
 using ESignWeb.Tests.Fixtures;
 using ESignWeb.Tests.Integration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ESignWeb.Bench;
 
@@ -49,11 +50,17 @@ public class PendingListPartsBenchmarks
         {
             Provider = Provider,
             Settings = { ["ESign:Testing:BenchmarkEndpoint"] = "true", ["Api:RateLimitPerMinute"] = "1000000000" },
+            // --pending-diag: EF's query compilations and every command with its time, to see where a read goes.
+            TestServices = Diagnose ? s => s.ConfigureDbContext<AppDbContext>(o => o.LogTo(Console.WriteLine,
+                [Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryCompilationStarting, Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandExecuted],
+                Microsoft.Extensions.Logging.LogLevel.Debug)) : null,
         };
         _owner = await _app.CreateUserAsync("bench.parts@example.com", "Bench", "Owner");
         await using (var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
             await RequestSeed.AddRequestsAsync(db, _owner, PendingListBenchmarks.Seeded, DateTimeOffset.UtcNow,
                 i => i % 3 == 0 ? ["NDA"] : ["Agreement", "Sales"], "Lease");
+        await using (var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+            await db.Requests.ExecuteUpdateAsync(u => u.SetProperty(r => r.Message, PendingListBenchmarks.Message)); // as bench/wrk/multi.sh's requests
         _requests = _app.Get<RequestService>();
         _links = _app.Get<PublicLinks>();
         await using (var list = await _requests.OpenVisibleListAsync(_owner))
@@ -124,6 +131,40 @@ public class PendingListPartsBenchmarks
 
     [Benchmark(Baseline = true, Description = "bare: fixed JSON of the same size")]
     public Task<byte[]> Bare() => _bare.GetByteArrayAsync(_barePath);
+
+    /// <summary>Set by <c>--pending-diag</c>: log EF's compilations and commands instead of benchmarking.</summary>
+    public static bool Diagnose { get; set; }
+
+    /// <summary><c>--pending-diag</c>: reads the list five times on SQLite with EF's log on, timing each read.</summary>
+    public static async Task<int> DiagnoseAsync()
+    {
+        Diagnose = true;
+        var b = new PendingListPartsBenchmarks { Provider = DatabaseProviderKind.Sqlite };
+        b.Setup();
+        for (var i = 0; i < 5; i++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var n = await b.Whole();
+            Console.WriteLine($"==== whole list: {n} bytes in {sw.Elapsed.TotalMilliseconds:0.00} ms");
+        }
+        b.Cleanup();
+        // The sender's message of each row: the sanitizer built per call (before), shared, and plain text skipping it.
+        var perCall = typeof(ESignWeb.Requests.SenderMessage).GetMethod("Sanitizer", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var sanitized = typeof(ESignWeb.Requests.SenderMessage).GetMethod("Sanitized", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        for (var round = 0; round < 3; round++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 200; i++) ((Ganss.Xss.HtmlSanitizer)perCall.Invoke(null, null)!).Sanitize(PendingListBenchmarks.Message);
+            var before = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            for (var i = 0; i < 200; i++) sanitized.Invoke(null, [PendingListBenchmarks.Message]);
+            var shared = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            for (var i = 0; i < 200; i++) ESignWeb.Requests.SenderMessage.Clean(PendingListBenchmarks.Message);
+            Console.WriteLine($"==== 200 messages: sanitizer per call {before:0.00} ms, shared sanitizer {shared:0.00} ms, Clean (plain text) {sw.Elapsed.TotalMilliseconds:0.00} ms");
+        }
+        return 0;
+    }
 
     public static int Run(string[] args)
     {
