@@ -45,20 +45,20 @@ public class PendingListJsonPinTests
             r0.PhoneVerificationRequired = true;
             r0.FolderId = folder.Id;
             r0.DownloadedAt = Newest;
-            r0.Recipients[0].VerificationPhone = "+15551234567";
-            r0.Recipients[0].PasswordHash = "hash";
-            r0.Recipients[0].RedirectUrl = "https://example.com/r0";
-            r0.Recipients[0].LoginRequired = true;
-            r0.Recipients[0].EmbedUrlExternalUserId = "user-42";
+            InOrder(r0)[0].VerificationPhone = "+15551234567";
+            InOrder(r0)[0].PasswordHash = "hash";
+            InOrder(r0)[0].RedirectUrl = "https://example.com/r0";
+            InOrder(r0)[0].LoginRequired = true;
+            InOrder(r0)[0].EmbedUrlExternalUserId = "user-42";
             var r1 = requests[ids[1]];
             r1.Message = "Hello 👋 <a href=\"javascript:x\">bad</a> <a href=\"https://example.com/x\">good</a>\nline two";
-            r1.Recipients[1].VerificationPhone = "+4915112345678";
-            r1.Recipients[1].Role = RecipientRole.Approver;
-            r1.Recipients[1].IsInPerson = true;
-            r1.Recipients[1].ViewedAt = Newest;
-            r1.Fields.Add(new Field { RecipientId = r1.Recipients[0].Id, Type = FieldType.Signature, PageNumber = 1, X = 72, Y = 72, Width = 100, Height = 30 });
+            InOrder(r1)[1].VerificationPhone = "+4915112345678";
+            InOrder(r1)[1].Role = RecipientRole.Approver;
+            InOrder(r1)[1].IsInPerson = true;
+            InOrder(r1)[1].ViewedAt = Newest;
+            r1.Fields.Add(new Field { RecipientId = InOrder(r1)[0].Id, Type = FieldType.Signature, PageNumber = 1, X = 72, Y = 72, Width = 100, Height = 30 });
             var r3 = requests[ids[3]];
-            r3.Fields.Add(new Field { RecipientId = r3.Recipients[0].Id, Type = FieldType.Text, PageNumber = 1, X = 72, Y = 72, Width = 100, Height = 30, AddedBySigner = true });
+            r3.Fields.Add(new Field { RecipientId = InOrder(r3)[0].Id, Type = FieldType.Text, PageNumber = 1, X = 72, Y = 72, Width = 100, Height = 30, AddedBySigner = true });
             var draft = requests[ids[2]]; // a draft created to be prepared: listed with its prepare_url
             draft.PreparationNeeded = true;
             await db.SaveChangesAsync();
@@ -67,6 +67,9 @@ public class PendingListJsonPinTests
         var (recipientClient, _) = await app.ApiClientAsync(recipient);
         return (app, ownerClient, recipientClient);
     }
+
+    /// <summary>A request's recipients by id (the order they were seeded in, whatever order the provider returned them).</summary>
+    private static List<Recipient> InOrder(SignatureRequest r) => r.Recipients.OrderBy(x => x.Id).ToList();
 
     private static async Task<string> GetAsync(HttpClient c, string path)
     {
