@@ -25,6 +25,8 @@ public class PendingListBenchmarks
     /// <summary>Seeded: 240, of which <see cref="RequestSeed"/> makes every sixth a draft the list does not show, so 200 are listed.</summary>
     public const int Seeded = 240;
     public const int WritesPerSecond = 200;
+    /// <summary>The sender's message of every seeded request (bench/wrk/multi.sh sends the same).</summary>
+    public const string Message = "Please sign.";
 
     [Params(DatabaseProviderKind.Sqlite, DatabaseProviderKind.PostgreSql)]
     public DatabaseProviderKind Provider { get; set; }
@@ -55,6 +57,8 @@ public class PendingListBenchmarks
         var owner = await _app.CreateUserAsync("bench.pending@example.com", "Bench", "Owner");
         await using (var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
             _ids = await RequestSeed.AddRequestsAsync(db, owner, Seeded, DateTimeOffset.UtcNow, i => i % 3 == 0 ? ["NDA"] : ["Agreement", "Sales"], "Lease");
+        await using (var db = await _app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+            await db.Requests.ExecuteUpdateAsync(u => u.SetProperty(r => r.Message, Message)); // every row has a sender's message, as real ones do
         (_client, _) = await _app.ApiClientAsync(owner);
         var body = await _client.GetByteArrayAsync("/v1/files/pending/");
         _barePath = $"{BenchmarkEndpoint.Path}?bytes={body.Length}";
@@ -132,7 +136,7 @@ public class PendingListBenchmarks
 ## Pending list uncached, with a concurrent writer (`bench/PendingListBenchmarks.cs`, BenchmarkDotNet)
 
 Issue 15: the API keeps no cache (several instances may share one database), so every `GET /v1/files/pending/`
-reads the database. Here 200 listed requests (one to three signers, categories on each, seeded by `RequestSeed`) owned by
+reads the database. Here 200 listed requests (one to three signers, categories and a sender's message on each, seeded by `RequestSeed`) owned by
 the API key's user, while a writer changes one of those requests every 5 ms (`Transactions.WriteAsync`, its real rate
 in the last column). The app runs in process (`ESignAppFactory` on a TestServer: the whole middleware pipeline, the
 key check, the rate limiter, no sockets); the baseline is `GET /bench/fixed-json` of the same byte count through the

@@ -7,6 +7,8 @@ using ESignWeb.Bench;
 if (args.Contains("--parts")) { Parts.Run(); return 0; }
 if (args.Contains("--signer-page")) return await SignerPage.RunAsync(args);
 if (args.Contains("--circuits")) return await CircuitMemory.RunAsync(args);
+if (args.Contains("--pending-diag")) return await PendingListPartsBenchmarks.DiagnoseAsync();
+if (args.Contains("--pending-parts")) return PendingListPartsBenchmarks.Run(args.Where(a => a != "--pending-parts").ToArray());
 if (args.Contains("--pending")) return PendingListBenchmarks.Run(args.Where(a => a != "--pending").ToArray(), Root());
 if (args.Contains("--dashboard")) return DashboardBenchmarks.Run(args.Where(a => a != "--dashboard").ToArray(), Root());
 

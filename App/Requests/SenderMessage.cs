@@ -57,11 +57,55 @@ public static class SenderMessage
     public static string? AsTyped(string? message) => string.IsNullOrWhiteSpace(message) ? null : message.Trim();
 
     /// <summary>The message as it is shown and sent: cleaned HTML (null when blank). Call <see cref="Problem"/> first.</summary>
+    /// <remarks>
+    /// Lists clean every row's message (the API's pending list: 200 messages a call), so this is cheap: a message that is
+    /// plain text the sanitizer would give back unchanged (<see cref="IsPlain"/>) is returned as it is, others go through
+    /// one shared sanitizer (built once; its <c>Sanitize</c> is safe to call from several threads) and the last
+    /// <see cref="MemoSize"/> distinct answers are remembered (a pure function of the text: nothing can go stale).
+    /// </remarks>
     public static string? Clean(string? message)
     {
         if (string.IsNullOrWhiteSpace(message)) return null;
-        var html = Sanitizer().Sanitize(message.Trim());
+        var trimmed = message.Trim();
+        if (IsPlain(trimmed)) return trimmed;
+        if (Memo.TryGetValue(trimmed, out var known)) return known;
+        var html = Sanitized(trimmed);
+        if (Memo.Count >= MemoSize) Memo.Clear();
+        Memo[trimmed] = html;
+        return html;
+    }
+
+    /// <summary>How many distinct cleaned messages <see cref="Clean"/> remembers (then it forgets them all and starts again).</summary>
+    public const int MemoSize = 1024;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Memo = new(StringComparer.Ordinal);
+
+    /// <summary>The sanitizer's answer for a trimmed, non-blank message, always computed (what <see cref="Clean"/> must equal).</summary>
+    internal static string? Sanitized(string trimmed)
+    {
+        var html = SharedSanitizer.Value.Sanitize(trimmed);
         return string.IsNullOrWhiteSpace(html) ? null : html;
+    }
+
+    private static readonly Lazy<HtmlSanitizer> SharedSanitizer = new(Sanitizer);
+
+    /// <summary>
+    /// Text the sanitizer gives back unchanged: nothing the HTML parser reads as markup or a character reference
+    /// (<c>&lt;</c>, <c>&amp;</c>), nothing the serializer escapes (<c>&gt;</c>, no-break space), nothing the parser rewrites
+    /// (carriage returns, NUL and other control characters but tab and line feed, unpaired surrogates), and no
+    /// http(s) URL to become a link.
+    /// </summary>
+    internal static bool IsPlain(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '<' or '>' or '&' or '\u00A0') return false;
+            if (char.IsControl(c) && c is not ('\n' or '\t')) return false;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return false;
+        }
+        return NextUrlStart(text, 0) < 0;
     }
 
     /// <summary>
