@@ -34,6 +34,11 @@ public static partial class CircuitMemory
         // before the slope is taken (their links are extra signers of the same request).
         var warmup = int.Parse(Arg("--warmup", "0"), CultureInfo.InvariantCulture);
         var signers = steps.Max() + warmup;
+        // --shape: "typical" = one ordinary request per page (2 signers, 2–3 fields each; the first signer's page is
+        // opened), what a signer usually sees; "40-signers" = one request whose N signers all open their page, so
+        // every page draws every signer's box (the older rows of docs/benchmarks.md).
+        var shape = Arg("--shape", "40-signers");
+        if (shape is not ("typical" or "40-signers")) throw new ArgumentException($"--shape must be typical or 40-signers, not {shape}");
         // --gcdump DIR: a heap dump at every step (dotnet-gcdump on PATH or ESIGN_GCDUMP), for `dotnet-gcdump report`.
         var gcdumpDir = Arg("--gcdump", "") is { Length: > 0 } d ? Directory.CreateDirectory(d).FullName : null;
         var extra = args.SkipWhile(a => a != "--set").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))
@@ -50,7 +55,10 @@ public static partial class CircuitMemory
         foreach (var (k, v) in extra) settings[k] = v;
         await using var app = await AppProcess.StartAsync(settings, appDll);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-        var links = await SendAsync(app, http, TestPdf.Pages(pdfPages), signers);
+        var load0 = LoadAverage();
+        var links = shape == "typical"
+            ? await SendTypicalAsync(app, TestPdf.Pages(pdfPages), signers)
+            : await SendAsync(app, http, TestPdf.Pages(pdfPages), signers);
         Console.Error.WriteLine($"[circuits] {label}: {links.Count} links, app pid {app.Pid}");
 
         await using var browser = await BrowserSession.OpenAsync(app.BaseUrl);
@@ -104,7 +112,15 @@ public static partial class CircuitMemory
         Console.WriteLine(string.Format(inv, "SLOPE {0}|{1:0}|{2:0}|{3:0}", label,
             Slope(fit, s => s.RssBytes) / 1024, Slope(fit, s => s.ManagedBytes) / 1024, Slope(fit, s => s.CommittedBytes) / 1024));
         Console.WriteLine(string.Format(inv, "RETAINED {0}|{1}|{2:0.0}", label, afterClose.Circuits, afterClose.RssBytes / 1048576.0));
+        Console.WriteLine(string.Format(inv, "META {0}|{1}|{2}|{3} → {4}", label, shape, warmup, load0, LoadAverage()));
         return 0;
+    }
+
+    /// <summary>The one-minute load average (/proc/loadavg), recorded with each row: on a shared machine it says how far to trust it.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
     }
 
     /// <summary>The kernel's view of the app's memory: anonymous and file-backed resident pages.</summary>
@@ -113,7 +129,7 @@ public static partial class CircuitMemory
         try
         {
             return string.Join(' ', File.ReadAllLines($"/proc/{pid}/status")
-                .Where(l => l.StartsWith("RssAnon", StringComparison.Ordinal) || l.StartsWith("RssFile", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal))
+                .Where(l => l.StartsWith("RssAnon", StringComparison.Ordinal) || l.StartsWith("RssFile", StringComparison.Ordinal) || l.StartsWith("RssShmem", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal))
                 .Select(l => Regex.Replace(l, @"\s+", " ")));
         }
         catch (IOException) { return ""; }
@@ -191,6 +207,71 @@ public static partial class CircuitMemory
                 .Select(m => m.Value).Distinct().ToList();
             return Task.FromResult(found.Count >= signers ? found : null);
         }, 120))!;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> ordinary requests, each with 2 unordered signers on the 3-page PDF: the first signer has
+    /// 3 fields (a signature and a date on page 1, initials on the last page), the second 2 (a signature on page 1,
+    /// initials on the last page). Returns each request's first signer's link (from the mail outbox), in order.
+    /// </summary>
+    private static async Task<List<string>> SendTypicalAsync(AppProcess app, byte[] pdf, int count)
+    {
+        var output = await app.RunCommandAsync("apikey", "create", "--email", "owen.owner@example.com", "--name", "circuits");
+        var key = output.Split('\n').Select(l => l.Trim()).Last(l => l.StartsWith("esk_", StringComparison.Ordinal));
+        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var firsts = new List<string>();
+        for (var r = 1; r <= count; r++)
+        {
+            var upload = new MultipartFormDataContent
+            {
+                { new StringContent($"Contract {r}.pdf"), "name" },
+                { new ByteArrayContent(pdf) { Headers = { ContentType = new("application/pdf") } }, "file", $"Contract{r}.pdf" },
+            };
+            var fileId = (await JsonOf(await api.PostAsync("/v1/files/original/", upload))).GetProperty("id").GetInt32();
+            string first = $"r{r:000}-first@example.com", second = $"r{r:000}-second@example.com";
+            firsts.Add(first);
+            await JsonOf(await api.PostAsJsonAsync("/v1/files/pending/fields/", new
+            {
+                original_file_id = fileId, name = $"Contract {r}", is_ordered = false,
+                recipients = new[]
+                {
+                    new { email = first, first_name = "First", last_name = r.ToString(CultureInfo.InvariantCulture) },
+                    new { email = second, first_name = "Second", last_name = r.ToString(CultureInfo.InvariantCulture) },
+                },
+                fields_payload = new object[]
+                {
+                    new { email = first, type = "signature", required = true, page_number = 1, x = 72, y = 80, width = 180, height = 48, additional_info = new { } },
+                    new { email = first, type = "date", required = true, page_number = 1, x = 280, y = 80, width = 120, height = 32, additional_info = new { } },
+                    new { email = first, type = "initials", required = true, page_number = -1, x = 72, y = 80, width = 80, height = 40, additional_info = new { } },
+                    new { email = second, type = "signature", required = true, page_number = 1, x = 72, y = 200, width = 180, height = 48, additional_info = new { } },
+                    new { email = second, type = "initials", required = true, page_number = -1, x = 200, y = 80, width = 80, height = 40, additional_info = new { } },
+                },
+            }));
+        }
+        var outbox = Path.Combine(app.DataDir, "outbox");
+        return (await Poll.UntilAsync(() =>
+        {
+            if (!Directory.Exists(outbox)) return Task.FromResult<List<string>?>(null);
+            var byRecipient = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var eml in Directory.GetFiles(outbox, "*.eml"))
+                if (LinkTo(eml) is var (to, link)) byRecipient[to] = link;
+            return Task.FromResult(firsts.All(byRecipient.ContainsKey) ? firsts.Select(f => byRecipient[f]).ToList() : null);
+        }, 180))!;
+    }
+
+    /// <summary>An invitation's recipient and signing link, or null (not an invitation, or not fully written yet).</summary>
+    private static (string To, string Link)? LinkTo(string eml)
+    {
+        try
+        {
+            using var message = MimeKit.MimeMessage.Load(eml);
+            var link = SignLink().Match(message.TextBody ?? message.HtmlBody ?? "");
+            var to = message.To.Mailboxes.FirstOrDefault()?.Address;
+            return link.Success && to is not null ? (to, link.Value) : null;
+        }
+        catch (IOException) { return null; }
+        catch (FormatException) { return null; }
     }
 
     private static string BodyOf(string eml)

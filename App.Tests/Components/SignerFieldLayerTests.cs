@@ -94,4 +94,47 @@ public class SignerFieldLayerTests : ComponentTestBase
         Assert.Equal(field, removed);
         Assert.Null(activated);
     }
+
+    [Fact]
+    public void Other_signers_boxes_are_plain_read_only_elements_placed_like_the_signers_own_and_only_on_their_page()
+    {
+        // 40 other signers (the 40-signer shape of bench/circuits) and one field of the signer's own.
+        var others = Enumerable.Range(1, 40).Select(i =>
+            new SignerField(100 + i, FieldType.Signature, true, i % 2 == 0 ? 1 : 2, new PdfRect(72, 80 + (i % 10) * 60, 180, 48), null, false, false, null, false)).ToArray();
+        var mine = new SignerField(7, FieldType.Signature, true, 1, new PdfRect(300, 80, 180, 48), null, true, false, null, false);
+        var cut = RenderLayer([.. others, mine]);
+
+        var boxes = cut.FindAll(".sign-field.other");
+        Assert.Equal(20, boxes.Count); // page 1's only
+        var v = Letter().ToView(others[1].Rect); // id 102, page 1: the first box drawn
+        var style = boxes[0].GetAttribute("style")!;
+        Assert.Equal(v.Left * 100, Num(Regex.Match(style, @"left:([\d.]+)%").Groups[1].Value), 3);
+        Assert.Equal(v.Top * 100, Num(Regex.Match(style, @"top:([\d.]+)%").Groups[1].Value), 3);
+        Assert.Equal(v.Width * 100, Num(Regex.Match(style, @"width:([\d.]+)%").Groups[1].Value), 3);
+        Assert.Equal(v.Height * 100, Num(Regex.Match(style, @"height:([\d.]+)%").Groups[1].Value), 3);
+        foreach (var box in boxes)
+        {
+            // Not focusable, hidden from assistive technology, no handler (bUnit shows a handler as blazor:on…).
+            Assert.Equal("true", box.GetAttribute("aria-hidden"));
+            Assert.Null(box.GetAttribute("tabindex"));
+            Assert.DoesNotContain(box.Attributes, a => a.Name.StartsWith("blazor:", StringComparison.Ordinal));
+            Assert.Equal("Another signer", box.QuerySelector(".sign-placeholder")!.TextContent);
+        }
+        // The signer's own box is still a button with its handler, drawn above (after) the others.
+        var own = cut.Find(".sign-field[data-field-id='7']");
+        Assert.Equal("button", own.GetAttribute("role"));
+        Assert.Contains(own.Attributes, a => a.Name == "blazor:onclick");
+        Assert.Null(own.NextElementSibling);
+    }
+
+    [Fact]
+    public void Other_signers_markup_encodes_its_label_and_is_absent_when_there_are_none()
+    {
+        var field = new SignerField(1, FieldType.Text, false, 1, new PdfRect(72, 80, 120, 24), null, false, false, null, false);
+        var markup = OtherSignerBoxes.Markup([field], 1, Letter(), "<b>\"A&B\"</b>")!.Value.Value;
+        Assert.DoesNotContain("<b>", markup);
+        Assert.Contains("&lt;b&gt;", markup);
+        Assert.Null(OtherSignerBoxes.Markup([field], 2, Letter(), "x"));
+        Assert.Null(OtherSignerBoxes.Markup([field with { Mine = true }], 1, Letter(), "x"));
+    }
 }

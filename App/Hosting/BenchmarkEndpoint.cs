@@ -13,8 +13,8 @@ namespace ESignWeb.Hosting;
 /// <item><c>POST /bench/discard-upload</c> (<c>bench/memory/run.sh</c>) reads a multipart form exactly as
 /// <c>POST /v1/files/original/</c> does (<see cref="Api.UploadForm"/>: the file part spooled to a temp file) and
 /// deletes it: an upload's cost without inspecting or storing the PDF.</item>
-/// <item><c>POST /bench/gc</c> (<c>bench/circuits/run.sh</c>) runs a full, blocking, compacting collection (the large
-/// object heap included) and answers the process's resident set, its managed heap and the open circuits: the memory a
+/// <item><c>POST /bench/gc</c> (<c>bench/circuits/run.sh</c>) runs a full, blocking, compacting collection and ends with an
+/// aggressive one (the large object heap included, free space decommitted) and answers the process's resident set, its managed heap and the open circuits: the memory a
 /// signing circuit keeps, measured as a slope over many open pages.</item>
 /// </list>
 /// </summary>
@@ -50,10 +50,13 @@ public static class BenchmarkEndpoint
             .ExcludeFromDescription();
         app.MapPost(GcPath, (CircuitCount circuits) =>
             {
+                // A forced full collection, then the finalizers it queued, then the LAST collection before the RSS read
+                // is the aggressive one: blocking, compacting (large object heap included) and decommitting free space,
+                // so the resident set is what live objects need, not what an earlier collection's budget re-committed.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
                 System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                GC.WaitForPendingFinalizers();
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 using var self = System.Diagnostics.Process.GetCurrentProcess();
                 return Results.Json(new
                 {
