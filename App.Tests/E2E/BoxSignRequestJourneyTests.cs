@@ -72,6 +72,7 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             await page.FillAsync("#option-redirect", redirect);
             await page.PressAsync("#option-redirect", "Tab");
             await Assertions.Expect(page.Locator("#save-state")).ToContainTextAsync("Draft saved");
+            await browser.Shots.TakeAsync("i11-prepare-options");
             // Stored as chosen before sending (the editor saves on its own).
             var stored = await Poll.UntilAsync(() => Task.FromResult(Stored(app.DatabasePath, requestId) is { Color: 2, PhoneRequired: true } s
                 && s.Redirect == redirect ? s : null));
@@ -94,15 +95,18 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             current = gwen;
             var gate = gwen.Locator("#signer-gate");
             await Assertions.Expect(gate).ToHaveAttributeAsync("data-step", "Password");
+            await browser.Shots.TakeAsync("i11-gate-password", gwen);
             await gwen.Locator("#gate-password").FillAsync("not the password");
             await gwen.Locator("#gate-password-submit").ClickAsync();
             await Assertions.Expect(gwen.Locator("#gate-error")).ToContainTextAsync("Attempts left: 4");
+            await browser.Shots.TakeAsync("i11-gate-password-wrong", gwen);
             await Assertions.Expect(gate).ToHaveAttributeAsync("data-step", "Password");
             Assert.Equal(["password_failed"], AuditTypes(app.DatabasePath, requestId, Gwen).Where(t => t.StartsWith("password")));
             await gwen.Locator("#gate-password").FillAsync(SignerPassword);
             await gwen.Locator("#gate-password-submit").ClickAsync();
             await Assertions.Expect(gate).ToHaveAttributeAsync("data-step", "PhoneCode");
             await Assertions.Expect(gate).ToContainTextAsync("+44 ••• 58");
+            await browser.Shots.TakeAsync("i11-gate-phone", gwen);
             var smsFolder = Path.Combine(app.DataDir, "sms");
             await gwen.Locator("#gate-send-code").ClickAsync();
             await Assertions.Expect(gwen.Locator("#gate-code-sent")).ToBeVisibleAsync();
@@ -116,11 +120,13 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             var smsRow = page.Locator("#sms-table tbody tr", new() { HasText = code.Value });
             await Assertions.Expect(smsRow).ToHaveCountAsync(1);
             await Assertions.Expect(smsRow).ToContainTextAsync("+442079460958");
+            await browser.Shots.TakeAsync("i11-outbox-sms");
             await gwen.Locator("#gate-code").FillAsync(code.Value);
             await gwen.Locator("#gate-code-submit").ClickAsync();
             await SigningJourneyTests.ConsentAsync(gwen);
             await gwen.Locator(".sign-field[data-field-type=signature]").First.ClickAsync();
             await Assertions.Expect(gwen.Locator("#signature-pad[data-ink='#b3261e']")).ToBeVisibleAsync(); // red ink in the pad
+            await browser.Shots.TakeAsync("i11-pad-red", gwen);
             await gwen.Locator(".signature-mode[data-mode=draw]").ClickAsync();
             await gwen.Locator("#signature-pad[data-ready=true]").WaitForAsync();
             var pad = (await gwen.Locator("#signature-pad").BoundingBoxAsync())!;
@@ -131,6 +137,7 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             await gwen.Mouse.UpAsync();
             await gwen.ClickAsync("#signature-apply");
             await Assertions.Expect(gwen.Locator(".sign-field[data-field-type=signature] img").First).ToBeVisibleAsync();
+            await browser.Shots.TakeAsync("i11-signed-red", gwen);
             await gwen.ClickAsync("#finish-button");
             await gwen.WaitForURLAsync(redirect, new() { Timeout = 30_000 });
             Assert.Equal(redirect, gwen.Url);
@@ -144,8 +151,10 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
             await SigningJourneyTests.ConsentAsync(apu);
             await Assertions.Expect(apu.Locator("#approval-bar")).ToBeVisibleAsync();
             await Assertions.Expect(apu.Locator("#finish-button")).ToHaveCountAsync(0);
+            await browser.Shots.TakeAsync("i11-approver", apu);
             await apu.ClickAsync("#approve-button");
             await Assertions.Expect(apu.Locator("#sign-status h1")).ToHaveTextAsync("Thank you: you have approved");
+            await browser.Shots.TakeAsync("i11-approved", apu);
 
             // ---- Only now is group 2's signer invited; the reader still not.
             var bob = await SigningJourneyTests.OpenLinkFromMailAsync(browser, smtp, Bob);
@@ -169,6 +178,9 @@ public class BoxSignRequestJourneyTests(ITestOutputHelper output)
 
             var sig = await Poppler.PdfSigAsync(sealedPdf);
             Assert.True(sig.Contains("Signature is Valid"), "pdfsig on the reader's sealed PDF:\n" + sig);
+            await page.GotoAsync($"/requests/{requestId}");
+            await Steps.WaitInteractiveAsync(page);
+            await browser.Shots.TakeAsync("i11-request-completed");
 
             // The ink in Gwen's field is red: the mean colour of its non-white pixels has R high, G and B low.
             var (r, g, b, n) = await InkColourAsync(sealedPdf, FieldRect(app.DatabasePath, requestId, Gwen));

@@ -44,6 +44,7 @@ public class OAuthJourneyTests(ITestOutputHelper output)
             await Steps.UploadAsync(page, await WritePdfAsync(app, "Lease 2026.pdf"));
             await Assertions.Expect(page.Locator("#documents-table tr", new() { HasText = "Lease 2026" })).ToBeVisibleAsync();
             var (clientId, secret) = await RegisterAppAsync(page, thirdParty.RedirectUri);
+            await browser.Shots.TakeAsync("i14-developer-apps");
             Assert.NotNull(secret);
 
             // The third-party app sends a browser that is not signed in to authorise.
@@ -61,6 +62,7 @@ public class OAuthJourneyTests(ITestOutputHelper output)
                 "Read your documents and signed files", "Keep this access when you are not using it (until you revoke it)"]);
             Assert.DoesNotContain("documents.read", await user.Locator("#oauth-scopes").InnerTextAsync());
             await AssertAccessibleAsync(user, "OAuth consent");
+            await browser.Shots.TakeAsync("i14-consent", user);
 
             // Allow: the browser lands on the app's redirect URI with a code and the same state.
             await user.ClickAsync("#oauth-allow");
@@ -160,6 +162,7 @@ public class OAuthJourneyTests(ITestOutputHelper output)
             await Assertions.Expect(user.Locator("main")).ToHaveCountAsync(1);
             Assert.Single(thirdParty.Received);
             await AssertAccessibleAsync(user, "OAuth error page");
+            await browser.Shots.TakeAsync("i14-unknown-app", user);
         }
         catch
         {

@@ -194,6 +194,6 @@ public sealed class Screenshots(IPage page)
     {
         if (string.IsNullOrEmpty(Dir)) return;
         Directory.CreateDirectory(Dir);
-        await (other ?? page).ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Dir, name + ".png"), FullPage = false });
+        await (other ?? page).ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Dir, name + ".png"), FullPage = Environment.GetEnvironmentVariable("ESIGN_SCREENSHOTS_FULL") == "1" });
     }
 }
