@@ -140,8 +140,22 @@ public partial class SignerGateJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#new-signer-password-error")).ToContainTextAsync("not the same");
         await page.Locator("#new-signer-password-again").FillAsync("daisy 77");
         await page.Locator("#new-signer-password-save").ClickAsync();
-        await Assertions.Expect(row.Locator(".password-locked")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("[data-event=signer_password_set]")).ToHaveCountAsync(1);
+        try
+        {
+            // Three steps, so a failure names the one that did not happen: the dialog closed, the page said so, the lock went.
+            await Assertions.Expect(page.Locator("#new-signer-password-save")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByText("Greta Gated's link has a new password.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-event=signer_password_set]")).ToHaveCountAsync(1);
+            await Assertions.Expect(row.Locator(".password-locked")).ToHaveCountAsync(0);
+        }
+        catch
+        {
+            output.WriteLine("Audit events: " + string.Join(", ", AuditTypes(app)));
+            output.WriteLine("Browser console errors:\n" + browser.ConsoleErrors);
+            output.WriteLine("App log:\n" + app.Log);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "signer-gate-new-password-failure.png"), FullPage = true });
+            throw;
+        }
 
         // The old password fails, the new one opens the document.
         await signer.GotoAsync(link);
