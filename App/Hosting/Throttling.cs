@@ -116,24 +116,23 @@ public static class Throttling
     }
 
     /// <summary>The verify page's refusal: too many files checked from one network.</summary>
-    private static string VerifyPage(int seconds) => $"""
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Too many checks</title></head>
-        <body style="font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
-        <h1>Too many checks</h1>
+    private static string VerifyPage(int seconds) => Refusal("Too many checks",
+        $"""
         <p>Too many checks, try again in {seconds} seconds. (Too many files were checked from your network in the last minute.)</p>
         <p><a href="/verify">Back to the verify page</a></p>
-        </body></html>
-        """;
+        """);
 
-    private static string Page(int seconds) => $"""
+    private static string Page(int seconds) => Refusal("Too many attempts",
+        $"<p>Too many requests came from your network in the last minute. Please wait {seconds} seconds, then try again.</p>");
+
+    /// <summary>The one plain HTML page a throttled request gets: a title, a heading and the refusal's words.</summary>
+    private static string Refusal(string title, string body) => $"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Too many attempts</title></head>
+        <title>{title}</title></head>
         <body style="font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
-        <h1>Too many attempts</h1>
-        <p>Too many requests came from your network in the last minute. Please wait {seconds} seconds, then try again.</p>
+        <h1>{title}</h1>
+        {body}
         </body></html>
         """;
 }

@@ -28,13 +28,16 @@ public static class OtherSignerBoxes
             if (f.Mine || f.PageNumber != pageNumber) continue;
             html ??= new StringBuilder();
             var v = geometry.ToView(f.Rect);
-            html.Append("<div class=\"sign-field other\" style=\"left:").Append(Css(v.Left * 100)).Append("%;top:").Append(Css(v.Top * 100))
-                .Append("%;width:").Append(Css(v.Width * 100)).Append("%;height:").Append(Css(v.Height * 100))
-                .Append("%\" aria-hidden=\"true\" title=\"").Append(text).Append("\"><span class=\"sign-placeholder\" style=\"")
+            html.Append("<div class=\"sign-field other\" style=\"").Append(BoxStyle(v))
+                .Append("\" aria-hidden=\"true\" title=\"").Append(text).Append("\"><span class=\"sign-placeholder\" style=\"")
                 .Append(encoder.Encode(PlaceholderStyle(label, v, geometry))).Append("\">").Append(text).Append("</span></div>");
         }
         return html is null ? null : new MarkupString(html.ToString());
     }
+
+    /// <summary>Where a box sits on the page overlay, as shares of its size (every box of the signer's page, theirs and others').</summary>
+    public static string BoxStyle(ViewRect v) =>
+        $"left:{Css(v.Left * 100)}%;top:{Css(v.Top * 100)}%;width:{Css(v.Width * 100)}%;height:{Css(v.Height * 100)}%";
 
     /// <summary>
     /// A placeholder shrinks with its box like a value (bold runs about a tenth wider), between 7px — still readable;
